@@ -1,0 +1,1 @@
+"""The procedure catalog: model, importers, repository and search."""

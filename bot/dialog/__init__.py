@@ -1,0 +1,1 @@
+"""The channel-neutral conversation: incoming messages in, replies (text + buttons) out."""

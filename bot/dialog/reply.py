@@ -1,0 +1,74 @@
+"""What the dialog returns: text in a small HTML subset plus buttons.
+
+The text uses only <b>, <i> and <a href> with everything else escaped, which
+Telegram renders as is; channels without markup call `plain()`. A tag never
+spans a line break, so a channel can split long text between lines safely.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # opaque, at most 64 bytes (Telegram callback_data)
+    url: str | None = None  # a link button instead of an action
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    edit: bool = False  # replace the message the pressed button belongs to
+    request_contact: bool = False  # ask the channel for the user's own contact
+
+    def plain(self) -> str:
+        return html.unescape(_TAG.sub("", self.text))
+
+
+def esc(value: object) -> str:
+    """Escape anything that came from a citizen or a data file."""
+    return html.escape(str(value), quote=False)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split between lines so each part fits `limit` characters (tags never span lines)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single overlong line: cut at a space, outside tags
+            cut = _safe_cut(line, limit)
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()] or [""]
+
+
+def _safe_cut(line: str, limit: int) -> int:
+    cut = line.rfind(" ", 0, limit)
+    if cut <= limit // 2:
+        cut = limit
+    # never cut inside a tag or an entity
+    lt, gt = line.rfind("<", 0, cut), line.rfind(">", 0, cut)
+    if lt > gt:
+        cut = lt
+    amp = line.rfind("&", 0, cut)
+    if amp != -1 and ";" not in line[amp:cut] and cut - amp < 10:
+        cut = amp
+    return max(cut, 1)

@@ -1,0 +1,123 @@
+"""Settings read from the environment and an optional `.env` file.
+
+One place validates everything, so a bad deployment stops at start-up with one
+line naming the setting instead of failing later in front of a citizen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.agencies import Agency, AgencyConfigError, load_agencies
+
+SUPPORTED_LOCALES = ("vi", "en")
+DEFAULT_DB = "var/motcua.sqlite3"
+DEFAULT_AGENCIES = Path(__file__).parent / "data" / "agencies.json"
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class SettingsError(ValueError):
+    """A setting is invalid; the message names it in one line."""
+
+
+class Secret(str):
+    """A string that never shows itself in logs or reprs."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self else "Secret('')"
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: Secret = Secret("")
+    telegram_api_base_url: str | None = None
+    db_path: Path = Path(DEFAULT_DB)
+    locale: str = "vi"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    officials_chat_id: int | None = None
+    agencies_file: Path = DEFAULT_AGENCIES
+    agencies: tuple[Agency, ...] = ()
+    portal_url: str = "https://dichvucong.gov.vn"
+
+    @property
+    def has_telegram(self) -> bool:
+        return bool(self.telegram_token)
+
+    def agency(self, code: str) -> Agency | None:
+        return next((a for a in self.agencies if a.code == code), None)
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; comments and blank lines are skipped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip().removeprefix("export ").strip()] = value
+    return values
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Build Settings from `.env` overlaid by the real environment."""
+    env: dict[str, str] = read_dotenv(dotenv) if dotenv else {}
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str:
+        return env.get(name, "").strip()
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token and not _TOKEN_RE.match(token):
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN: not a bot token (expected digits, ':' and the secret from @BotFather)"
+        )
+    base_url = get("TELEGRAM_API_BASE_URL") or None
+    if base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
+        raise SettingsError(f"TELEGRAM_API_BASE_URL: not an http(s) URL: {base_url!r}")
+    locale = get("MOTCUA_LOCALE") or "vi"
+    if locale not in SUPPORTED_LOCALES:
+        raise SettingsError(
+            f"MOTCUA_LOCALE: {locale!r} is not one of {', '.join(SUPPORTED_LOCALES)}"
+        )
+    tz_name = get("MOTCUA_TIMEZONE") or "Asia/Ho_Chi_Minh"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"MOTCUA_TIMEZONE: unknown time zone {tz_name!r}") from None
+    officials = get("MOTCUA_OFFICIALS_CHAT_ID")
+    officials_chat_id = _chat_id("MOTCUA_OFFICIALS_CHAT_ID", officials) if officials else None
+    agencies_file = Path(get("MOTCUA_AGENCIES_FILE") or DEFAULT_AGENCIES)
+    try:
+        agencies = tuple(load_agencies(agencies_file))
+    except AgencyConfigError as exc:
+        raise SettingsError(f"MOTCUA_AGENCIES_FILE: {exc}") from None
+    return Settings(
+        telegram_token=Secret(token),
+        telegram_api_base_url=base_url,
+        db_path=Path(get("MOTCUA_DB") or DEFAULT_DB),
+        locale=locale,
+        timezone=tz,
+        officials_chat_id=officials_chat_id,
+        agencies_file=agencies_file,
+        agencies=agencies,
+        portal_url=(get("MOTCUA_PORTAL_URL") or "https://dichvucong.gov.vn").rstrip("/"),
+    )
+
+
+def _chat_id(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a Telegram chat id (an integer)") from None
