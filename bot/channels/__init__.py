@@ -1,0 +1,1 @@
+"""Channel adapters: Telegram, the terminal chat, later Zalo. The core imports none of them."""

@@ -1,0 +1,74 @@
+"""Wire the Telegram Application: resources opened in post_init, closed in post_shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.channels.telegram_sender import TelegramSender
+from bot.core import open_core
+from bot.i18n import translator
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def commands(locale: str) -> list[BotCommand]:
+    _ = translator(locale).gettext
+    return [
+        BotCommand("start", _("main menu")),
+        BotCommand("help", _("how to use the bot")),
+        BotCommand("lang", _("change language")),
+    ]
+
+
+def build_application(settings: Settings, *, rate_limiter: bool = True) -> Application:
+    from handlers import register_all
+
+    builder = ApplicationBuilder().token(settings.telegram_token)
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = (
+        builder.concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["settings"] = settings
+    register_all(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    settings: Settings = application.bot_data["settings"]
+    core = await open_core(settings)
+    application.bot_data["core"] = core
+    await application.bot.set_my_commands(commands(settings.locale))
+    sender = TelegramSender(core, application.bot)
+    application.bot_data["sender"] = sender
+    application.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
+
+
+async def _post_shutdown(application: Application) -> None:
+    sender: TelegramSender | None = application.bot_data.pop("sender", None)
+    task: asyncio.Task | None = application.bot_data.pop("sender_task", None)
+    if sender and task:
+        sender.stop()
+        try:
+            await asyncio.wait_for(task, timeout=10)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+    core = application.bot_data.pop("core", None)
+    if core is not None:
+        await core.close()
+
+
+def run_polling(settings: Settings) -> None:
+    application = build_application(settings)
+    log.info("MotCua is running on Telegram (polling); press Ctrl+C to stop")
+    application.run_polling(allowed_updates=["message", "callback_query"])

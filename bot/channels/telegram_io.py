@@ -1,0 +1,117 @@
+"""Translate between Telegram updates and the dialog: Incoming in, Replies out.
+
+Handlers stay a few lines: they name the feature, this module does the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.core import Core
+from bot.dialog import router
+from bot.dialog.context import Turn
+from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
+from bot.dialog.reply import Reply, split_text
+
+log = logging.getLogger(__name__)
+Feature = Callable[..., Awaitable[list[Reply]]]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    return context.application.bot_data["core"]
+
+
+def incoming(update: Update) -> Incoming:
+    """The platform-free view of an update."""
+    user = update.effective_user
+    chat = update.effective_chat
+    base = {
+        "channel": "telegram",
+        "user_id": str(user.id) if user else "",
+        "chat_id": str(chat.id) if chat else "",
+        "language_code": user.language_code if user else None,
+    }
+    if update.callback_query:
+        return Incoming(kind=ACTION, text=update.callback_query.data or "", **base)
+    message = update.effective_message
+    if message is None:
+        return Incoming(kind=OTHER, **base)
+    if message.contact:
+        contact = message.contact
+        return Incoming(
+            kind=CONTACT,
+            contact_phone=contact.phone_number,
+            contact_user_id=str(contact.user_id) if contact.user_id else None,
+            **base,
+        )
+    if message.text is not None:
+        return Incoming(kind=TEXT, text=message.text, **base)
+    return Incoming(kind=MEDIA, **base)
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if reply.request_contact:
+        label = reply.buttons[0][0].label if reply.buttons else "📱"
+        button = KeyboardButton(label, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.action)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send(bot, chat_id: int | str, reply: Reply) -> None:
+    """Send one reply, split under Telegram's limit; the buttons go with the last part."""
+    parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply) if last else None,
+            link_preview_options=NO_PREVIEW,
+        )
+
+
+async def respond(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, feature: Feature, *args
+) -> None:
+    """Run one dialog feature for this update and send what it returns."""
+    core = core_of(context)
+    msg = incoming(update)
+    turn: Turn = await router.begin(core, msg)
+    try:
+        replies = await feature(turn, *args)
+    except Exception:
+        log.exception("feature %s failed", getattr(feature, "__name__", feature))
+        replies = [router.sorry(turn)]
+    if update.callback_query:
+        await update.callback_query.answer()
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    if chat_id is None:
+        return
+    for reply in replies:
+        await send(context.bot, chat_id, reply)

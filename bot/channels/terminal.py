@@ -1,0 +1,63 @@
+"""The terminal chat: the same dialog as Telegram, with buttons shown as numbered choices.
+
+Needs no token and no network, so anyone can try MotCua on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.core import Core
+from bot.dialog import router
+from bot.dialog.incoming import ACTION, TEXT, Incoming
+from bot.dialog.reply import Button, Reply
+
+QUIT = {"/quit", "/exit", "/thoat"}
+
+
+def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
+    """Plain text plus numbered buttons; link buttons show their address."""
+    lines = [reply.plain()]
+    buttons: list[Button] = []
+    for row in reply.buttons:
+        for button in row:
+            n = numbering_from + len(buttons)
+            shown = f"{button.label} <{button.url}>" if button.url else button.label
+            lines.append(f"  [{n}] {shown}")
+            if not button.url:
+                buttons.append(button)
+    return "\n".join(lines), buttons
+
+
+async def chat(core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+               user_id: str = "local") -> None:
+    """Read a line, answer it, until end of input or /quit."""
+    choices: list[Button] = []
+
+    async def say(msg: Incoming) -> None:
+        nonlocal choices
+        choices = []
+        for reply in await router.handle(core, msg):
+            text, buttons = render(reply, len(choices) + 1)
+            choices.extend(buttons)
+            stdout.write(text + "\n\n")
+        stdout.flush()
+
+    base = {"channel": "terminal", "user_id": user_id, "chat_id": user_id}
+    await say(Incoming(kind=TEXT, text="/start", **base))
+    while True:
+        stdout.write("> ")
+        stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if line.strip().lower() in QUIT:
+            break
+        stripped = line.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
+            await say(Incoming(kind=ACTION, text=choices[int(stripped) - 1].action, **base))
+        else:
+            await say(Incoming(kind=TEXT, text=line, **base))

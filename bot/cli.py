@@ -1,0 +1,125 @@
+"""`motcua`: run the bot, chat in the terminal, ask the catalog, import data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"motcua: invalid setting: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    try:
+        if command == "run":
+            return run(settings)
+        if command == "chat":
+            return asyncio.run(_chat(settings))
+        if command == "ask":
+            return asyncio.run(_ask(settings, args.question))
+        if command == "import":
+            return asyncio.run(_import(settings, args.kind, args.paths))
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help()
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the Telegram bot (the terminal chat when no token is set)")
+    sub.add_parser("chat", help="chat with the bot in this terminal (no token, no network)")
+    ask = sub.add_parser("ask", help="search the catalog; no QUESTION: one per line from stdin")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="JSON output (the default)")
+    imp = sub.add_parser("import", help="import data into the store")
+    imp.add_argument("kind", choices=["procedures"])
+    imp.add_argument("paths", nargs="+", type=Path)
+    return parser
+
+
+def run(settings) -> int:
+    if not settings.has_telegram:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat instead "
+            "(type /quit to leave).",
+            file=sys.stderr,
+        )
+        return asyncio.run(_chat(settings))
+    from bot.channels.telegram_app import run_polling
+
+    run_polling(settings)
+    return 0
+
+
+async def _chat(settings) -> int:
+    from bot.channels.terminal import chat
+    from bot.core import open_core
+
+    logging.getLogger().setLevel(logging.WARNING)
+    core = await open_core(settings)
+    try:
+        await chat(core)
+    finally:
+        await core.close()
+    return 0
+
+
+async def _ask(settings, question: str | None) -> int:
+    from bot.core import open_core
+
+    core = await open_core(settings)
+    try:
+        if question is not None:
+            print(json.dumps(_result(core, question), ensure_ascii=False))
+            return 0
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(_result(core, line.strip()), ensure_ascii=False), flush=True)
+    finally:
+        await core.close()
+    return 0
+
+
+def _result(core, question: str) -> dict:
+    result = core.index.search(question, limit=5)
+    return {
+        "query": result.query,
+        "abstained": result.abstained,
+        "matches": [
+            {"code": m.code, "name": m.name, "score": round(m.score, 4)} for m in result.matches
+        ],
+    }
+
+
+async def _import(settings, kind: str, paths: list[Path]) -> int:
+    from bot.catalog.importer import import_procedures
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    try:
+        report = await import_procedures(db, paths)
+    finally:
+        await db.close()
+    print(report.summary())
+    for where, reason in report.rejected:
+        print(f"  rejected {where}: {reason}")
+    return 0

@@ -1,0 +1,61 @@
+"""The core services of one running bot, opened once and shared by every channel.
+
+Telegram opens it in `post_init` and closes it in `post_shutdown`; the terminal
+chat and the CLI open it around their own loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.catalog.repository import CatalogRepository
+from bot.catalog.search import SearchIndex
+from bot.questions import Questions
+from bot.settings import Settings
+from bot.store import Database, open_database
+from bot.users import Users
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Database
+    catalog: CatalogRepository
+    index: SearchIndex
+    users: Users
+    questions: Questions
+
+    async def reload_index(self) -> None:
+        """Rebuild the search index after the catalog changed."""
+        self.index = SearchIndex(await self.catalog.all(), preferred_levels=("xa", "tinh"))
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_core(settings: Settings) -> Core:
+    """Open the store, seed the default catalog when empty, build the search index."""
+    db = await open_database(settings.db_path)
+    catalog = CatalogRepository(db)
+    if await catalog.count() == 0:
+        await seed_default_catalog(db)
+    procedures = await catalog.all()
+    index = SearchIndex(procedures, preferred_levels=("xa", "tinh"))
+    log.info("catalog: %d procedures indexed", len(procedures))
+    return Core(settings, db, catalog, index, Users(db, settings.locale), Questions(db))
+
+
+async def seed_default_catalog(db: Database) -> int:
+    """Load the bundled catalog so a fresh machine can answer at once."""
+    from bot.catalog.default import load_default_catalog
+    from bot.catalog.repository import upsert
+
+    procedures = load_default_catalog()
+    async with db.transaction() as conn:
+        for proc in procedures:
+            await upsert(conn, proc)
+    log.info("catalog was empty: loaded %d bundled procedures", len(procedures))
+    return len(procedures)

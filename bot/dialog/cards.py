@@ -1,0 +1,168 @@
+"""Render a procedure for a citizen: a short card first, details on request.
+
+Every value from the catalog is escaped; markup is limited to <b>, <i> and
+<a href> on a single line, as `bot.dialog.reply` promises channels.
+"""
+
+from __future__ import annotations
+
+from bot.catalog.model import (
+    IN_PERSON,
+    LEVEL_COMMUNE,
+    LEVEL_MINISTRY,
+    LEVEL_OTHER,
+    LEVEL_PROVINCE,
+    ONLINE,
+    ONLINE_FULL,
+    ONLINE_PARTIAL,
+    POSTAL,
+    Filing,
+    Procedure,
+)
+from bot.dialog.reply import esc
+from bot.i18n import Translator
+
+
+def level_names(t: Translator, proc: Procedure) -> str:
+    _ = t.gettext
+    names = {
+        LEVEL_COMMUNE: _("Commune level"),
+        LEVEL_PROVINCE: _("Provincial level"),
+        LEVEL_MINISTRY: _("Ministry level"),
+        LEVEL_OTHER: _("Other agency"),
+    }
+    return ", ".join(names[lv] for lv in proc.levels if lv in names)
+
+
+def channel_name(t: Translator, channel: str) -> str:
+    _ = t.gettext
+    return {
+        IN_PERSON: _("In person"),
+        ONLINE: _("Online"),
+        POSTAL: _("By post"),
+    }.get(channel, _("Filing"))
+
+
+def time_text(t: Translator, filing: Filing) -> str:
+    _ = t.gettext
+    if filing.time_value is not None and filing.time_unit:
+        n = filing.time_value
+        shown = t.number(n)
+        units = {
+            "ngay_lam_viec": t.ngettext("%s working day", "%s working days", int(n)),
+            "ngay": t.ngettext("%s day", "%s days", int(n)),
+            "gio": t.ngettext("%s hour", "%s hours", int(n)),
+            "thang": t.ngettext("%s month", "%s months", int(n)),
+            "nam": t.ngettext("%s year", "%s years", int(n)),
+        }
+        if filing.time_unit in units:
+            return units[filing.time_unit] % shown
+    return filing.time_text or _("not stated")
+
+
+def fee_text(t: Translator, filing: Filing) -> str:
+    _ = t.gettext
+    if filing.fee_amount == 0:
+        return _("free of charge")
+    if filing.fee_amount:
+        return t.money(filing.fee_amount)
+    return filing.fee_text or _("not stated")
+
+
+def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
+    """The first answer: what it is, where, how long, how much, and what to do next."""
+    _ = t.gettext
+    lines = [f"📋 <b>{esc(proc.name)}</b>"]
+    meta = [_("Code: %s") % esc(proc.code)]
+    if proc.levels:
+        meta.append(esc(level_names(t, proc)))
+    lines.append(" · ".join(meta))
+    if proc.field:
+        lines.append(_("Field: %s") % esc(proc.field))
+    if proc.agency:
+        lines.append(_("Where: %s") % esc(proc.agency))
+    if proc.filings:
+        lines.append("")
+        lines.append("<b>" + _("Time and fee") + "</b>")
+        for filing in proc.filings:
+            lines.append(
+                f"• {esc(channel_name(t, filing.channel))}: {esc(time_text(t, filing))}"
+                f" · {esc(fee_text(t, filing))}"
+            )
+    elif proc.filings_text:
+        lines.append("")
+        lines.append("<b>" + _("Time and fee") + "</b>")
+        lines.append(esc(_shorten(proc.filings_text, 600)))
+    link = proc.portal_url or portal_url
+    if proc.online_level in (ONLINE_FULL, ONLINE_PARTIAL):
+        lines.append("")
+        label = (
+            _("You can do this fully online")
+            if proc.online_level == ONLINE_FULL
+            else _("You can start this online")
+        )
+        portal = _("National Public Service Portal")
+        lines.append(f'🌐 {label}: <a href="{esc_attr(link)}">{portal}</a>')
+    lines.append("")
+    lines.append("👉 " + _("Press a button below to see the documents to bring or the steps."))
+    return "\n".join(lines)
+
+
+def documents_section(t: Translator, proc: Procedure) -> str:
+    _ = t.gettext
+    lines = ["📄 <b>" + _("Documents for: %s") % esc(proc.name) + "</b>"]
+    if proc.documents:
+        for i, doc in enumerate(proc.documents, 1):
+            line = f"{i}. {esc(doc.name)}"
+            if doc.form:
+                line += " (" + _("form: %s") % esc(doc.form) + ")"
+            if doc.count:
+                line += f" — {esc(doc.count)}"
+            lines.append(line)
+    elif proc.documents_text:
+        lines.append(esc(proc.documents_text))
+    else:
+        lines.append(_("The catalog does not list the documents. Please ask the one-stop desk."))
+    lines.append("")
+    lines.append("👉 " + _("Bring the originals to compare, or file online with scanned copies."))
+    return "\n".join(lines)
+
+
+def steps_section(t: Translator, proc: Procedure) -> str:
+    _ = t.gettext
+    lines = ["📝 <b>" + _("Steps for: %s") % esc(proc.name) + "</b>"]
+    if proc.steps:
+        for i, step in enumerate(proc.steps, 1):
+            body = step if len(proc.steps) == 1 else f"{i}. {step}"
+            lines.extend(esc(part) for part in body.split("\n") if part.strip())
+    else:
+        lines.append(_("The catalog does not list the steps. Please ask the one-stop desk."))
+    if proc.requirements:
+        lines.append("")
+        lines.append("<b>" + _("Conditions") + "</b>")
+        lines.extend(esc(part) for part in proc.requirements.split("\n") if part.strip())
+    if proc.result:
+        lines.append("")
+        lines.append("<b>" + _("You receive") + "</b>: " + esc(proc.result))
+    return "\n".join(lines)
+
+
+def legal_section(t: Translator, proc: Procedure) -> str:
+    _ = t.gettext
+    lines = ["⚖️ <b>" + _("Legal basis for: %s") % esc(proc.name) + "</b>"]
+    if proc.legal_basis:
+        for doc in proc.legal_basis:
+            lines.append(f"• {esc(doc.title)}" + (f" ({esc(doc.number)})" if doc.number else ""))
+    elif proc.legal_text:
+        lines.append(esc(proc.legal_text))
+    else:
+        lines.append(_("The catalog does not list the legal basis."))
+    return "\n".join(lines)
+
+
+def esc_attr(value: str) -> str:
+    return esc(value).replace('"', "&quot;")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

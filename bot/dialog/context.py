@@ -1,0 +1,16 @@
+"""One turn of the conversation: the core services, the message, the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import Core
+from bot.dialog.incoming import Incoming
+from bot.i18n import Translator
+
+
+@dataclass
+class Turn:
+    core: Core
+    msg: Incoming
+    t: Translator

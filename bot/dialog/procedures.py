@@ -1,0 +1,115 @@
+"""Procedure answers: a free-text question in, the best procedure's card out.
+
+When search abstains the citizen is told plainly and offered a human, never a
+wrong procedure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalog.model import is_valid_code, normalize_code
+from bot.dialog import questions
+from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
+from bot.dialog.context import Turn
+from bot.dialog.menu import back_to_menu
+from bot.dialog.reply import Button, Reply, esc
+
+MAX_QUESTION = 1000
+OTHER_MATCHES = 3
+_WORDY = re.compile(r"\w", re.UNICODE)
+_CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}(?:\.[0-9A-Za-z]+)*\b")
+SECTIONS = {"d": documents_section, "s": steps_section, "l": legal_section}
+
+
+async def prompt(turn: Turn) -> list[Reply]:
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "🔎 " + _("Type your question in a few words, with or without accents."),
+            _('For example: "lam giay khai sinh", "dang ky tam tru", "chung thuc ban sao".'),
+        ]
+    )
+    return [Reply(text, [back_to_menu(turn)])]
+
+
+async def ask(turn: Turn, question: str) -> list[Reply]:
+    """Answer a free-text question with the best procedure, or abstain honestly."""
+    _ = turn.t.gettext
+    question = question.strip()
+    if not question:
+        return await prompt(turn)
+    if len(question) > MAX_QUESTION:
+        text = _("Your message is too long (%(n)s characters). Please ask in under %(max)s.") % {
+            "n": turn.t.number(len(question)),
+            "max": turn.t.number(MAX_QUESTION),
+        }
+        return [Reply("✋ " + text, [back_to_menu(turn)])]
+    if not _WORDY.search(question):
+        return [Reply("🙂 " + _("Please type your question in words."), [back_to_menu(turn)])]
+    code = _CODE_IN_TEXT.search(question)
+    if code and is_valid_code(normalize_code(code.group())):
+        proc = await turn.core.catalog.get(normalize_code(code.group()))
+        if proc:
+            return [card_reply(turn, proc, [])]
+    result = turn.core.index.search(question, limit=1 + OTHER_MATCHES)
+    if result.abstained or not result.matches:
+        return [await questions.not_found(turn, question)]
+    best, *others = result.matches
+    proc = await turn.core.catalog.get(best.code)
+    if proc is None:  # the index and the store disagree: say so rather than guess
+        return [await questions.not_found(turn, question)]
+    return [card_reply(turn, proc, [m.code for m in others])]
+
+
+def card_reply(turn: Turn, proc, other_codes: list[str]) -> Reply:
+    _ = turn.t.gettext
+    code = proc.code8
+    rows = [
+        [Button("📄 " + _("Documents"), f"p:d:{code}"), Button("📝 " + _("Steps"), f"p:s:{code}")],
+        [Button("⚖️ " + _("Legal basis"), f"p:l:{code}")],
+    ]
+    others = [c[:8] for c in other_codes if c[:8] != code][:OTHER_MATCHES]
+    if others:
+        rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
+    rows.append(back_to_menu(turn))
+    return Reply(procedure_card(turn.t, proc, turn.core.settings.portal_url), rows)
+
+
+async def on_action(turn: Turn, action: str) -> list[Reply]:
+    """p:c:CODE card · p:d/s/l:CODE a section · p:o:C1,C2 other matches."""
+    _ = turn.t.gettext
+    parts = action.split(":", 2)
+    if len(parts) != 3:
+        return await prompt(turn)
+    _p, kind, arg = parts
+    if kind == "o":
+        return await other_matches(turn, [c for c in arg.split(",") if c][:OTHER_MATCHES])
+    proc = await turn.core.catalog.get(arg)
+    if proc is None:
+        text = _("That procedure is no longer in the catalog. Please ask again.")
+        return [Reply(text, [back_to_menu(turn)])]
+    if kind == "c":
+        return [card_reply(turn, proc, [])]
+    render = SECTIONS.get(kind)
+    if render is None:
+        return [card_reply(turn, proc, [])]
+    rows = [[Button("↩️ " + _("Back to the procedure"), f"p:c:{proc.code8}")], back_to_menu(turn)]
+    return [Reply(render(turn.t, proc), rows)]
+
+
+async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:
+    _ = turn.t.gettext
+    rows = []
+    for code in codes:
+        proc = await turn.core.catalog.get(code)
+        if proc:
+            rows.append([Button(_label(proc.name), f"p:c:{proc.code8}")])
+    if not rows:
+        return await prompt(turn)
+    rows.append(back_to_menu(turn))
+    return [Reply("🔀 " + esc(_("Other procedures that may fit — press one:")), rows)]
+
+
+def _label(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

@@ -1,0 +1,65 @@
+"""When search abstains: say so plainly and offer to pass the question to officials."""
+
+from __future__ import annotations
+
+from bot.dialog.context import Turn
+from bot.dialog.menu import back_to_menu
+from bot.dialog.reply import Button, Reply, esc
+from bot.i18n import translator
+
+
+async def not_found(turn: Turn, question: str) -> Reply:
+    _ = turn.t.gettext
+    qid = await turn.core.questions.record(
+        turn.msg.channel, turn.msg.user_id, turn.msg.chat_id, question, turn.t.locale
+    )
+    text = "\n".join(
+        [
+            "🤔 " + _("Sorry, I could not find a procedure that fits your question."),
+            _("I would rather not guess and show you a wrong procedure."),
+            "",
+            "👉 " + _("You can:"),
+            "• " + _('ask again in a few words, for example "dang ky ket hon";'),
+            "• " + _("or send your question to the one-stop desk officials."),
+        ]
+    )
+    rows = [[Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")], back_to_menu(turn)]
+    return Reply(text, rows)
+
+
+async def on_action(turn: Turn, action: str) -> list[Reply]:
+    """q:send:ID — only the citizen who asked may send it, and only once."""
+    _ = turn.t.gettext
+    qid = action.rsplit(":", 1)[-1]
+    question = await turn.core.questions.get(int(qid)) if qid.isdigit() else None
+    if question is None or (question.channel, question.user_id) != (
+        turn.msg.channel,
+        turn.msg.user_id,
+    ):
+        return [Reply(_("That question cannot be found. Please ask again."), [back_to_menu(turn)])]
+    chat = turn.core.settings.officials_chat_id
+    if chat is None:
+        text = _(
+            "The officials' chat is not set up yet, so I could not pass your question on. "
+            "Please call or visit your commune's one-stop desk."
+        )
+        return [Reply("ℹ️ " + text, [back_to_menu(turn)])]
+    gettext = translator(turn.core.settings.locale).gettext
+    alert = Reply(
+        "\n".join(
+            [
+                "❓ <b>" + gettext("A citizen's question the bot could not answer") + "</b>",
+                gettext("Question no. %s") % question.id,
+                esc(question.text),
+            ]
+        )
+    )
+    if not await turn.core.questions.send_to_officials(question, chat, alert):
+        return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
+    text = "\n".join(
+        [
+            "✅ " + _("Your question no. %s was sent to the one-stop desk officials.") % question.id,
+            "👉 " + _("Meanwhile you can ask me about another procedure."),
+        ]
+    )
+    return [Reply(text, [back_to_menu(turn)])]

@@ -1,0 +1,96 @@
+"""Route one incoming message to its feature: the whole conversation map in one file.
+
+Channels that have their own routing (Telegram handlers) call the feature
+functions directly; the terminal chat and future channels call `handle`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core import Core
+from bot.dialog import menu, procedures, questions
+from bot.dialog.context import Turn
+from bot.dialog.incoming import ACTION, MEDIA, TEXT, Incoming
+from bot.dialog.reply import Reply, esc
+from bot.i18n import translator
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {
+    "start": menu.start,
+    "menu": menu.menu,
+    "help": menu.help_,
+    "lang": menu.choose_language,
+}
+ACTIONS = {
+    "menu": lambda turn, _a: menu.menu(turn),
+    "lang": lambda turn, a: (
+        menu.set_language(turn, a.split(":", 1)[1]) if ":" in a else menu.choose_language(turn)
+    ),
+    "m": lambda turn, a: procedures.prompt(turn) if a == "m:ask" else menu.coming_soon(turn),
+    "p": procedures.on_action,
+    "q": questions.on_action,
+}
+
+
+async def begin(core: Core, msg: Incoming) -> Turn:
+    """Load the user's language for this turn."""
+    locale = await core.users.locale(msg.channel, msg.user_id)
+    return Turn(core, msg, translator(locale))
+
+
+async def handle(core: Core, msg: Incoming) -> list[Reply]:
+    """Answer anything: never raises to the channel, never shows a stack trace."""
+    turn = await begin(core, msg)
+    try:
+        return await dispatch(turn)
+    except Exception:
+        log.exception("dialog failed for %s", msg.kind)
+        return [sorry(turn)]
+
+
+async def dispatch(turn: Turn) -> list[Reply]:
+    msg = turn.msg
+    if msg.kind == ACTION:
+        return await on_action(turn, msg.text)
+    if msg.kind == TEXT:
+        command = msg.command
+        if command:
+            return await on_command(turn, *command)
+        return await procedures.ask(turn, msg.text)
+    if msg.kind == MEDIA:
+        return await media(turn)
+    return await menu.menu(turn)
+
+
+async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
+    feature = COMMANDS.get(name)
+    if feature is None:
+        return await unknown_command(turn, name)
+    return await feature(turn)
+
+
+async def on_action(turn: Turn, action: str) -> list[Reply]:
+    feature = ACTIONS.get(action.split(":", 1)[0])
+    if feature is None:
+        return await menu.menu(turn)
+    return await feature(turn, action)
+
+
+async def unknown_command(turn: Turn, name: str) -> list[Reply]:
+    _ = turn.t.gettext
+    text = _("I do not know the command /%s.") % esc(name[:32])
+    return [Reply("🤔 " + text + "\n👉 " + _("Send /help to see what I can do."), menu.main_menu(turn))]
+
+
+async def media(turn: Turn) -> list[Reply]:
+    _ = turn.t.gettext
+    text = _("I can only read text messages for now. Please type your question in words.")
+    return [Reply("🙂 " + text, menu.main_menu(turn))]
+
+
+def sorry(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = _("Sorry, something went wrong on our side. Please try again in a moment.")
+    return Reply("⚠️ " + text, menu.main_menu(turn))

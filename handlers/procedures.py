@@ -1,0 +1,34 @@
+"""Procedure answers: free-text questions, the card's buttons, and 'send to officials'."""
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.channels.telegram_io import respond
+from bot.dialog import procedures, questions
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a question typed in the user's own words."""
+    await respond(update, context, procedures.ask, update.effective_message.text or "")
+
+
+async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The menu's 'ask about a procedure' button."""
+    await respond(update, context, procedures.prompt)
+
+
+async def section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Documents, steps, legal basis, other matches."""
+    await respond(update, context, procedures.on_action, update.callback_query.data or "")
+
+
+async def send_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pass an unanswered question to the officials."""
+    await respond(update, context, questions.on_action, update.callback_query.data or "")
+
+
+def register(application: Application) -> None:
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, ask))
+    application.add_handler(CallbackQueryHandler(prompt, pattern=r"^m:ask$"))
+    application.add_handler(CallbackQueryHandler(section, pattern=r"^p:"))
+    application.add_handler(CallbackQueryHandler(send_question, pattern=r"^q:send:"))
