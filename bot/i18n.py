@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext
 import io
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -24,7 +24,7 @@ LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> gettext.NullTranslations:
     """The catalog for a locale; English falls back to the message ids themselves."""
     folder = LOCALES_DIR / locale / "LC_MESSAGES"

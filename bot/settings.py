@@ -81,7 +81,8 @@ def load_settings(
     token = get("TELEGRAM_BOT_TOKEN")
     if token and not _TOKEN_RE.match(token):
         raise SettingsError(
-            "TELEGRAM_BOT_TOKEN: not a bot token (expected digits, ':' and the secret from @BotFather)"
+            "TELEGRAM_BOT_TOKEN: not a bot token"
+            " (expected digits, ':' and the secret from @BotFather)"
         )
     base_url = get("TELEGRAM_API_BASE_URL") or None
     if base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):

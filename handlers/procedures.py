@@ -28,7 +28,9 @@ async def send_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def register(application: Application) -> None:
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, ask))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, ask)
+    )
     application.add_handler(CallbackQueryHandler(prompt, pattern=r"^m:ask$"))
     application.add_handler(CallbackQueryHandler(section, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(send_question, pattern=r"^q:send:"))

@@ -18,7 +18,13 @@ def test_defaults_are_the_huong_khe_deployment():
     communes = [a for a in s.agencies if a.level == "xa"]
     assert len(communes) == 7
     assert {a.code for a in communes} == {
-        "18496", "18502", "18523", "18532", "18544", "18547", "18550"
+        "18496",
+        "18502",
+        "18523",
+        "18532",
+        "18544",
+        "18547",
+        "18550",
     }
     assert any(a.level == "tinh" for a in s.agencies)
 

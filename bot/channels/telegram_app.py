@@ -7,6 +7,7 @@ import logging
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from bot.channels.telegram_sender import TelegramSender
 from bot.core import open_core
@@ -25,19 +26,21 @@ def commands(locale: str) -> list[BotCommand]:
     ]
 
 
-def build_application(settings: Settings, *, rate_limiter: bool = True) -> Application:
+def build_application(
+    settings: Settings, *, rate_limiter: bool = True, request: BaseRequest | None = None
+) -> Application:
+    """The bot with every handler registered; `request` replaces the HTTP stack (benchmarks)."""
     from handlers import register_all
 
     builder = ApplicationBuilder().token(settings.telegram_token)
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
+    if request is not None:
+        builder = builder.request(request)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = (
-        builder.concurrent_updates(True)
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build()
+        builder.concurrent_updates(True).post_init(_post_init).post_shutdown(_post_shutdown).build()
     )
     application.bot_data["settings"] = settings
     register_all(application)

@@ -7,6 +7,7 @@ message is sent once it is due and marked sent once it went out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -39,10 +40,8 @@ class TelegramSender:
                 sent = 0
             if not sent:
                 self.wakeup.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wakeup.wait(), timeout=self.idle_seconds)
-                except TimeoutError:
-                    pass
 
     async def drain_once(self, limit: int = 100) -> int:
         """Send what is due now; returns how many went out."""

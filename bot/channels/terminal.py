@@ -31,8 +31,9 @@ def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
     return "\n".join(lines), buttons
 
 
-async def chat(core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-               user_id: str = "local") -> None:
+async def chat(
+    core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, user_id: str = "local"
+) -> None:
     """Read a line, answer it, until end of input or /quit."""
     choices: list[Button] = []
 

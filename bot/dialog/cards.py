@@ -6,6 +6,8 @@ Every value from the catalog is escaped; markup is limited to <b>, <i> and
 
 from __future__ import annotations
 
+import re
+
 from bot.catalog.model import (
     IN_PERSON,
     LEVEL_COMMUNE,
@@ -61,12 +63,22 @@ def time_text(t: Translator, filing: Filing) -> str:
 
 
 def fee_text(t: Translator, filing: Filing) -> str:
+    """The amount formatted for the locale, with the source's words when they say more."""
     _ = t.gettext
-    if filing.fee_amount == 0:
-        return _("free of charge")
-    if filing.fee_amount:
-        return t.money(filing.fee_amount)
-    return filing.fee_text or _("not stated")
+    if filing.fee_amount is None:
+        return filing.fee_text or _("not stated")
+    shown = _("free of charge") if filing.fee_amount == 0 else t.money(filing.fee_amount)
+    if _says_more(filing.fee_text):
+        shown += f" ({filing.fee_text})"
+    return shown
+
+
+_FEE_WORDS = re.compile(r"(?i)\b(lệ phí|phí|miễn|không|thu|đồng|vnđ|vnd|đ)\b|[\d.,:;()\s-]+")
+
+
+def _says_more(fee_text: str) -> bool:
+    """'Lệ phí 8.000 đồng' adds nothing to 8.000 ₫; 'giảm 50% đến 31/12/2026' does."""
+    return bool(fee_text) and len(_FEE_WORDS.sub("", fee_text).strip()) > 3
 
 
 def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:

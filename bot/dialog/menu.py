@@ -15,7 +15,10 @@ def main_menu(turn: Turn) -> list[list[Button]]:
     return [
         [Button("🔎 " + _("Ask about a procedure"), "m:ask")],
         [Button("📂 " + _("Check my dossier"), "m:dos")],
-        [Button("⭐ " + _("Rate our service"), "m:rate"), Button("✉️ " + _("Send feedback"), "m:fb")],
+        [
+            Button("⭐ " + _("Rate our service"), "m:rate"),
+            Button("✉️ " + _("Send feedback"), "m:fb"),
+        ],
         [Button("🌐 " + _("Language"), "lang")],
     ]
 
@@ -31,7 +34,8 @@ async def start(turn: Turn) -> list[Reply]:
             "👋 <b>" + _("Hello! I am MotCua, the one-stop desk assistant.") + "</b>",
             _("I answer questions about administrative procedures: documents, time, fees, steps."),
             "",
-            "🔒 " + _("Privacy: I keep only what you send me, to answer you; send /help to learn more."),
+            "🔒 "
+            + _("Privacy: I keep only what you send me, to answer you; send /help to learn more."),
             "",
             "👉 " + _('Type your question, for example "lam giay khai sinh", or press a button.'),
         ]
@@ -59,7 +63,8 @@ async def help_(turn: Turn) -> list[Reply]:
             "/help — " + _("this help"),
             "/lang — " + _("change language"),
             "",
-            "🔒 " + _(
+            "🔒 "
+            + _(
                 "Privacy: your messages are used only to answer you and are not shared with "
                 "anyone outside the one-stop desk."
             ),

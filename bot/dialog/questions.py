@@ -23,7 +23,10 @@ async def not_found(turn: Turn, question: str) -> Reply:
             "• " + _("or send your question to the one-stop desk officials."),
         ]
     )
-    rows = [[Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")], back_to_menu(turn)]
+    rows = [
+        [Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")],
+        back_to_menu(turn),
+    ]
     return Reply(text, rows)
 
 
@@ -58,7 +61,8 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
     text = "\n".join(
         [
-            "✅ " + _("Your question no. %s was sent to the one-stop desk officials.") % question.id,
+            "✅ "
+            + _("Your question no. %s was sent to the one-stop desk officials.") % question.id,
             "👉 " + _("Meanwhile you can ask me about another procedure."),
         ]
     )

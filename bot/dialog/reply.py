@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 _TAG = re.compile(r"<[^>]+>")
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>')
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Reply:
     request_contact: bool = False  # ask the channel for the user's own contact
 
     def plain(self) -> str:
-        return html.unescape(_TAG.sub("", self.text))
+        """Text for channels without markup; links keep their address."""
+        text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", self.text)
+        return html.unescape(_TAG.sub("", text))
 
 
 def esc(value: object) -> str:

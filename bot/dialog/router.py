@@ -81,7 +81,9 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
 async def unknown_command(turn: Turn, name: str) -> list[Reply]:
     _ = turn.t.gettext
     text = _("I do not know the command /%s.") % esc(name[:32])
-    return [Reply("🤔 " + text + "\n👉 " + _("Send /help to see what I can do."), menu.main_menu(turn))]
+    return [
+        Reply("🤔 " + text + "\n👉 " + _("Send /help to see what I can do."), menu.main_menu(turn))
+    ]
 
 
 async def media(turn: Turn) -> list[Reply]:

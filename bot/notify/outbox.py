@@ -42,13 +42,20 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a message inside the caller's transaction; False if its dedupe key was seen."""
-    buttons = [[{"label": b.label, "action": b.action, "url": b.url} for b in row]
-               for row in reply.buttons]
+    buttons = [
+        [{"label": b.label, "action": b.action, "url": b.url} for b in row] for row in reply.buttons
+    ]
     cur = await conn.execute(
         "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before)"
         " VALUES (?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
-        (channel, str(chat_id), reply.text, json.dumps(buttons, ensure_ascii=False), dedupe_key,
-         stamp(not_before or utcnow())),
+        (
+            channel,
+            str(chat_id),
+            reply.text,
+            json.dumps(buttons, ensure_ascii=False),
+            dedupe_key,
+            stamp(not_before or utcnow()),
+        ),
     )
     return cur.rowcount == 1
 
@@ -66,14 +73,13 @@ class Outbox:
             " ORDER BY id LIMIT ?",
             (channel, stamp(utcnow()), limit),
         )
-        return [
-            OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5]) for r in rows
-        ]
+        return [OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5]) for r in rows]
 
     async def pending_count(self, channel: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-        row = await self.db.fetchone(sql + (" AND channel = ?" if channel else ""),
-                                     (channel,) if channel else ())
+        row = await self.db.fetchone(
+            sql + (" AND channel = ?" if channel else ""), (channel,) if channel else ()
+        )
         return int(row[0])
 
     async def mark_sent(self, message_id: int) -> None:

@@ -1,0 +1,71 @@
+"""Run the real Application (python-telegram-bot's HTTP stack) against the fake Bot API.
+
+`running_bot` starts polling the way `run_polling` does, including post_init and
+post_shutdown, so the tests see what production would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from conftest import make_settings
+from fakebotapi import FakeBotApi
+
+from bot.channels.telegram_app import build_application
+
+
+@contextlib.asynccontextmanager
+async def running_bot(tmp_path, api: FakeBotApi, **env: str) -> AsyncIterator:
+    settings = make_settings(
+        tmp_path, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, **env
+    )
+    app = build_application(settings)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=["message", "callback_query"]
+    )
+    await api.wait_polling()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.post_shutdown(app)
+        await app.shutdown()
+
+
+def buttons(call) -> list[tuple[str, str]]:
+    """(text, callback_data or url) of an inline keyboard sent with a call."""
+    markup = call.params.get("reply_markup") or {}
+    return [
+        (b["text"], b.get("callback_data") or b.get("url", ""))
+        for row in markup.get("inline_keyboard", [])
+        for b in row
+    ]
+
+
+def last_keyboard_message(api: FakeBotApi, chat_id: int) -> dict:
+    """The newest message in the chat that carries inline buttons."""
+    for message in reversed(api.messages(chat_id)):
+        if message.get("reply_markup", {}).get("inline_keyboard"):
+            return message
+    raise AssertionError("no message with buttons in the chat")
+
+
+def press(api: FakeBotApi, user_id: int, label_part: str) -> None:
+    """Press the button whose text contains label_part on the newest keyboard."""
+    message = last_keyboard_message(api, user_id)
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            if label_part in button["text"] and "callback_data" in button:
+                api.push_callback(user_id, message["message_id"], button["callback_data"])
+                return
+    raise AssertionError(f"no button {label_part!r} in {message['reply_markup']}")
+
+
+def refused(api: FakeBotApi) -> list:
+    """Calls the fake refused (getUpdates long polls that were abandoned are not refusals)."""
+    return [r for r in api.requests if r.status >= 400 and r.status != 499]

@@ -1,0 +1,105 @@
+"""End to end on Telegram: /start, a question, a button, bad input — through real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from fakebotapi import FakeBotApi
+from telegram_harness import buttons, press, refused, running_bot
+
+from bot.catalog.model import Document, Procedure
+from bot.catalog.repository import upsert
+
+CITIZEN = 4242
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+async def test_start_registers_commands_and_shows_the_menu(tmp_path, api):
+    async with running_bot(tmp_path, api):
+        commands = api.last("setMyCommands").params["commands"]
+        assert {c["command"] for c in commands} >= {"start", "help", "lang"}
+        api.push_text(CITIZEN, "/start")
+        (reply,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        assert "MotCua" in reply.params["text"]
+        labels = [text for text, _data in buttons(reply)]
+        assert any("Hỏi về thủ tục" in t for t in labels)
+        assert any("Ngôn ngữ" in t for t in labels)
+    assert not refused(api)
+
+
+async def test_question_without_diacritics_then_documents_button(tmp_path, api):
+    async with running_bot(tmp_path, api):
+        api.push_text(CITIZEN, "lam giay khai sinh can gi")
+        (card,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        assert "Đăng ký khai sinh" in card.params["text"]
+        assert "1.001193" in card.params["text"]
+        assert card.params["parse_mode"] == "HTML"
+        before = len(api.sent)
+        press(api, CITIZEN, "Giấy tờ")
+        await api.wait_for("answerCallbackQuery", since=before)
+        (docs,) = await api.wait_for("sendMessage", since=before, chat_id=CITIZEN)
+        assert "Giấy tờ cần nộp" in docs.params["text"]
+        assert "Tờ khai đăng ký khai sinh" in docs.params["text"]
+    assert not refused(api)
+
+
+async def test_abstains_and_forwards_the_question_to_officials_once(tmp_path, api):
+    officials = -100777
+    api.add_chat(officials, "supergroup")
+    async with running_bot(tmp_path, api, MOTCUA_OFFICIALS_CHAT_ID=str(officials)):
+        api.push_text(CITIZEN, "giá vàng hôm nay bao nhiêu <b>&")
+        (reply,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        assert "chưa tìm thấy thủ tục" in reply.params["text"]
+        press(api, CITIZEN, "Gửi câu hỏi")
+        (alert,) = await api.wait_for("sendMessage", chat_id=officials)
+        assert "giá vàng" in alert.params["text"]
+        await api.wait_for("sendMessage", count=2, chat_id=CITIZEN)
+    assert len(api.calls("sendMessage", chat_id=officials)) == 1
+    assert not refused(api)
+
+
+async def test_bad_input_gets_short_answers_and_nothing_is_refused(tmp_path, api):
+    async with running_bot(tmp_path, api):
+        api.push_sticker(CITIZEN, "😀")
+        api.push_photo(CITIZEN)
+        api.push_document(CITIZEN, "hoso.pdf", "application/pdf")
+        api.push_text(CITIZEN, "/khongcolenhnay")
+        api.push_text(CITIZEN, "<b>khai sinh</b> & <script>")
+        api.push_text(CITIZEN, "x" * 10_000)
+        api.push_text(CITIZEN, "🙏🙏")
+        replies = await api.wait_for("sendMessage", count=7, chat_id=CITIZEN)
+        texts = "\n".join(r.params["text"] for r in replies)
+        assert texts.count("chỉ đọc được tin nhắn chữ") == 3
+        assert "không biết lệnh /khongcolenhnay" in texts
+        assert "quá dài" in texts
+    assert not refused(api)
+
+
+async def test_long_sections_are_split_under_the_limit(tmp_path, api):
+    async with running_bot(tmp_path, api) as app:
+        core = app.bot_data["core"]
+        big = Procedure(
+            code="9.999999",
+            name="Thủ tục thử nghiệm rất dài",
+            levels=["xa"],
+            documents=[Document(f"Giấy tờ số {i} <kèm> & bản sao " + "x" * 80) for i in range(200)],
+        )
+        async with core.db.transaction() as conn:
+            await upsert(conn, big)
+        api.push_text(CITIZEN, "9.999999")
+        await api.wait_for("sendMessage", chat_id=CITIZEN)
+        before = len(api.sent)
+        press(api, CITIZEN, "Giấy tờ")
+        await api.wait_for(  # the buttons travel with the last part
+            lambda c: c.method == "sendMessage" and "reply_markup" in c.params, since=before
+        )
+        parts = [c for c in api.sent[before:] if c.method == "sendMessage"]
+        assert len(parts) >= 5
+        assert all(len(p.params["text"]) <= 4096 for p in parts)
+        assert "Giấy tờ số 199 &lt;kèm&gt;" in parts[-1].params["text"]
+        assert parts[-1].params.get("reply_markup") and not parts[0].params.get("reply_markup")
+    assert not refused(api)
