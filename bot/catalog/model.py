@@ -50,6 +50,7 @@ class Document:
     name: str
     form: str = ""  # name of the template (mẫu đơn, tờ khai), if any
     count: str = ""  # e.g. "1 bản chính", "Bản chính: 1 - Bản sao: 0"
+    group: str = ""  # the case this document belongs to ("Trường hợp ủy quyền"), if any
 
 
 @dataclass

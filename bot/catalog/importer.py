@@ -1,0 +1,197 @@
+"""`motcua import procedures PATH...`: read portal records and CSV lists into the store.
+
+Every record is parsed fully before anything is written, and one bad record
+(broken line, wrong types, a corrupt gzip member) is reported and skipped,
+never fatal. Writes go in batched transactions; upsert by code makes a
+re-import idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.catalog import csv_lists
+from bot.catalog.model import Procedure
+from bot.catalog.national import RejectedRecord, parse_national_record
+from bot.catalog.repository import upsert
+from bot.store import Database
+
+BATCH = 500
+JSON_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")
+SUFFIXES = (*JSON_SUFFIXES, ".csv")
+
+Item = tuple[str, Procedure | str]  # (where, procedure or rejection reason)
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file:line, reason)
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
+            f" rejected {len(self.rejected)}"
+        )
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((s for s in SUFFIXES if name.endswith(s)), None)
+
+
+def expand(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Files to read, national records before CSV lists so the richer record wins."""
+    files: list[tuple[Path, str | None]] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p))
+            files += [(p, None) for p in found]
+        elif path.is_file():
+            files.append((path, None if _kind(path) else "unsupported file type"))
+        else:
+            files.append((path, "file not found"))
+    yield from sorted(files, key=lambda f: _kind(f[0]) == ".csv")
+
+
+def _record(where: str, value: object) -> Item:
+    try:
+        return where, parse_national_record(value)  # type: ignore[arg-type]
+    except RejectedRecord as exc:
+        return where, str(exc)
+    except Exception as exc:  # a parser bug on odd input must not stop the import
+        return where, f"could not parse: {type(exc).__name__}: {exc}"
+
+
+def _read_lines(path: Path) -> Iterator[Item]:
+    """JSON Lines, plain or gzipped; each line decoded on its own so one bad byte costs one line."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lineno = 0
+    try:
+        with opener(path, "rb") as handle:
+            for lineno, raw in enumerate(handle, 1):
+                where = f"{path}:{lineno}"
+                try:
+                    text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").strip()
+                    if text:
+                        yield _record(where, json.loads(text))
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    yield where, f"invalid JSON line: {exc}"
+    except (OSError, EOFError, zlib.error) as exc:
+        yield f"{path}:{lineno + 1}", f"unreadable data, rest of file skipped: {exc}"
+
+
+def _read_json(path: Path) -> Iterator[Item]:
+    """One record, or a list of them ("file#3" is the third)."""
+    try:
+        raw = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            raw = gzip.decompress(raw)
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        yield str(path), f"invalid JSON file: {exc}"
+        return
+    if isinstance(data, list):
+        for number, value in enumerate(data, 1):
+            yield _record(f"{path}#{number}", value)
+    else:
+        yield _record(str(path), data)
+
+
+def _read_csv(path: Path) -> Iterator[Item]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        yield str(path), f"unreadable CSV file: {exc}"
+        return
+    for line, item in csv_lists.read_csv(text):
+        yield f"{path}:{line}", item
+
+
+def read(paths: list[Path]) -> Iterator[Item]:
+    """Every record of every path as (where, procedure or rejection reason)."""
+    for path, problem in expand(paths):
+        kind = _kind(path)
+        if problem:
+            yield str(path), problem
+        elif kind == ".csv":
+            yield from _read_csv(path)
+        elif kind in (".json", ".json.gz"):
+            yield from _read_json(path)
+        else:
+            yield from _read_lines(path)
+
+
+async def _write(db: Database, batch: list[tuple[str, Procedure]], report: ImportReport) -> None:
+    """One transaction per batch; if it fails, retry one by one so only the bad row is lost."""
+    if not batch:
+        return
+    try:
+        results: list[tuple[str, str]] = []
+        async with db.transaction() as conn:
+            for where, proc in batch:
+                if proc.source == "csv" and await _is_national(conn, proc.code):
+                    results.append((where, "kept"))
+                else:
+                    results.append((where, await upsert(conn, proc)))
+    except sqlite3.Error as exc:
+        if len(batch) == 1:
+            report.rejected.append((batch[0][0], f"could not store: {exc}"))
+            return
+        for item in batch:
+            await _write(db, [item], report)
+        return
+    for where, result in results:
+        if result == "kept":
+            report.rejected.append((where, "already in the catalog from the national portal"))
+        else:
+            setattr(report, result, getattr(report, result) + 1)
+
+
+async def _is_national(conn, code: str) -> bool:
+    async with conn.execute("SELECT source FROM procedures WHERE code = ?", (code,)) as cur:
+        row = await cur.fetchone()
+    return row is not None and row[0] == "national"
+
+
+def _next_batch(items: Iterator[Item], size: int) -> list[Item]:
+    return [item for _, item in zip(range(size), items, strict=False)]
+
+
+async def import_procedures(db: Database, paths: list[Path]) -> ImportReport:
+    """Import every record of `paths`; a missing path or a bad record becomes a rejection."""
+    report = ImportReport()
+    seen: dict[str, str] = {}
+    items = read(paths)
+    next_chunk = asyncio.create_task(asyncio.to_thread(_next_batch, items, BATCH))
+    try:
+        while chunk := await next_chunk:
+            # parse the next batch off the loop while this one is written
+            next_chunk = asyncio.create_task(asyncio.to_thread(_next_batch, items, BATCH))
+            await _write(db, _admit(chunk, seen, report), report)
+    finally:
+        next_chunk.cancel()
+    return report
+
+
+def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
+    """Parsed procedures to write; rejections and repeated codes go to the report."""
+    batch = []
+    for where, item in chunk:
+        if isinstance(item, str):
+            report.rejected.append((where, item))
+        elif item.code in seen:
+            report.rejected.append((where, f"duplicate of {item.code} at {seen[item.code]}"))
+        else:
+            seen[item.code] = where
+            batch.append((where, item))
+    return batch
