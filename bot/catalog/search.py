@@ -1,11 +1,69 @@
-"""Vietnamese procedure search (interface; the method is being built)."""
+"""Vietnamese procedure search that says "I don't know" when nothing fits.
+
+Ranking: BM25F over folded syllables and syllable bigrams (the name weighs most,
+long texts little), everyday words expanded (`synonyms`), typos corrected against
+the index vocabulary; the best candidates are then reranked by how well their
+name and the question cover each other, with a mild boost for the deployment's
+levels. Abstention: the bot answers only when the best candidate's confidence
+(`Candidate.confidence`) is high enough. A bot that sends a citizen to the wrong
+office does more harm than one that hands the question to an official.
+"""
 
 from __future__ import annotations
 
+import heapq
+import math
+import re
+from array import array
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.catalog.model import Procedure
+from bot.catalog.model import LEVEL_COMMUNE, LEVEL_PROVINCE, Procedure
+from bot.catalog.synonyms import ALTERNATIVES, ASKING
+from bot.catalog.tokenize import Query, analyse, folded_phrases, marked_form, terms, tokens
+
+# How much a term found in each part of a procedure counts, and how strongly each
+# part is normalised by its length (BM25F).
+FIELD_WEIGHTS = {
+    "name": 4.0,
+    "result": 1.0,
+    "field": 1.0,
+    "agency": 0.3,
+    "documents": 0.5,
+    "details": 0.15,
+}
+LENGTH_NORM = {
+    "name": 0.75,
+    "result": 0.5,
+    "field": 0.5,
+    "agency": 0.5,
+    "documents": 0.75,
+    "details": 0.75,
+}
+K1 = 1.2
+# Long texts are cut: their start says what the procedure is; the rest repeats law.
+TEXT_LIMIT = 3000
+RESULT_LIMIT = 300
+# Terms in more than this share of procedures ("của", "hồ sơ", "giấy") barely
+# rank anything and would make every search walk the whole catalog; a catalog
+# smaller than PRUNE_FROM keeps every term.
+COMMON = 0.5
+PRUNE_FROM = 500
+# Reranking: BM25F x (QUERY_SHIFT + query coverage) x (NAME_SHIFT + name coverage)
+# x (1 + LEVEL_BOOST) for a procedure at one of the deployment's levels.
+CANDIDATES = 50
+QUERY_SHIFT = 0.5
+NAME_SHIFT = 1.0
+LEVEL_BOOST = 0.05
+# Below this confidence the bot does not answer but offers to pass the question
+# to an official. Calibrated on ../shared/eval/dev-questions.jsonl.
+MIN_CONFIDENCE = 0.45
+# A listed alternative counts as a reading of the name when it carries this
+# share of the name's weight ("bản sao Giấy khai sinh", not a bare "Cấp lại").
+MIN_READING = 0.35
+
+_CODE = re.compile(r"\b\d\.\d{6}\b")
 
 
 @dataclass
@@ -22,11 +80,244 @@ class SearchResult:
     matches: list[Match] = field(default_factory=list)
 
 
+@dataclass
+class Candidate:
+    """A procedure that may answer the question, with what abstention looks at."""
+
+    procedure: Procedure
+    score: float  # BM25F
+    matched: float  # score / the score of a procedure matching every term at its best
+    query_coverage: float  # share of the question the name carries
+    name_coverage: float  # share of the name the question mentions
+    final: float  # the ranking score
+
+    @property
+    def confidence(self) -> float:
+        """Geometric mean of the three shares: each must be decent for a good fit."""
+        return (self.matched * self.query_coverage * self.name_coverage) ** (1 / 3)
+
+
+# Where a procedure name stops saying what it is and starts qualifying it:
+# "Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)", "Đổi giấy phép lái xe quân sự do
+# Bộ Quốc phòng cấp", "Chứng thực chữ ký người dịch mà người dịch là ...".
+_QUALIFIER = re.compile(
+    r"[(;:]|\s(?:do|đối với|cho|của|tại|theo|thuộc|trong|mà|khi|ở|để)\s", re.IGNORECASE
+)
+_PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+_LISTED = re.compile(r"[,/]")
+
+
+def head_of(name: str) -> str:
+    """The part of a name that says what the procedure is (without the "Thủ tục"
+    some names start with and others not)."""
+    name = _PREFIX.sub("", name)
+    cut = _QUALIFIER.search(name)
+    head = name[: cut.start()] if cut else name
+    return head if len(head.split()) >= 2 else name
+
+
+def readings_of(name: str) -> list[str]:
+    """The name's head, then each alternative it lists: "Cấp bản sao Trích lục hộ
+    tịch, bản sao Giấy khai sinh" is also read "bản sao Giấy khai sinh"."""
+    head = head_of(name)
+    parts = [part for part in _LISTED.split(head) if part.strip()]
+    return [head, *parts] if len(parts) > 1 else [head]
+
+
+# What the citizen gets ("Giấy khai sinh") is what many ask for; the crawl may glue
+# the portal's page chrome after it ("Mã: KQ.G15.000031Từ khóa...").
+_RESULT_CHROME = re.compile(r"Mã:\s*KQ[.\w]*")
+_LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+# Crawled tables lose their cell borders: "Tên giấy tờMẫu đơn, tờ khaiSố lượng".
+_GLUED_CELLS = re.compile(f"(?<=[{_LOWER}])(?=[{_LOWER.upper()}])")
+
+
+def _unglue(text: str) -> str:
+    """The start of a long text, with glued table cells split into phrases."""
+    return _GLUED_CELLS.sub("\n", text[:TEXT_LIMIT])
+
+
+def _syllables(text: str) -> frozenset[str]:
+    return frozenset(w for phrase in folded_phrases(text) for w in phrase)
+
+
+def _fields(p: Procedure) -> dict[str, str]:
+    """The texts BM25F indexes, one per field of FIELD_WEIGHTS."""
+    documents = "\n".join(d.name for d in p.documents) or p.documents_text
+    details = "\n".join([*p.steps, p.requirements])
+    return {
+        "name": "\n".join([p.name, *p.keywords]),
+        "result": _RESULT_CHROME.sub(" ", p.result.split("Từ khóa")[0])[:RESULT_LIMIT],
+        "field": p.field,
+        "agency": p.agency[:TEXT_LIMIT],
+        "documents": _unglue(documents),
+        "details": _unglue(details),
+    }
+
+
 class SearchIndex:
     """Built once from the catalog; `search` is pure CPU, no I/O."""
 
-    def __init__(self, procedures: Iterable[Procedure]):
+    def __init__(
+        self,
+        procedures: Iterable[Procedure],
+        preferred_levels: tuple[str, ...] = (LEVEL_COMMUNE, LEVEL_PROVINCE),
+    ):
         self.procedures = {p.code: p for p in procedures}
+        self.preferred_levels = tuple(preferred_levels)
+        self._docs = list(self.procedures.values())
+        self._by_code8 = {p.code8: i for i, p in reversed(list(enumerate(self._docs)))}
+        self._build()
+
+    def _build(self) -> None:
+        """What abstention compares against (names, their readings), then the index."""
+        self._name_words: list[frozenset[str]] = []  # syllables, bigrams, marked forms
+        readings: list[list[frozenset[str]]] = []  # per procedure: words of each reading
+        keywords: list[list[frozenset[str]]] = []
+        for p in self._docs:
+            phrases = folded_phrases("\n".join([p.name, *p.keywords]))
+            marked = {marked_form(t) for t in tokens(p.name)}
+            self._name_words.append(frozenset(terms(phrases)) | marked)
+            readings.append([_syllables(r) for r in readings_of(p.name)])
+            keywords.append([_syllables(k) for k in p.keywords])
+        self._index([_fields(p) for p in self._docs])
+        self._weigh_names(readings, keywords)
+
+    def _index(self, texts: list[dict[str, str]]) -> None:
+        """BM25F: per procedure and term, one impact mixing the fields' counts.
+
+        Postings are compact arrays, filled one procedure at a time, so the catalog's
+        millions of (term, procedure) pairs never exist as Python objects at once.
+        """
+        n = max(len(texts), 1)
+        average = {f: (sum(len(t[f]) for t in texts) / n) or 1.0 for f in FIELD_WEIGHTS}
+        raw: dict[str, tuple[array, array]] = {}  # term -> (procedures, mixed counts)
+        for doc, fields in enumerate(texts):
+            mixed: dict[str, float] = {}
+            for name, text in fields.items():
+                b = LENGTH_NORM[name]
+                weight = FIELD_WEIGHTS[name] / (1 - b + b * len(text) / average[name])
+                for term, tf in Counter(terms(folded_phrases(text))).items():
+                    mixed[term] = mixed.get(term, 0.0) + weight * tf
+            for term, tf in mixed.items():
+                if term not in raw:
+                    raw[term] = (array("I"), array("f"))
+                docs, counts = raw[term]
+                docs.append(doc)
+                counts.append(tf)
+        self.vocabulary = {t: len(docs) for t, (docs, _) in raw.items()}
+        common = COMMON * n if n >= PRUNE_FROM else n
+        self._postings: dict[str, tuple[array, array]] = {}
+        self._best_impact: dict[str, float] = {}
+        for term, (docs, counts) in raw.items():
+            df = len(docs)
+            if df > common:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            impacts = array("f", (idf * tf * (K1 + 1) / (K1 + tf) for tf in counts))
+            self._postings[term] = (docs, impacts)
+            self._best_impact[term] = max(impacts)
+        self._idf = {w: math.log(1 + n / (c + 1)) for w, c in self.vocabulary.items()}
+        self._max_idf = math.log(1 + n)
+
+    def _weigh_names(
+        self, readings: list[list[frozenset[str]]], keywords: list[list[frozenset[str]]]
+    ) -> None:
+        """A name word weighs its rarity among names: "đăng ký", "cấp" head hundreds
+        of names and say little; "khai tử" says it all. Keywords are readings too."""
+        n = max(len(readings), 1)
+        name_df = Counter(w for doc in readings for w in doc[0])
+        rarity = {w: math.log(1 + n / c) for w, c in name_df.items()}
+
+        def weigh(words: frozenset[str]) -> dict[str, float]:
+            return {w: rarity.get(w, math.log(1 + n)) for w in words}
+
+        self._name_weights = []
+        for doc, extra in zip(readings, keywords, strict=True):
+            whole, *parts = map(weigh, doc)
+            least = MIN_READING * sum(whole.values())
+            listed = [p for p in parts if sum(p.values()) >= least]
+            self._name_weights.append([whole, *listed, *map(weigh, extra)])
+
+    def idf(self, word: str) -> float:
+        """Rarity of a syllable in the catalog; unseen words are the rarest."""
+        return self._idf.get(word, self._max_idf)
+
+    def query_coverage(self, query: Query, doc: int, weights: list[float]) -> float:
+        """Share of the question's informative weight (`weights`, one per slot) that
+        the procedure's name carries."""
+        have = self._name_words[doc]
+        total = sum(weights)
+        covered = sum(w * s.covered_by(have) for w, s in zip(weights, query.slots, strict=True))
+        return covered / total if total else 0.0
+
+    def name_coverage(self, query: Query, doc: int) -> float:
+        """Share of the name's informative weight that the question mentions (for a
+        name listing alternatives, of the alternative the question mentions best)."""
+        best = 0.0
+        for weights in self._name_weights[doc]:
+            total = sum(weights.values())
+            covered = sum(w for word, w in weights.items() if word in query.words)
+            best = max(best, covered / total if total else 0.0)
+        return best
+
+    def _accumulate(self, weighted: dict[str, float], scores: list[float]) -> list[float]:
+        """Add each term's impact on each procedure, times the term's weight, to `scores`."""
+        for term, weight in weighted.items():
+            if term in self._postings:
+                docs, impacts = self._postings[term]
+                for doc, impact in zip(docs, impacts, strict=True):
+                    scores[doc] += weight * impact
+        return scores
+
+    def _ideal(self, query: Query) -> float:
+        """The score of a procedure that matched every term at its best."""
+
+        def best(weighted: dict[str, float]) -> float:
+            return sum(w * self._best_impact.get(t, 0.0) for t, w in weighted.items())
+
+        return best(query.terms) + sum(max(map(best, group)) for group in query.groups)
+
+    def rank(self, query: str, limit: int = CANDIDATES) -> tuple[Query, list[Candidate]]:
+        """The best candidates, best first, with the features abstention looks at."""
+        parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf)
+        ideal = self._ideal(parsed) or 1.0
+        n = len(self._docs)
+        scores = self._accumulate(parsed.terms, [0.0] * n)
+        for wordings in parsed.groups:
+            each = [self._accumulate(wording, [0.0] * n) for wording in wordings]
+            scores = [a + max(b) for a, *b in zip(scores, *each, strict=True)]
+        weights = [slot.weight(self.idf) for slot in parsed.slots]
+        top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
+        ranked = []
+        for doc in top:
+            score = scores[doc]
+            if score <= 0.0:
+                break
+            q_cov = self.query_coverage(parsed, doc, weights)
+            n_cov = self.name_coverage(parsed, doc)
+            levels = self._docs[doc].levels
+            boost = 1 + LEVEL_BOOST * any(lv in self.preferred_levels for lv in levels)
+            final = score * (QUERY_SHIFT + q_cov) * (NAME_SHIFT + n_cov) * boost
+            ranked.append(
+                Candidate(self._docs[doc], score, min(score / ideal, 1.0), q_cov, n_cov, final)
+            )
+        ranked.sort(key=lambda c: -c.final)
+        return parsed, ranked[:limit]
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        raise NotImplementedError
+        """Up to `limit` procedures, best first, or an abstention (no matches)."""
+        for code in _CODE.findall(query):
+            if code in self._by_code8:
+                p = self._docs[self._by_code8[code]]
+                return SearchResult(query, False, [Match(p.code, p.name, 1.0)])
+        parsed, ranked = self.rank(query, limit)
+        if not parsed.slots or not ranked or not confident(ranked[0]):
+            return SearchResult(query, True)
+        matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in ranked]
+        return SearchResult(query, False, matches)
+
+
+def confident(best: Candidate) -> bool:
+    """Whether the best candidate fits well enough to be offered at all."""
+    return best.confidence >= MIN_CONFIDENCE

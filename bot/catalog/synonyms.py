@@ -1,0 +1,138 @@
+"""Words citizens use for procedures, and the words of asking that name no procedure.
+
+The catalog speaks the law's language ("xác nhận tình trạng hôn nhân"); citizens
+say "giấy độc thân", "sổ đỏ", "cccd". Entries are written with diacritics: a
+query typed without them still matches (folded), one typed with them must match
+the marks too, so "sổ đỏ" is not confused with "sơ đồ".
+"""
+
+from __future__ import annotations
+
+from bot.catalog.tokenize import PhraseBook
+
+# Interchangeable wordings: any one found in a question also searches the others.
+EQUIVALENTS: tuple[tuple[str, ...], ...] = (
+    ("cccd", "căn cước công dân", "thẻ căn cước"),
+    ("cmnd", "cmt", "chứng minh nhân dân", "chứng minh thư"),
+    ("bhyt", "bảo hiểm y tế"),
+    ("bhxh", "bảo hiểm xã hội"),
+    ("bhtn", "bảo hiểm thất nghiệp"),
+    ("gplx", "giấy phép lái xe", "bằng lái xe", "bằng lái"),
+    ("gks", "giấy khai sinh"),
+    ("dkkd", "đkkd", "đăng ký kinh doanh"),
+    ("gcn", "giấy chứng nhận"),
+    ("qsdđ", "qsdd", "quyền sử dụng đất"),
+    ("mst", "mã số thuế"),
+    ("tncn", "thu nhập cá nhân"),
+    ("gtgt", "vat", "giá trị gia tăng"),
+    ("tnhh", "trách nhiệm hữu hạn"),
+    ("htx", "hợp tác xã"),
+    ("dn", "doanh nghiệp"),
+    ("ubnd", "ủy ban nhân dân"),
+    ("lltp", "lý lịch tư pháp"),
+    ("ô tô", "oto", "xe hơi"),
+    ("hộ chiếu", "passport"),
+    ("thị thực", "visa"),
+    ("ly hôn", "ly dị"),
+    ("tử tuất", "tuất"),
+)
+
+# Everyday wording -> how the catalog names it (one way: the catalog wording
+# does not mean the everyday one).
+EVERYDAY: dict[str, tuple[str, ...]] = {
+    "sổ đỏ": ("giấy chứng nhận quyền sử dụng đất",),
+    "sổ hồng": ("giấy chứng nhận quyền sử dụng đất", "quyền sở hữu nhà ở"),
+    "hộ khẩu": ("thường trú", "cư trú"),
+    "nhập hộ khẩu": ("đăng ký thường trú",),
+    "cắt hộ khẩu": ("xóa đăng ký thường trú",),
+    "độc thân": ("xác nhận tình trạng hôn nhân",),
+    "công chứng": ("chứng thực",),
+    "công chứng bản sao": ("chứng thực bản sao",),
+    "bản sao công chứng": ("bản sao có chứng thực",),
+    "công chứng giấy tờ": ("chứng thực bản sao",),
+    "sao y": ("chứng thực bản sao từ bản chính",),
+    "sao y bản chính": ("chứng thực bản sao từ bản chính",),
+    "photo công chứng": ("chứng thực bản sao",),
+    "làm giấy khai sinh": ("đăng ký khai sinh",),
+    "làm gks": ("đăng ký khai sinh",),
+    "làm khai sinh": ("đăng ký khai sinh",),
+    "khai sinh lại": ("đăng ký lại khai sinh",),
+    "kết hôn lại": ("đăng ký lại kết hôn",),
+    "khai tử lại": ("đăng ký lại khai tử",),
+    "khai sinh cho con": ("đăng ký khai sinh",),
+    "giấy khai tử": ("đăng ký khai tử",),
+    "giấy chứng tử": ("đăng ký khai tử",),
+    "báo tử": ("đăng ký khai tử",),
+    "lấy vợ": ("đăng ký kết hôn",),
+    "lấy chồng": ("đăng ký kết hôn",),
+    "cưới vợ": ("đăng ký kết hôn",),
+    "cưới chồng": ("đăng ký kết hôn",),
+    "giấy kết hôn": ("đăng ký kết hôn",),
+    "đăng ký cưới": ("đăng ký kết hôn",),
+    "xin con nuôi": ("nhận con nuôi",),
+    "nhận con": ("nhận cha, mẹ, con",),
+    "nhận cha": ("nhận cha, mẹ, con",),
+    "đổi tên": ("thay đổi, cải chính hộ tịch",),
+    "sửa tên": ("cải chính hộ tịch",),
+    "sai tên": ("cải chính hộ tịch",),
+    "làm lại": ("cấp lại",),
+    "xin lại": ("cấp lại",),
+    "bị mất": ("cấp lại",),
+    "mất": ("cấp lại",),
+    "đánh mất": ("cấp lại",),
+    "hỏng": ("cấp lại",),
+    "bị rách": ("cấp lại",),
+    "làm mới": ("cấp",),
+    "xin cấp": ("cấp",),
+    "mua bán đất": ("chuyển nhượng quyền sử dụng đất",),
+    "mua đất": ("chuyển nhượng quyền sử dụng đất",),
+    "bán đất": ("chuyển nhượng quyền sử dụng đất",),
+    "sang tên": ("đăng ký biến động", "chuyển nhượng"),
+    "xây nhà": ("giấy phép xây dựng nhà ở",),
+    "giấy phép kinh doanh": ("đăng ký kinh doanh",),
+    "mở quán": ("đăng ký hộ kinh doanh",),
+    "mở cửa hàng": ("đăng ký hộ kinh doanh",),
+    "buôn bán": ("hộ kinh doanh",),
+    "lương hưu": ("hưởng lương hưu",),
+    "cà vẹt": ("giấy đăng ký xe",),
+    "cavet": ("giấy đăng ký xe",),
+    "biển số": ("đăng ký xe", "biển số xe"),
+    "xe máy": ("mô tô", "xe gắn máy"),
+    "vneid": ("định danh điện tử",),
+    "tài khoản định danh": ("định danh điện tử",),
+    "tạm vắng": ("khai báo tạm vắng",),
+}
+
+# Words of asking: they say what the citizen wants to know, not which procedure.
+_ASKING = """
+tôi, em, anh, chị, cháu, mình, chúng tôi, bạn, ad, admin
+xin chào, chào, alo, hello, hi, cảm ơn, cám ơn, ơi, ạ, nhé, nha
+muốn, hỏi, xin hỏi, cho hỏi, hỏi về, xin, cần, phải, nên, làm, muốn biết
+cho biết, đề nghị cho biết, biết, tìm hiểu, hướng dẫn, giúp, giúp đỡ
+thế nào, như thế nào, ra sao, sao, gì, những gì, cái gì, nào, những, các
+bao lâu, bao nhiêu, bao nhiêu lâu, ở đâu, đâu, khi nào, lúc nào, mấy
+gồm, bao gồm, là, của, và, hoặc, thì, mà, được, không, có, có thể
+với, cho, để, về, khi, nếu, vậy, này, đó, nay, hiện nay, năm nay
+hôm nay, theo, tại, trong, đến, đi, từ, ra, vào, lên, ai, người nào
+thủ tục, thủ tục hành chính, tthc, hồ sơ, giấy tờ, thành phần, thành phần hồ sơ
+trình tự, quy trình, các bước, thời hạn, thời gian, thời hạn giải quyết
+thời gian giải quyết, lệ phí, phí, mức phí, tiền, hết bao nhiêu, mẫu, mẫu đơn
+tờ khai, mẫu tờ khai, điều kiện, yêu cầu, cách, cách thức, nộp, nộp hồ sơ
+cơ quan nào, nơi nào, chỗ nào, chuẩn bị, quy định, văn bản nào, thực hiện
+giải quyết, đối với, trường hợp, trường hợp nào, online, trực tuyến
+"""
+QUESTION_WORDS = tuple(w.strip() for w in _ASKING.replace("\n", ",").split(",") if w.strip())
+
+
+def _alternatives() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in EQUIVALENTS:
+        for wording in group:
+            table[wording] = tuple(w for w in group if w != wording)
+    for wording, meant in EVERYDAY.items():
+        table[wording] = table.get(wording, ()) + meant
+    return table
+
+
+ALTERNATIVES = PhraseBook(_alternatives())
+ASKING = PhraseBook(dict.fromkeys(QUESTION_WORDS, True))
