@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_chat(settings))
         if command == "ask":
             return asyncio.run(_ask(settings, args.question))
+        if command == "officials":
+            return asyncio.run(_officials(settings, args))
         if command == "import":
             return asyncio.run(_import(settings, args.kind, args.paths))
     except KeyboardInterrupt:
@@ -50,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="search the catalog; no QUESTION: one per line from stdin")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="JSON output (the default)")
+    off = sub.add_parser("officials", help="the officials' roster (Telegram user ids)")
+    off_sub = off.add_subparsers(dest="action", required=True)
+    add = off_sub.add_parser("add", help="add or update an official")
+    add.add_argument("user_id")
+    add.add_argument("--role", choices=["official", "leader"], default="official")
+    add.add_argument("--agency", help="agency code (required for officials)")
+    add.add_argument("--name", default="")
+    rm = off_sub.add_parser("remove", help="remove an official")
+    rm.add_argument("user_id")
+    off_sub.add_parser("list", help="list the roster")
     imp = sub.add_parser("import", help="import data into the store")
     imp.add_argument("kind", choices=["procedures"])
     imp.add_argument("paths", nargs="+", type=Path)
@@ -122,4 +134,34 @@ async def _import(settings, kind: str, paths: list[Path]) -> int:
     print(report.summary())
     for where, reason in report.rejected:
         print(f"  rejected {where}: {reason}")
+    return 0
+
+
+async def _officials(settings, args) -> int:
+    from bot.people.officials import Officials
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    roster = Officials(db)
+    try:
+        if args.action == "add":
+            if args.agency and settings.agency(args.agency) is None:
+                print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
+                return 2
+            try:
+                await roster.add("telegram", args.user_id, args.role, args.agency, args.name)
+            except ValueError as exc:
+                print(f"motcua: {exc}", file=sys.stderr)
+                return 2
+            print(
+                f"{args.role} {args.user_id} added" + (f" for {args.agency}" if args.agency else "")
+            )
+        elif args.action == "remove":
+            removed = await roster.remove("telegram", args.user_id)
+            print(f"{args.user_id} removed" if removed else f"{args.user_id} was not on the roster")
+        else:
+            for o in await roster.all():
+                print(f"{o.channel}\t{o.user_id}\t{o.role}\t{o.agency_code or '*'}\t{o.name}")
+    finally:
+        await db.close()
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
 from bot.questions import Questions
@@ -28,9 +29,25 @@ class Core:
     users: Users
     questions: Questions
 
+    def __post_init__(self) -> None:
+        self._by_code8: dict[str, Procedure] = {}
+        for code in sorted(self.index.procedures, key=lambda c: (len(c), c), reverse=True):
+            self._by_code8[code[:8]] = self.index.procedures[code]
+
+    async def procedure(self, code: str) -> Procedure | None:
+        """From the catalog in memory (the one the index was built on), else from the store.
+
+        A code of 8 characters means the national part: the shortest full code wins.
+        """
+        proc = self.index.procedures.get(code)
+        if proc is None and len(code) == 8:
+            proc = self._by_code8.get(code)
+        return proc or await self.catalog.get(code)
+
     async def reload_index(self) -> None:
         """Rebuild the search index after the catalog changed."""
         self.index = SearchIndex(await self.catalog.all(), preferred_levels=("xa", "tinh"))
+        self.__post_init__()
 
     async def close(self) -> None:
         await self.db.close()

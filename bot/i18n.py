@@ -57,15 +57,26 @@ class Translator:
 
     def money(self, amount: int) -> str:
         """50.000 ₫ in Vietnamese, 50,000 ₫ in English (đồng has no minor unit)."""
-        return format_currency(amount, "VND", format="#,##0 ¤", locale=self.locale)
+        return _money(amount, self.locale)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return _number(value, self.locale)
 
     def day(self, value: date | datetime) -> str:
         """`thứ Năm, 26/11/2026` — the weekday helps elderly readers."""
         text = format_date(value, "EEEE, dd/MM/yyyy", locale=self.locale)
         return text[:1].lower() + text[1:] if self.locale == "vi" else text
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: int, locale: str) -> str:
+    """Cached: the same few fees appear on every card, and babel formatting is not cheap."""
+    return format_currency(amount, "VND", format="#,##0 ¤", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
 
 
 @lru_cache(maxsize=8)

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from bot.store import Database
 
 
 class Users:
+    """Locales are read on every message, so they are cached; writes go through to the store."""
+
+    CACHE_SIZE = 100_000
+
     def __init__(self, db: Database, default_locale: str):
         self.db = db
         self.default_locale = default_locale
+        self._locales: OrderedDict[tuple[str, str], str | None] = OrderedDict()
 
     async def locale(self, channel: str, user_id: str) -> str:
+        key = (channel, user_id)
+        if key in self._locales:
+            self._locales.move_to_end(key)
+            return self._locales[key] or self.default_locale
         row = await self.db.fetchone(
-            "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
+            "SELECT locale FROM users WHERE channel = ? AND user_id = ?", key
         )
+        self._remember(key, row[0] if row else None)
         return (row[0] if row and row[0] else None) or self.default_locale
 
     async def set_locale(self, channel: str, user_id: str, locale: str) -> None:
@@ -22,3 +34,10 @@ class Users:
             " ON CONFLICT(channel, user_id) DO UPDATE SET locale = excluded.locale",
             (channel, user_id, locale),
         )
+        self._remember((channel, user_id), locale)
+
+    def _remember(self, key: tuple[str, str], locale: str | None) -> None:
+        self._locales[key] = locale
+        self._locales.move_to_end(key)
+        if len(self._locales) > self.CACHE_SIZE:
+            self._locales.popitem(last=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 
 from telegram import (
     InlineKeyboardButton,
@@ -23,7 +24,7 @@ from bot.core import Core
 from bot.dialog import router
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
-from bot.dialog.reply import Reply, split_text
+from bot.dialog.reply import Button, Reply, split_text
 
 log = logging.getLogger(__name__)
 Feature = Callable[..., Awaitable[list[Reply]]]
@@ -69,6 +70,12 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if not reply.buttons:
         return None
+    return _inline(tuple(tuple(row) for row in reply.buttons))
+
+
+@lru_cache(maxsize=4096)
+def _inline(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Cached: Telegram objects are immutable and the same keyboards recur on every card."""
     return InlineKeyboardMarkup(
         [
             [
@@ -77,7 +84,7 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
                 else InlineKeyboardButton(b.label, callback_data=b.action)
                 for b in row
             ]
-            for row in reply.buttons
+            for row in rows
         ]
     )
 

@@ -124,7 +124,11 @@ def documents_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
     lines = ["📄 <b>" + _("Documents for: %s") % esc(proc.name) + "</b>"]
     if proc.documents:
+        group = ""
         for i, doc in enumerate(proc.documents, 1):
+            if doc.group and doc.group != group:  # documents of one case, under its heading
+                group = doc.group
+                lines.append(f"<i>{esc(group)}</i>")
             line = f"{i}. {esc(doc.name)}"
             if doc.form:
                 line += " (" + _("form: %s") % esc(doc.form) + ")"

@@ -49,14 +49,14 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         return [Reply("🙂 " + _("Please type your question in words."), [back_to_menu(turn)])]
     code = _CODE_IN_TEXT.search(question)
     if code and is_valid_code(normalize_code(code.group())):
-        proc = await turn.core.catalog.get(normalize_code(code.group()))
+        proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
             return [card_reply(turn, proc, [])]
     result = turn.core.index.search(question, limit=1 + OTHER_MATCHES)
     if result.abstained or not result.matches:
         return [await questions.not_found(turn, question)]
     best, *others = result.matches
-    proc = await turn.core.catalog.get(best.code)
+    proc = await turn.core.procedure(best.code)
     if proc is None:  # the index and the store disagree: say so rather than guess
         return [await questions.not_found(turn, question)]
     return [card_reply(turn, proc, [m.code for m in others])]
@@ -85,7 +85,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     _p, kind, arg = parts
     if kind == "o":
         return await other_matches(turn, [c for c in arg.split(",") if c][:OTHER_MATCHES])
-    proc = await turn.core.catalog.get(arg)
+    proc = await turn.core.procedure(arg)
     if proc is None:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
@@ -102,7 +102,7 @@ async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:
     _ = turn.t.gettext
     rows = []
     for code in codes:
-        proc = await turn.core.catalog.get(code)
+        proc = await turn.core.procedure(code)
         if proc:
             rows.append([Button(_label(proc.name), f"p:c:{proc.code8}")])
     if not rows:

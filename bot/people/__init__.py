@@ -1,0 +1,1 @@
+"""Who is who: citizens' verified contacts, consents, subscriptions; the officials' roster."""
