@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.model import Procedure
-from bot.catalog.search import SearchIndex
+from bot.catalog.model import Document, Procedure
+from bot.catalog.search import SearchIndex, family_of
 from bot.catalog.synonyms import ALTERNATIVES, ASKING
 from bot.catalog.tokenize import accent_key, analyse, correct, fold_syllable, tokens
 
@@ -191,6 +191,60 @@ def test_keywords_and_documents_are_searched():
     assert index.search("tien ma chay").matches[0].code == "1.000011"
 
 
+def test_a_quoted_title_is_required():
+    index = SearchIndex(
+        [
+            proc("6.000001", "Đề nghị xét tặng danh hiệu Chiến sĩ thi đua cơ sở", ("bo",)),
+            proc("6.000002", "Đề nghị xét tặng danh hiệu Chiến sĩ thi đua cấp bộ", ("bo",)),
+            proc(
+                "2.000003",
+                "Đề nghị xét tặng danh hiệu thi đua, hình thức khen thưởng",
+                ("bo",),
+                documents=[Document("Trường hợp đề nghị “Chiến sĩ thi đua toàn quốc”: tờ trình")],
+            ),
+        ]
+    )
+    quoted = index.search("Hồ sơ đề nghị xét tặng danh hiệu “Chiến sĩ thi đua toàn quốc”")
+    assert quoted.matches[0].code == "2.000003"
+    plain = index.search("Hồ sơ đề nghị xét tặng danh hiệu Chiến sĩ thi đua toàn quốc")
+    assert plain.matches[0].code != "2.000003"
+    # A quoted title no procedure holds: the catalog lacks it.
+    assert index.search("hồ sơ đề nghị xét tặng danh hiệu “Nghệ sĩ ưu tú”").abstained
+
+
+def test_level_versions_share_a_family():
+    assert family_of("Thăm dò khoáng sản (cấp Tỉnh)") == family_of(
+        "Thủ tục thăm dò khoáng sản (cấp Bộ)"
+    )
+    assert family_of("Cấp lại thẻ căn cước (thực hiện tại cấp trung ương)") == family_of(
+        "Cấp lại thẻ căn cước"
+    )
+    assert family_of("Cấp giấy phép môi trường (cấp Tỉnh) ( 1.010727 )") == family_of(
+        "Cấp giấy phép môi trường"
+    )
+    assert family_of("Cấp lại thẻ căn cước") != family_of("Cấp đổi thẻ căn cước")
+
+
+def test_an_unsure_answer_shows_distinct_procedures():
+    index = SearchIndex(
+        [
+            proc("1.000001", "Thăm dò bổ sung trữ lượng khoáng sản (cấp Tỉnh)", ("tinh",)),
+            proc("1.000002", "Thăm dò bổ sung trữ lượng khoáng sản (cấp Bộ)", ("bo",)),
+            proc("1.000003", "Đóng cửa mỏ khoáng sản (cấp Tỉnh)", ("tinh",)),
+            proc("1.000004", "Đóng cửa mỏ khoáng sản (cấp Bộ)", ("bo",)),
+            proc("1.000005", "Công nhận kết quả thăm dò khoáng sản", ("bo",)),
+            proc("1.000006", "Cấp giấy phép khai thác khoáng sản", ("tinh",)),
+        ]
+    )
+    parsed, ranked = index.rank("phê duyệt trữ lượng khoáng sản mỏ đá")
+    assert ranked[0].confidence < 0.6
+    families = [family_of(c.procedure.name) for c in ranked[:3]]
+    assert len(set(families)) == 3, [c.procedure.name for c in ranked]
+    # Sure of the procedure: its versions at each level stay together.
+    sure = [m.code for m in index.search("thăm dò bổ sung trữ lượng khoáng sản").matches]
+    assert sure[:2] == ["1.000001", "1.000002"]
+
+
 def test_a_code_in_the_question_finds_that_procedure(small):
     result = small.search("thủ tục 1.004222 cần gì")
     assert result.matches[0].code == "1.004222"
@@ -237,6 +291,15 @@ NATIONAL_COLLOQUIAL = [
     ("chứng thực chữ ký", {"2.000884"}),
     ("lam can cuoc cho con duoi 14 tuoi", {"1.014062"}),
     ("đổi bằng lái xe", {"3.000347"}),
+    ("tach so do", {"1.012784"}),
+    ("chung thuc hop dong", {"2.001035"}),
+    ("dong ma so thue", {"1.007607"}),
+    ("huong che do thai san", {"2.000693"}),
+    ("con ngoai gia thu lam khai sinh", {"1.000689"}),
+    ("dang ky giam ho", {"1.004837"}),
+    ("cap doi cccd", {"1.014063"}),
+    ("mo cong ty tnhh 1 thanh vien", {"2.001583"}),
+    ("gia han chung thu so", {"1.000218"}),
 ]
 
 

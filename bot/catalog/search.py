@@ -1,10 +1,16 @@
 """Vietnamese procedure search that says "I don't know" when nothing fits.
 
-Ranking: BM25F over folded syllables and syllable bigrams (the name weighs most,
-long texts little), everyday words expanded (`synonyms`), typos corrected against
-the index vocabulary; the best candidates are then reranked by how well their
-name and the question cover each other, with a mild boost for the deployment's
-levels. Abstention: the bot answers only when the best candidate's confidence
+Ranking: BM25F over folded syllables and syllable bigrams (the name weighs most;
+result, field, documents, steps and requirements each have their own weight and
+length normalisation), everyday words expanded (`synonyms`), typos corrected
+against the index vocabulary; the best candidates are then reranked by how well
+their name and the question cover each other (the question's words weighed by
+their rarity among names), with a mild boost for the deployment's levels. A title
+the question puts in quotes is required, as in web search. When the fit is
+uncertain, the first three shown are distinct procedures, not one procedure at
+several levels or near-identical names.
+
+Abstention: the bot answers only when the best candidate's confidence
 (`Candidate.confidence`) is high enough. A bot that sends a citizen to the wrong
 office does more harm than one that hands the question to an official.
 """
@@ -31,7 +37,8 @@ FIELD_WEIGHTS = {
     "field": 1.0,
     "agency": 0.3,
     "documents": 0.5,
-    "details": 0.15,
+    "steps": 0.5,
+    "requirements": 0.5,
 }
 LENGTH_NORM = {
     "name": 0.75,
@@ -39,7 +46,8 @@ LENGTH_NORM = {
     "field": 0.5,
     "agency": 0.5,
     "documents": 0.75,
-    "details": 0.75,
+    "steps": 0.75,
+    "requirements": 0.75,
 }
 K1 = 1.2
 # Long texts are cut: their start says what the procedure is; the rest repeats law.
@@ -57,11 +65,33 @@ QUERY_SHIFT = 0.5
 NAME_SHIFT = 1.0
 LEVEL_BOOST = 0.05
 # Below this confidence the bot does not answer but offers to pass the question
-# to an official. Calibrated on ../shared/eval/dev-questions.jsonl.
+# to an official. Calibrated on ../shared/eval/dev-questions.jsonl and checked
+# across halves (`bench/search_quality.py --calibrate`): each half picks 0.45-0.475.
 MIN_CONFIDENCE = 0.45
+# When the best candidate's confidence is below this, the first SHOWN matches are
+# distinct procedures: the same procedure at another level ("(cấp Bộ)", "(thực hiện
+# tại cấp tỉnh)") or a near-identical name waits until after them, so an unsure
+# answer offers three different choices. A citizen who clearly asked for one
+# procedure still sees its versions at each level together.
+SURE = 0.6
+# Two names sharing this share of their syllables (Jaccard) are near-duplicates:
+# "Công bố đóng luồng/cảng thủy nội địa vì lý do bảo đảm quốc phòng, an ninh".
+NEAR_DUPLICATE = 0.7
+SHOWN = 3
+# A title the question puts in quotes is required, as in web search: procedures
+# whose text holds every quoted title rank first. When no candidate holds them,
+# the catalog likely lacks what is asked, and confidence is scaled by QUOTE_ABSENT.
+QUOTE_ABSENT = 0.5
+FULL_TEXT_CACHE = 256
 # A listed alternative counts as a reading of the name when it carries this
 # share of the name's weight ("bản sao Giấy khai sinh", not a bare "Cấp lại").
 MIN_READING = 0.35
+
+# Words that join a name's parts but say nothing about the procedure: a question
+# need not repeat them ("Cấp Giấy xác nhận là người gốc Việt Nam").
+NAME_FILLER = frozenset(
+    ["la", "va", "hoac", "cac", "nhung", "cua", "ve", "voi", "de", "duoc", "da", "ma", "thi"]
+)
 
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 
@@ -90,11 +120,12 @@ class Candidate:
     query_coverage: float  # share of the question the name carries
     name_coverage: float  # share of the name the question mentions
     final: float  # the ranking score
+    doubt: float = 1.0  # below 1 when the question names something the text lacks
 
     @property
     def confidence(self) -> float:
         """Geometric mean of the three shares: each must be decent for a good fit."""
-        return (self.matched * self.query_coverage * self.name_coverage) ** (1 / 3)
+        return self.doubt * (self.matched * self.query_coverage * self.name_coverage) ** (1 / 3)
 
 
 # Where a procedure name stops saying what it is and starts qualifying it:
@@ -104,6 +135,17 @@ _QUALIFIER = re.compile(
     r"[(;:]|\s(?:do|đối với|cho|của|tại|theo|thuộc|trong|mà|khi|ở|để)\s", re.IGNORECASE
 )
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+# "(cấp Tỉnh)", "(thực hiện tại cấp trung ương)", "( 1.010727 )": which office, not what.
+_LEVEL_NOTE = re.compile(r"\((?:[^()]*\bcấp\b[^()]*|\s*[\d.]+\s*)\)", re.IGNORECASE)
+
+
+def family_of(name: str) -> str:
+    """A procedure's name without the office level it is carried out at: the
+    versions of one procedure at several levels share it."""
+    text = _LEVEL_NOTE.sub(" ", _PREFIX.sub("", name))
+    return " ".join(w for phrase in folded_phrases(text) for w in phrase)
+
+
 _LISTED = re.compile(r"[,/]")
 
 
@@ -144,14 +186,14 @@ def _syllables(text: str) -> frozenset[str]:
 def _fields(p: Procedure) -> dict[str, str]:
     """The texts BM25F indexes, one per field of FIELD_WEIGHTS."""
     documents = "\n".join(d.name for d in p.documents) or p.documents_text
-    details = "\n".join([*p.steps, p.requirements])
     return {
         "name": "\n".join([p.name, *p.keywords]),
         "result": _RESULT_CHROME.sub(" ", p.result.split("Từ khóa")[0])[:RESULT_LIMIT],
         "field": p.field,
         "agency": p.agency[:TEXT_LIMIT],
         "documents": _unglue(documents),
-        "details": _unglue(details),
+        "steps": _unglue("\n".join(p.steps)),
+        "requirements": _unglue(p.requirements),
     }
 
 
@@ -167,10 +209,14 @@ class SearchIndex:
         self.preferred_levels = tuple(preferred_levels)
         self._docs = list(self.procedures.values())
         self._by_code8 = {p.code8: i for i, p in reversed(list(enumerate(self._docs)))}
+        self._by_code = {p.code: i for i, p in enumerate(self._docs)}
+        self._full_texts: dict[str, str] = {}
         self._build()
 
     def _build(self) -> None:
         """What abstention compares against (names, their readings), then the index."""
+        self._family = [family_of(p.name) for p in self._docs]
+        self._family_words = [frozenset(f.split()) for f in self._family]
         self._name_words: list[frozenset[str]] = []  # syllables, bigrams, marked forms
         readings: list[list[frozenset[str]]] = []  # per procedure: words of each reading
         keywords: list[list[frozenset[str]]] = []
@@ -228,9 +274,11 @@ class SearchIndex:
         n = max(len(readings), 1)
         name_df = Counter(w for doc in readings for w in doc[0])
         rarity = {w: math.log(1 + n / c) for w, c in name_df.items()}
+        self._name_rarity = rarity
+        self._max_rarity = math.log(1 + n)
 
         def weigh(words: frozenset[str]) -> dict[str, float]:
-            return {w: rarity.get(w, math.log(1 + n)) for w in words}
+            return {w: rarity.get(w, math.log(1 + n)) for w in words if w not in NAME_FILLER}
 
         self._name_weights = []
         for doc, extra in zip(readings, keywords, strict=True):
@@ -243,10 +291,19 @@ class SearchIndex:
         """Rarity of a syllable in the catalog; unseen words are the rarest."""
         return self._idf.get(word, self._max_idf)
 
-    def query_coverage(self, query: Query, doc: int, weights: list[float]) -> float:
+    def name_rarity(self, word: str) -> float:
+        """Rarity of a syllable among procedure names. Query coverage weighs the
+        question's words by it: "Việt Nam" is common in the catalog's long texts
+        but rare, and telling, in names."""
+        return self._name_rarity.get(word, self._max_rarity)
+
+    def query_coverage(
+        self, query: Query, doc: int, weights: list[float], quoted: frozenset[str] = frozenset()
+    ) -> float:
         """Share of the question's informative weight (`weights`, one per slot) that
-        the procedure's name carries."""
-        have = self._name_words[doc]
+        the procedure's name carries (with the `quoted` titles' terms, when its text
+        holds them)."""
+        have = self._name_words[doc] | quoted
         total = sum(weights)
         covered = sum(w * s.covered_by(have) for w, s in zip(weights, query.slots, strict=True))
         return covered / total if total else 0.0
@@ -287,14 +344,17 @@ class SearchIndex:
         for wordings in parsed.groups:
             each = [self._accumulate(wording, [0.0] * n) for wording in wordings]
             scores = [a + max(b) for a, *b in zip(scores, *each, strict=True)]
-        weights = [slot.weight(self.idf) for slot in parsed.slots]
+        weights = [slot.weight(self.name_rarity) for slot in parsed.slots]
         top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
+        top = [doc for doc in top if scores[doc] > 0.0]
+        holding = self._holding(parsed.quoted, top)
+        quoted = frozenset(terms([q.split() for q in parsed.quoted]))
         ranked = []
         for doc in top:
             score = scores[doc]
-            if score <= 0.0:
-                break
-            q_cov = self.query_coverage(parsed, doc, weights)
+            q_cov = self.query_coverage(
+                parsed, doc, weights, quoted if doc in holding else frozenset()
+            )
             n_cov = self.name_coverage(parsed, doc)
             levels = self._docs[doc].levels
             boost = 1 + LEVEL_BOOST * any(lv in self.preferred_levels for lv in levels)
@@ -302,8 +362,62 @@ class SearchIndex:
             ranked.append(
                 Candidate(self._docs[doc], score, min(score / ideal, 1.0), q_cov, n_cov, final)
             )
-        ranked.sort(key=lambda c: -c.final)
+        # A quoted title is required: the procedures holding it first; when none
+        # does, every candidate is doubted.
+        ranked.sort(key=lambda c: (self._by_code[c.procedure.code] not in holding, -c.final))
+        if parsed.quoted and not holding:
+            for c in ranked:
+                c.doubt = QUOTE_ABSENT
+        if ranked and ranked[0].confidence < SURE:
+            ranked = self._diversify(ranked)
         return parsed, ranked[:limit]
+
+    def _holding(self, quoted: list[str], docs: list[int]) -> set[int]:
+        """The procedures among `docs` whose text holds every quoted title."""
+        if not quoted:
+            return set()
+        return {
+            doc
+            for doc in docs
+            if all(f" {q} " in self._full_text(self._docs[doc].code) for q in quoted)
+        }
+
+    def _full_text(self, code: str) -> str:
+        """A procedure's whole text, folded, one space between words (cached: only
+        questions with quotes need it)."""
+        text = self._full_texts.get(code)
+        if text is None:
+            p = self.procedures[code]
+            parts = [p.name, p.result, p.requirements, *p.steps, p.documents_text]
+            parts += [d.name for d in p.documents]
+            words = (w for phrase in folded_phrases("\n".join(parts)) for w in phrase)
+            text = " " + " ".join(words) + " "
+            if len(self._full_texts) >= FULL_TEXT_CACHE:
+                self._full_texts.clear()
+            self._full_texts[code] = text
+        return text
+
+    def _near_duplicates(self, a: int, b: int) -> bool:
+        """The same procedure at another level, or a name that barely differs."""
+        if self._family[a] == self._family[b]:
+            return True
+        x, y = self._family_words[a], self._family_words[b]
+        return len(x & y) >= NEAR_DUPLICATE * len(x | y)
+
+    def _diversify(self, ranked: list[Candidate]) -> list[Candidate]:
+        """The first SHOWN candidates are no near-duplicates of each other; the
+        candidates they pushed down follow them, in order."""
+        first: list[int] = []
+        rest: list[Candidate] = []
+        shown: list[Candidate] = []
+        for c in ranked:
+            doc = self._by_code[c.procedure.code]
+            if len(shown) < SHOWN and not any(self._near_duplicates(doc, d) for d in first):
+                first.append(doc)
+                shown.append(c)
+            else:
+                rest.append(c)
+        return shown + rest
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         """Up to `limit` procedures, best first, or an abstention (no matches)."""

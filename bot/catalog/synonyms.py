@@ -35,6 +35,31 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
     ("thị thực", "visa"),
     ("ly hôn", "ly dị"),
     ("tử tuất", "tuất"),
+    # Abbreviations officials and forms use, and the law's own synonyms.
+    ("gpxd", "giấy phép xây dựng"),
+    ("bđs", "bds", "bất động sản"),
+    ("pccc", "phòng cháy chữa cháy"),
+    ("tnlđ", "tnld", "tai nạn lao động"),
+    ("bnn", "bệnh nghề nghiệp"),
+    ("dsphsk", "dưỡng sức phục hồi sức khỏe"),
+    ("xnc", "xuất nhập cảnh"),
+    ("xnk", "xuất nhập khẩu", "xuất khẩu, nhập khẩu"),
+    ("tndn", "thu nhập doanh nghiệp"),
+    ("ttđb", "ttdb", "tiêu thụ đặc biệt"),
+    ("cchn", "chứng chỉ hành nghề"),
+    ("nhnn", "ngân hàng nhà nước"),
+    ("tctd", "tổ chức tín dụng"),
+    ("ubck", "ủy ban chứng khoán"),
+    ("ctck", "công ty chứng khoán"),
+    ("cty", "công ty"),
+    ("attp", "atvstp", "an toàn thực phẩm", "vệ sinh an toàn thực phẩm"),
+    ("đtm", "dtm", "đánh giá tác động môi trường"),
+    ("kcn", "khu công nghiệp"),
+    ("chứng thư số", "chứng thư chữ ký số", "chứng thư chữ ký điện tử"),
+    ("chữ ký số", "chữ ký điện tử"),
+    ("thẻ bhyt", "thẻ bảo hiểm y tế"),
+    ("sổ bhxh", "sổ bảo hiểm xã hội"),
+    ("giấy phép lao động", "work permit"),
 )
 
 # Everyday wording -> how the catalog names it (one way: the catalog wording
@@ -101,6 +126,93 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     "vneid": ("định danh điện tử",),
     "tài khoản định danh": ("định danh điện tử",),
     "tạm vắng": ("khai báo tạm vắng",),
+    # Civil status (hộ tịch).
+    "con ngoài giá thú": ("nhận cha, mẹ, con",),
+    "nhận bố": ("nhận cha, mẹ, con",),
+    "nhận mẹ": ("nhận cha, mẹ, con",),
+    "xác định cha": ("nhận cha, mẹ, con",),
+    "xác định mẹ": ("nhận cha, mẹ, con",),
+    "nhận con nuôi": ("đăng ký nuôi con nuôi",),
+    "sai ngày sinh": ("cải chính hộ tịch",),
+    "sửa ngày sinh": ("cải chính hộ tịch",),
+    "đổi họ": ("thay đổi hộ tịch",),
+    "chứng thực hợp đồng": ("chứng thực giao dịch",),
+    "công chứng hợp đồng": ("chứng thực giao dịch",),
+    "đổi dân tộc": ("xác định lại dân tộc",),
+    "lấy chồng nước ngoài": ("đăng ký kết hôn có yếu tố nước ngoài",),
+    "lấy vợ nước ngoài": ("đăng ký kết hôn có yếu tố nước ngoài",),
+    "người giám hộ": ("đăng ký giám hộ",),
+    "ghi chú ly hôn": ("ghi vào sổ hộ tịch việc ly hôn",),
+    # Residence and identity.
+    "chuyển hộ khẩu": ("đăng ký thường trú",),
+    "tách hộ khẩu": ("tách hộ",),
+    "khai báo lưu trú": ("thông báo lưu trú",),
+    "báo tạm trú": ("đăng ký tạm trú",),
+    "làm căn cước": ("cấp thẻ căn cước",),
+    "làm cccd": ("cấp thẻ căn cước",),
+    "làm hộ chiếu": ("cấp hộ chiếu phổ thông",),
+    "mất hộ chiếu": ("trình báo mất hộ chiếu",),
+    "tiền án": ("lý lịch tư pháp",),
+    "tiền sự": ("lý lịch tư pháp",),
+    "không tiền án": ("phiếu lý lịch tư pháp",),
+    # Land and housing.
+    "tách sổ": ("tách thửa",),
+    "tách sổ đỏ": ("tách thửa",),
+    "gộp sổ": ("hợp thửa",),
+    "gộp thửa": ("hợp thửa",),
+    "thổ cư": ("đất ở",),
+    "lên thổ cư": ("chuyển mục đích sử dụng đất",),
+    "chuyển đất": ("chuyển mục đích sử dụng đất",),
+    "cho đất": ("tặng cho quyền sử dụng đất",),
+    "tặng đất": ("tặng cho quyền sử dụng đất",),
+    "thừa kế đất": ("đăng ký biến động", "thừa kế quyền sử dụng đất"),
+    "chia thừa kế": ("phân chia di sản",),
+    "khai nhận di sản": ("văn bản phân chia di sản",),
+    "thế chấp sổ đỏ": ("đăng ký thế chấp quyền sử dụng đất",),
+    "vay thế chấp": ("đăng ký thế chấp",),
+    "đổi sổ đỏ": ("cấp đổi giấy chứng nhận quyền sử dụng đất",),
+    "mất sổ đỏ": ("cấp lại giấy chứng nhận quyền sử dụng đất",),
+    "đo đạc lại đất": ("đăng ký biến động đất đai",),
+    # Construction.
+    "xin phép xây dựng": ("cấp giấy phép xây dựng",),
+    "hoàn công": ("nghiệm thu hoàn thành công trình",),
+    "chứng chỉ xây dựng": ("chứng chỉ hành nghề hoạt động xây dựng",),
+    # Business and tax.
+    "mở công ty": ("đăng ký thành lập doanh nghiệp", "đăng ký thành lập công ty"),
+    "thành lập công ty": ("đăng ký thành lập doanh nghiệp",),
+    "giải thể công ty": ("giải thể doanh nghiệp",),
+    "đóng cửa công ty": ("giải thể doanh nghiệp",),
+    "tạm nghỉ kinh doanh": ("tạm ngừng kinh doanh",),
+    "đóng mã số thuế": ("chấm dứt hiệu lực mã số thuế",),
+    "khóa mã số thuế": ("chấm dứt hiệu lực mã số thuế",),
+    "xin mã số thuế": ("đăng ký thuế lần đầu",),
+    "quyết toán thuế": ("khai quyết toán thuế",),
+    "hóa đơn đỏ": ("hóa đơn giá trị gia tăng",),
+    # Social insurance, labour, welfare.
+    "nghỉ đẻ": ("chế độ thai sản",),
+    "nghỉ sinh": ("chế độ thai sản",),
+    "tiền sinh con": ("chế độ thai sản",),
+    "nghỉ ốm": ("chế độ ốm đau",),
+    "về hưu": ("hưởng lương hưu",),
+    "nghỉ hưu": ("hưởng lương hưu",),
+    "rút bảo hiểm một lần": ("bảo hiểm xã hội một lần",),
+    "rút bhxh": ("bảo hiểm xã hội một lần",),
+    "trợ cấp thất nghiệp": ("hưởng trợ cấp thất nghiệp",),
+    "sổ hộ nghèo": ("công nhận hộ nghèo",),
+    "giấy chứng nhận hộ nghèo": ("công nhận hộ nghèo",),
+    # Transport.
+    "thi bằng lái": ("sát hạch lái xe",),
+    "học bằng lái": ("sát hạch lái xe",),
+    "bằng lái quốc tế": ("giấy phép lái xe quốc tế",),
+    "sang tên xe": ("chứng nhận đăng ký xe",),
+    "đăng kiểm xe": ("kiểm định xe cơ giới",),
+    "đăng ký xe máy": ("đăng ký xe",),
+    "đăng ký ô tô": ("đăng ký xe",),
+    # Environment.
+    "bằng khen": ("xét tặng bằng khen",),
+    "giấy phép môi trường": ("cấp giấy phép môi trường",),
+    "xả thải": ("xả nước thải",),
+    "giếng khoan": ("khai thác nước dưới đất",),
 }
 
 # Words of asking: they say what the citizen wants to know, not which procedure.
@@ -120,6 +232,9 @@ thời gian giải quyết, lệ phí, phí, mức phí, tiền, hết bao nhiê
 tờ khai, mẫu tờ khai, điều kiện, yêu cầu, cách, cách thức, nộp, nộp hồ sơ
 cơ quan nào, nơi nào, chỗ nào, chuẩn bị, quy định, văn bản nào, thực hiện
 giải quyết, đối với, trường hợp, trường hợp nào, online, trực tuyến
+cơ quan có thẩm quyền, có thẩm quyền, thẩm quyền, tiếp nhận hồ sơ, loại giấy tờ
+những loại, những bước nào, bước nào, các bước nào, được không, hay không
+cần làm gì, phải làm gì, làm gì, cụ thể, chi tiết, hiện hành, mới nhất
 """
 QUESTION_WORDS = tuple(w.strip() for w in _ASKING.replace("\n", ",").split(",") if w.strip())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.text import fold, nfc
 
@@ -230,6 +230,22 @@ class Query:
     terms: dict[str, float]  # syllables and bigrams outside everyday phrases, weighted
     groups: list[list[dict[str, float]]]  # per everyday phrase, the terms of each wording
     words: set[str]  # every syllable the question is about, wordings included
+    quoted: list[str] = field(default_factory=list)  # titles typed in quotes, folded
+
+
+# A title in quotes ("danh hiệu “Chiến sĩ thi đua toàn quốc”") names one exact thing.
+_QUOTED = re.compile(r"[“\"«„]([^”“\"»«„]+)[”\"»“]")
+QUOTED_WORDS = range(2, 13)
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """Folded phrases of 2 to 12 syllables the text puts in quotes."""
+    out = []
+    for inner in _QUOTED.findall(nfc(text)):
+        words = [w for phrase in folded_phrases(inner) for w in phrase]
+        if len(words) in QUOTED_WORDS:
+            out.append(" ".join(words))
+    return out
 
 
 def _term_weights(found: Counter) -> dict[str, float]:
@@ -309,4 +325,4 @@ def analyse(
         if pa == pb and not (sa and sb) and (ga < 0 or ga != gb):
             found[bigram(a, b)] += 1
     mentioned = {w for slot in slots for wording in slot.wordings for w in wording}
-    return Query(slots, _term_weights(found), groups, mentioned)
+    return Query(slots, _term_weights(found), groups, mentioned, quoted_phrases(text))
