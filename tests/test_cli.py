@@ -1,0 +1,72 @@
+"""The `motcua` command: ask (JSON), import, invalid settings, the terminal chat."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+from conftest import NATIONAL
+
+from bot.cli import main
+
+
+def run(monkeypatch, tmp_path, capsys, argv, stdin: str = "", **env):
+    monkeypatch.chdir(tmp_path)  # no stray .env; var/ lands in tmp_path
+    monkeypatch.setenv("MOTCUA_DB", str(tmp_path / "cli.sqlite3"))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_prints_json(monkeypatch, tmp_path, capsys):
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["ask", "lam giay khai sinh", "--json"])
+    assert code == 0
+    result = json.loads(out)
+    assert result["query"] == "lam giay khai sinh"
+    assert result["abstained"] is False
+    assert result["matches"][0]["code"].startswith("1.001193")
+    assert {"code", "name", "score"} <= set(result["matches"][0])
+
+
+def test_ask_reads_one_question_a_line(monkeypatch, tmp_path, capsys):
+    stdin = "dang ky ket hon\n\nthời tiết hôm nay\n"
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["ask", "--json"], stdin=stdin)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(lines) == 2
+    assert lines[0]["matches"] and not lines[0]["abstained"]
+    assert lines[1]["abstained"] is True and lines[1]["matches"] == []
+
+
+def test_invalid_setting_stops_with_one_line(monkeypatch, tmp_path, capsys):
+    code, _out, err = run(monkeypatch, tmp_path, capsys, ["ask", "x"], MOTCUA_LOCALE="fr")
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "MOTCUA_LOCALE" in err
+
+
+def test_import_reports_counts_and_rejections(monkeypatch, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"ma_thu_tuc": "TEST_MOT_CAP", "ten_thu_tuc": "Thủ tục test"}\nnot json\n')
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "procedures", str(bad)])
+    assert code == 0
+    assert "added 0" in out and "rejected 2" in out
+    assert "bad.jsonl:1" in out and "bad.jsonl:2" in out
+
+
+def test_chat_in_the_terminal(monkeypatch, tmp_path, capsys):
+    stdin = "lam giay khai sinh\n1\n/quit\n"
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["chat"], stdin=stdin)
+    assert code == 0
+    assert "[1] 🔎 Hỏi về thủ tục" in out
+    assert "Đăng ký khai sinh" in out and "Giấy tờ cần nộp" in out
+
+
+def test_national_catalog_is_importable_when_shared_data_is_there(monkeypatch, tmp_path, capsys):
+    if not NATIONAL.exists():
+        pytest.skip("../shared is not beside the project")
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "procedures", str(NATIONAL)])
+    assert code == 0 and "added 2642" in out and "rejected 0" in out
