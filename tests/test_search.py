@@ -324,3 +324,16 @@ def test_national_commune_version_before_the_ministry_one(national):
     codes = [m.code[:8] for m in national.search("cấp lại thẻ căn cước").matches]
     assert codes[0] == "1.014064"  # the commune's, then the province's and the ministry's
     assert {"2.001194", "1.000757"} <= set(codes[:3])
+
+
+@needs_shared
+def test_pruned_rerank_gives_the_same_answers_as_the_full_one(national):
+    """The short-list pruning in rank() is an optimisation only."""
+    eval_file = NATIONAL.parents[2] / "eval" / "dev-questions.jsonl"
+    questions = [json.loads(line)["question"] for line in eval_file.open(encoding="utf-8")]
+    questions += ["lam giay khai sinh can gi", "dang ky thuong tru cho con", "cap lai cccd"]
+    for question in questions:
+        _parsed, short = national.rank(question, 5)
+        _parsed, full = national.rank(question)
+        assert [c.procedure.code for c in short] == [c.procedure.code for c in full[:5]], question
+        assert [c.confidence for c in short[:1]] == [c.confidence for c in full[:1]]

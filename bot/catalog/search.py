@@ -61,6 +61,8 @@ PRUNE_FROM = 500
 # Reranking: BM25F x (QUERY_SHIFT + query coverage) x (NAME_SHIFT + name coverage)
 # x (1 + LEVEL_BOOST) for a procedure at one of the deployment's levels.
 CANDIDATES = 50
+# Lists up to this long are reranked with pruning (see rank()).
+KEEP = 10
 QUERY_SHIFT = 0.5
 NAME_SHIFT = 1.0
 LEVEL_BOOST = 0.05
@@ -336,8 +338,23 @@ class SearchIndex:
         return best(query.terms) + sum(max(map(best, group)) for group in query.groups)
 
     def rank(self, query: str, limit: int = CANDIDATES) -> tuple[Query, list[Candidate]]:
-        """The best candidates, best first, with the features abstention looks at."""
+        """The best candidates, best first, with the features abstention looks at.
+
+        Reranking is the costly part, so for a short list it stops at the first
+        candidate whose best possible final score (both coverages full) cannot reach
+        the `limit` best so far; the result is the same as reranking all of them.
+        """
         parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf)
+        keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
+        ranked, pruned = self._rerank(parsed, keep)
+        if ranked and ranked[0].confidence < SURE:
+            ranked, shown = self._diversify(ranked)
+            if shown < SHOWN and pruned:  # the pruned tail may hold a distinct one
+                ranked, _ = self._diversify(self._rerank(parsed, 0)[0])
+        return parsed, ranked[:limit]
+
+    def _rerank(self, parsed: Query, keep: int) -> tuple[list[Candidate], bool]:
+        """Rerank by coverage; with `keep`, stop once no candidate can enter the best `keep`."""
         ideal = self._ideal(parsed) or 1.0
         n = len(self._docs)
         scores = self._accumulate(parsed.terms, [0.0] * n)
@@ -349,9 +366,15 @@ class SearchIndex:
         top = [doc for doc in top if scores[doc] > 0.0]
         holding = self._holding(parsed.quoted, top)
         quoted = frozenset(terms([q.split() for q in parsed.quoted]))
+        ceiling = (QUERY_SHIFT + 1) * (NAME_SHIFT + 1) * (1 + LEVEL_BOOST)
+        best_finals: list[float] = []  # min-heap of the `keep` best finals so far
         ranked = []
-        for doc in top:
+        pruned = False
+        for doc in top:  # in descending score order
             score = scores[doc]
+            if keep and len(best_finals) >= keep and score * ceiling < best_finals[0]:
+                pruned = True
+                break
             q_cov = self.query_coverage(
                 parsed, doc, weights, quoted if doc in holding else frozenset()
             )
@@ -359,6 +382,10 @@ class SearchIndex:
             levels = self._docs[doc].levels
             boost = 1 + LEVEL_BOOST * any(lv in self.preferred_levels for lv in levels)
             final = score * (QUERY_SHIFT + q_cov) * (NAME_SHIFT + n_cov) * boost
+            if len(best_finals) < max(keep, 1):
+                heapq.heappush(best_finals, final)
+            else:
+                heapq.heappushpop(best_finals, final)
             ranked.append(
                 Candidate(self._docs[doc], score, min(score / ideal, 1.0), q_cov, n_cov, final)
             )
@@ -368,9 +395,7 @@ class SearchIndex:
         if parsed.quoted and not holding:
             for c in ranked:
                 c.doubt = QUOTE_ABSENT
-        if ranked and ranked[0].confidence < SURE:
-            ranked = self._diversify(ranked)
-        return parsed, ranked[:limit]
+        return ranked, pruned
 
     def _holding(self, quoted: list[str], docs: list[int]) -> set[int]:
         """The procedures among `docs` whose text holds every quoted title."""
@@ -404,7 +429,7 @@ class SearchIndex:
         x, y = self._family_words[a], self._family_words[b]
         return len(x & y) >= NEAR_DUPLICATE * len(x | y)
 
-    def _diversify(self, ranked: list[Candidate]) -> list[Candidate]:
+    def _diversify(self, ranked: list[Candidate]) -> tuple[list[Candidate], int]:
         """The first SHOWN candidates are no near-duplicates of each other; the
         candidates they pushed down follow them, in order."""
         first: list[int] = []
@@ -417,7 +442,7 @@ class SearchIndex:
                 shown.append(c)
             else:
                 rest.append(c)
-        return shown + rest
+        return shown + rest, len(shown)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         """Up to `limit` procedures, best first, or an abstention (no matches)."""
