@@ -1,0 +1,121 @@
+"""`import_dossiers`: a portal or desk export (CSV or JSON Lines) into the dossier store.
+
+Every row is validated fully before anything is written; a bad row is reported
+with its line number and skipped, never fatal. Valid rows are written in
+batched transactions (upsert by code, so a re-import is all "unchanged");
+a batch whose write fails (e.g. `on_events` raised) is rolled back whole and
+its rows are reported, and the next batch goes on. File formats: `reader.py`;
+fields and time rules: `records.py`; big files are parsed in a helper
+process while this one writes (`batches.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.dossiers.batches import batches, use_process
+from bot.dossiers.reader import SUFFIXES, UnsupportedFile, file_kind
+from bot.dossiers.records import Row
+from bot.dossiers.repository import OnEvents, apply_rows
+from bot.store import Database
+
+__all__ = ["SUFFIXES", "DossierImportReport", "UnsupportedFile", "import_dossiers"]
+
+log = logging.getLogger(__name__)
+
+BATCH = 20_000  # rows per transaction: 4x fewer commits than 5,000, a third faster
+IMPORT_CACHE_KIB = 256 * 1024
+IMPORT_CHECKPOINT_PAGES = 20_000  # 80 MB of WAL (the default is 1,000)
+
+
+@dataclass
+class DossierImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
+            f" rejected {len(self.rejected)}"
+        )
+
+
+async def import_dossiers(
+    db: Database,
+    path: Path | str,
+    tz: tzinfo | None = None,
+    on_events: OnEvents | None = None,
+    batch_size: int = BATCH,
+    process: bool | None = None,
+) -> DossierImportReport:
+    """Import one file; times without an offset are local time in `tz` (Asia/Ho_Chi_Minh).
+
+    `process`: parse in a helper process (None: when the file is big enough).
+    """
+    path = Path(path)
+    file_kind(path)
+    tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+    if process is None:
+        process = use_process(path, tz)
+    source = f"import:{path.name}"
+    report = DossierImportReport()
+    async with (
+        _bulk_settings(db),
+        contextlib.aclosing(batches(path, tz, batch_size, process)) as parsed,
+    ):
+        async for rows, lines, rejected in parsed:
+            report.rejected.extend(rejected)
+            if rows:
+                await _write(db, rows, lines, source, on_events, report)
+    report.rejected.sort(key=lambda item: item[0])
+    return report
+
+
+@contextlib.asynccontextmanager
+async def _bulk_settings(db: Database) -> AsyncIterator[None]:
+    """A bigger page cache and rarer WAL checkpoints while importing, restored after.
+
+    The indexes of a million dossiers are ~150 MB; each checkpoint rewrites and
+    syncs the pages touched since the last one, so fewer of them write less.
+    """
+    cache = (await db.fetchone("PRAGMA cache_size"))[0]
+    checkpoint = (await db.fetchone("PRAGMA wal_autocheckpoint"))[0]
+    await db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    await db.conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        await db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
+async def _write(
+    db: Database,
+    batch: list[Row],
+    lines: list[int],
+    source: str,
+    on_events: OnEvents | None,
+    report: DossierImportReport,
+) -> None:
+    """One transaction for the batch; on failure nothing of it stays and its rows are reported."""
+    try:
+        async with db.transaction() as conn:
+            outcomes, _events = await apply_rows(
+                conn, batch, source, on_events=on_events, collect=False
+            )
+    except Exception as exc:
+        log.exception("dossier import: lines %d-%d rolled back", lines[0], lines[-1])
+        reason = f"not written, lines {lines[0]}-{lines[-1]} rolled back: {exc!r}"
+        report.rejected.extend((line, reason) for line in lines)
+        return
+    report.added += outcomes.count("added")
+    report.updated += outcomes.count("updated")
+    report.unchanged += outcomes.count("unchanged")
