@@ -35,8 +35,12 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_ask(settings, args.question))
         if command == "officials":
             return asyncio.run(_officials(settings, args))
+        if command == "import" and args.kind == "dossiers":
+            return asyncio.run(_import_dossiers(settings, args.paths))
         if command == "import":
             return asyncio.run(_import(settings, args.kind, args.paths))
+        if command == "sync":
+            return asyncio.run(_sync(settings, args.forever))
     except KeyboardInterrupt:
         return 130
     parser.print_help()
@@ -62,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     rm = off_sub.add_parser("remove", help="remove an official")
     rm.add_argument("user_id")
     off_sub.add_parser("list", help="list the roster")
+    syn = sub.add_parser("sync", help="pull dossier changes from MOTCUA_TRACKING_URL")
+    syn.add_argument("--forever", action="store_true", help="keep pulling every interval")
     imp = sub.add_parser("import", help="import data into the store")
-    imp.add_argument("kind", choices=["procedures"])
+    imp.add_argument("kind", choices=["procedures", "dossiers"])
     imp.add_argument("paths", nargs="+", type=Path)
     return parser
 
@@ -165,3 +171,48 @@ async def _officials(settings, args) -> int:
     finally:
         await db.close()
     return 0
+
+
+async def _import_dossiers(settings, paths: list[Path]) -> int:
+    """Status changes found by the import reach subscribers through the outbox."""
+    from bot.dossiers.importer import UnsupportedFile, import_dossiers
+    from bot.notify.dossier_events import DossierNotifier
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    notifier = DossierNotifier(settings.timezone, settings.locale)
+    failed = False
+    try:
+        for path in paths:
+            try:
+                report = await import_dossiers(db, path, settings.timezone, on_events=notifier)
+            except (UnsupportedFile, OSError) as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                failed = True
+                continue
+            print(f"{path}: {report.summary()}")
+            for line, reason in report.rejected:
+                print(f"  rejected line {line}: {reason}")
+    finally:
+        await db.close()
+    return 1 if failed else 0
+
+
+async def _sync(settings, forever: bool) -> int:
+    from bot.core import open_core
+
+    if not settings.tracking_url:
+        print("motcua: MOTCUA_TRACKING_URL is not set: nothing to sync from", file=sys.stderr)
+        return 2
+    core = await open_core(settings)
+    sync = core.tracking_sync()
+    try:
+        if forever:
+            await sync.run_forever(settings.sync_interval)
+            return 0
+        report = await sync.run_once()
+        print(report.summary())
+        return 0 if report.ok else 1
+    finally:
+        await sync.aclose()
+        await core.close()

@@ -7,15 +7,22 @@ chat and the CLI open it around their own loop.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
+from bot.dialog.throttle import LookupGuard
+from bot.dossiers.repository import DossierRepository
+from bot.notify.dossier_events import DossierNotifier
+from bot.people.officials import Officials
+from bot.people.privacy import Privacy
+from bot.people.subscriptions import Subscriptions
 from bot.questions import Questions
 from bot.settings import Settings
 from bot.store import Database, open_database
 from bot.users import Users
+from bot.workdays.calendar import WorkCalendar, default_calendar
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +35,13 @@ class Core:
     index: SearchIndex
     users: Users
     questions: Questions
+    dossiers: DossierRepository
+    privacy: Privacy
+    subscriptions: Subscriptions
+    officials: Officials
+    notifier: DossierNotifier
+    calendar: WorkCalendar
+    lookup_guard: LookupGuard = field(default_factory=LookupGuard)
 
     def __post_init__(self) -> None:
         self._by_code8: dict[str, Procedure] = {}
@@ -49,6 +63,14 @@ class Core:
         self.index = SearchIndex(await self.catalog.all(), preferred_levels=("xa", "tinh"))
         self.__post_init__()
 
+    def tracking_sync(self):
+        """The upstream one-stop system's sync, writing events through the notifier."""
+        from bot.dossiers.sync import TrackingSync
+
+        s = self.settings
+        token = str(s.tracking_token) or None
+        return TrackingSync(self.db, s.tracking_url, token, s.timezone, on_events=self.notifier)
+
     async def close(self) -> None:
         await self.db.close()
 
@@ -62,7 +84,20 @@ async def open_core(settings: Settings) -> Core:
     procedures = await catalog.all()
     index = SearchIndex(procedures, preferred_levels=("xa", "tinh"))
     log.info("catalog: %d procedures indexed", len(procedures))
-    return Core(settings, db, catalog, index, Users(db, settings.locale), Questions(db))
+    return Core(
+        settings,
+        db,
+        catalog,
+        index,
+        Users(db, settings.locale),
+        Questions(db),
+        DossierRepository(db, settings.timezone),
+        Privacy(db),
+        Subscriptions(db),
+        Officials(db),
+        DossierNotifier(settings.timezone, settings.locale),
+        default_calendar(),
+    )
 
 
 async def seed_default_catalog(db: Database) -> int:

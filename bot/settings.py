@@ -42,6 +42,10 @@ class Settings:
     agencies_file: Path = DEFAULT_AGENCIES
     agencies: tuple[Agency, ...] = ()
     portal_url: str = "https://dichvucong.gov.vn"
+    tracking_url: str | None = None
+    tracking_token: Secret = Secret("")
+    sync_interval: float = 300.0
+    reminder_interval: float = 900.0
 
     @property
     def has_telegram(self) -> bool:
@@ -104,6 +108,9 @@ def load_settings(
         agencies = tuple(load_agencies(agencies_file))
     except AgencyConfigError as exc:
         raise SettingsError(f"MOTCUA_AGENCIES_FILE: {exc}") from None
+    tracking_url = get("MOTCUA_TRACKING_URL") or None
+    if tracking_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", tracking_url):
+        raise SettingsError(f"MOTCUA_TRACKING_URL: not an http(s) URL: {tracking_url!r}")
     return Settings(
         telegram_token=Secret(token),
         telegram_api_base_url=base_url,
@@ -114,6 +121,12 @@ def load_settings(
         agencies_file=agencies_file,
         agencies=agencies,
         portal_url=(get("MOTCUA_PORTAL_URL") or "https://dichvucong.gov.vn").rstrip("/"),
+        tracking_url=tracking_url,
+        tracking_token=Secret(get("MOTCUA_TRACKING_TOKEN")),
+        sync_interval=_seconds("MOTCUA_SYNC_INTERVAL", get("MOTCUA_SYNC_INTERVAL"), 300.0),
+        reminder_interval=_seconds(
+            "MOTCUA_REMINDER_INTERVAL", get("MOTCUA_REMINDER_INTERVAL"), 900.0
+        ),
     )
 
 
@@ -122,3 +135,15 @@ def _chat_id(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name}: {value!r} is not a Telegram chat id (an integer)") from None
+
+
+def _seconds(name: str, value: str, default: float) -> float:
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a number of seconds") from None
+    if not 1 <= seconds <= 86_400:
+        raise SettingsError(f"{name}: {value} is outside 1..86400 seconds")
+    return seconds

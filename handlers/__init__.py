@@ -6,9 +6,9 @@ fallbacks (unknown commands, media, stray buttons) last.
 
 from telegram.ext import Application
 
-from handlers import errors, fallback, help, lang, procedures, start
+from handlers import dossiers, errors, fallback, help, lang, officials, procedures, start
 
-FEATURES = (start, help, lang, procedures, fallback, errors)
+FEATURES = (start, help, lang, dossiers, officials, procedures, fallback, errors)
 
 
 def register_all(application: Application) -> None:

@@ -70,3 +70,24 @@ def test_national_catalog_is_importable_when_shared_data_is_there(monkeypatch, t
         pytest.skip("../shared is not beside the project")
     code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "procedures", str(NATIONAL)])
     assert code == 0 and "added 2642" in out and "rejected 0" in out
+
+
+def test_import_dossiers_reports_bad_lines_and_keeps_good_rows(monkeypatch, tmp_path, capsys):
+    csv = tmp_path / "hoso.csv"
+    header = "code,procedure_code,agency_code,applicant_name,applicant_phone,channel,"
+    header += "received_at,due_at,status,status_at,result_place,note\n"
+    good = "000.00.06.H56-261120-0001,1.001193,18496,Trần Thị B,0912345678,truc_tiep,"
+    good += "2026-11-20T08:00,2026-11-27T17:00,4,2026-11-21T09:00,Một cửa xã,\n"
+    bad = "000.00.06.H56-261120-0002,1.001193,18496,Lê C,0912345679,truc_tiep,"
+    bad += "2026-11-20T08:00,2026-11-27T17:00,42,2026-11-21T09:00,,\n"
+    csv.write_text(header + good + bad, encoding="utf-8")
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "dossiers", str(csv)])
+    assert code == 0
+    assert "added 1" in out and "rejected 1" in out and "line 3" in out
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "dossiers", str(csv)])
+    assert "unchanged 1" in out and "added 0" in out
+
+
+def test_sync_without_url_says_so(monkeypatch, tmp_path, capsys):
+    code, _out, err = run(monkeypatch, tmp_path, capsys, ["sync"])
+    assert code == 2 and "MOTCUA_TRACKING_URL" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -12,9 +13,13 @@ from telegram.request import BaseRequest
 from bot.channels.telegram_sender import TelegramSender
 from bot.core import open_core
 from bot.i18n import translator
+from bot.notify.reminders import run_reminders
+from bot.periodic import every
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+# Opt in to python-telegram-bot's next major behaviour (retry_after as a timedelta) now.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def commands(locale: str) -> list[BotCommand]:
@@ -55,9 +60,34 @@ async def _post_init(application: Application) -> None:
     sender = TelegramSender(core, application.bot)
     application.bot_data["sender"] = sender
     application.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
+    application.bot_data["jobs"], application.bot_data["sync"] = background_jobs(core)
+
+
+def background_jobs(core) -> tuple[list[asyncio.Task], object | None]:
+    """Appointment warnings and reminders; the upstream sync when one is configured."""
+    settings = core.settings
+    jobs = [
+        asyncio.create_task(
+            every(settings.reminder_interval, lambda: run_reminders(core), "reminders"),
+            name="reminders",
+        )
+    ]
+    sync = core.tracking_sync() if settings.tracking_url else None
+    if sync is not None:
+        jobs.append(
+            asyncio.create_task(every(settings.sync_interval, sync.run_once, "sync"), name="sync")
+        )
+    return jobs, sync
 
 
 async def _post_shutdown(application: Application) -> None:
+    jobs = application.bot_data.pop("jobs", [])
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
+    sync = application.bot_data.pop("sync", None)
+    if sync is not None:
+        await sync.aclose()
     sender: TelegramSender | None = application.bot_data.pop("sender", None)
     task: asyncio.Task | None = application.bot_data.pop("sender_task", None)
     if sender and task:

@@ -15,6 +15,7 @@ from telegram import (
     KeyboardButton,
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
@@ -63,7 +64,9 @@ def incoming(update: Update) -> Incoming:
     return Incoming(kind=MEDIA, **base)
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    if reply.remove_keyboard and not reply.buttons:
+        return ReplyKeyboardRemove()
     if reply.request_contact:
         label = reply.buttons[0][0].label if reply.buttons else "📱"
         button = KeyboardButton(label, request_contact=True)

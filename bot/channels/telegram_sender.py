@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 
 
 class TelegramSender:
+    PER_CHAT_SECONDS = 1.0  # Telegram: about one message a second in one chat
+
     def __init__(self, core: Core, bot, idle_seconds: float = 1.0):
         self.outbox = Outbox(core.db)
         self.bot = bot
         self.idle_seconds = idle_seconds
+        self._last_sent: dict[str, float] = {}
         self._stop = asyncio.Event()
         self.wakeup = asyncio.Event()
 
@@ -44,11 +47,19 @@ class TelegramSender:
                     await asyncio.wait_for(self.wakeup.wait(), timeout=self.idle_seconds)
 
     async def drain_once(self, limit: int = 100) -> int:
-        """Send what is due now; returns how many went out."""
+        """Send what is due now; returns how many went out.
+
+        The overall rate (30/s) is python-telegram-bot's AIORateLimiter's job; it does not
+        space messages within one private chat, so that is done here.
+        """
         sent = 0
+        loop = asyncio.get_running_loop()
         for message in await self.outbox.due("telegram", limit):
             if self._stop.is_set():
                 break
+            if loop.time() - self._last_sent.get(message.chat_id, -1e9) < self.PER_CHAT_SECONDS:
+                continue  # this chat had a message just now: the next round takes it
+            self._last_sent[message.chat_id] = loop.time()
             try:
                 await send(self.bot, message.chat_id, message.reply)
             except RetryAfter as exc:

@@ -11,10 +11,11 @@ from typing import TextIO
 
 from bot.core import Core
 from bot.dialog import router
-from bot.dialog.incoming import ACTION, TEXT, Incoming
+from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.dialog.reply import Button, Reply
 
 QUIT = {"/quit", "/exit", "/thoat"}
+CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number
 
 
 def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
@@ -59,6 +60,15 @@ async def chat(
             break
         stripped = line.strip()
         if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
-            await say(Incoming(kind=ACTION, text=choices[int(stripped) - 1].action, **base))
+            chosen = choices[int(stripped) - 1]
+            if chosen.action == CONTACT_ACTION:  # no contact button here: type the number
+                stdout.write("📱 ")
+                stdout.flush()
+                phone = (await asyncio.to_thread(stdin.readline)).strip()
+                await say(
+                    Incoming(kind=CONTACT, contact_phone=phone, contact_user_id=user_id, **base)
+                )
+                continue
+            await say(Incoming(kind=ACTION, text=chosen.action, **base))
         else:
             await say(Incoming(kind=TEXT, text=line, **base))

@@ -28,6 +28,7 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     edit: bool = False  # replace the message the pressed button belongs to
     request_contact: bool = False  # ask the channel for the user's own contact
+    remove_keyboard: bool = False  # take away a contact keyboard shown before
 
     def plain(self) -> str:
         """Text for channels without markup; links keep their address."""

@@ -9,29 +9,36 @@ from __future__ import annotations
 import logging
 
 from bot.core import Core
-from bot.dialog import menu, procedures, questions
+from bot.dialog import dossiers, menu, officials, procedures, questions
 from bot.dialog.context import Turn
-from bot.dialog.incoming import ACTION, MEDIA, TEXT, Incoming
+from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.dialog.reply import Reply, esc
 from bot.i18n import translator
 
 log = logging.getLogger(__name__)
 
 COMMANDS = {
-    "start": menu.start,
-    "menu": menu.menu,
-    "help": menu.help_,
-    "lang": menu.choose_language,
+    "start": lambda turn, _a: menu.start(turn),
+    "menu": lambda turn, _a: menu.menu(turn),
+    "help": lambda turn, _a: menu.help_(turn),
+    "lang": lambda turn, _a: menu.choose_language(turn),
+    "hoso": lambda turn, a: dossier_command(turn, a),
+    "hosocuatoi": lambda turn, _a: dossiers.mine(turn),
+    "xoadulieu": lambda turn, _a: dossiers.delete_ask(turn),
+    "quahan": lambda turn, _a: officials.overdue_command(turn),
+    "xinloi": officials.apology_command,
 }
 ACTIONS = {
     "menu": lambda turn, _a: menu.menu(turn),
     "lang": lambda turn, a: (
         menu.set_language(turn, a.split(":", 1)[1]) if ":" in a else menu.choose_language(turn)
     ),
-    "m": lambda turn, a: procedures.prompt(turn) if a == "m:ask" else menu.coming_soon(turn),
+    "m": lambda turn, a: MENU.get(a, menu.coming_soon)(turn),
     "p": procedures.on_action,
     "q": questions.on_action,
+    "d": dossiers.on_action,
 }
+MENU = {"m:ask": procedures.prompt, "m:dos": dossiers.prompt}
 
 
 async def begin(core: Core, msg: Incoming) -> Turn:
@@ -58,7 +65,9 @@ async def dispatch(turn: Turn) -> list[Reply]:
         command = msg.command
         if command:
             return await on_command(turn, *command)
-        return await procedures.ask(turn, msg.text)
+        return await free_text(turn, msg.text)
+    if msg.kind == CONTACT:
+        return await dossiers.contact(turn)
     if msg.kind == MEDIA:
         return await media(turn)
     return await menu.menu(turn)
@@ -68,7 +77,23 @@ async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
     feature = COMMANDS.get(name)
     if feature is None:
         return await unknown_command(turn, name)
-    return await feature(turn)
+    return await feature(turn, args)
+
+
+async def free_text(turn: Turn, text: str) -> list[Reply]:
+    """A dossier code goes to the dossier lookup; anything else is a procedure question."""
+    if dossiers.is_dossier_message(text):
+        return await dossiers.lookup(turn, text)
+    return await procedures.ask(turn, text)
+
+
+async def dossier_command(turn: Turn, args: str) -> list[Reply]:
+    """/hoso CODE looks up; /hoso CODE STATUS [note] is the officials' status change."""
+    if not args.strip():
+        return await dossiers.prompt(turn)
+    if officials.has_status_argument(args):
+        return await officials.set_status_command(turn, args)
+    return await dossiers.lookup(turn, args)
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:

@@ -1,0 +1,147 @@
+"""Officials act from their chat: set a status, record an apology, list what is late.
+
+Only people on the roster may act, and only for their own agency (leaders: all).
+Every change goes through the repository with the notifier, so citizens hear of it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+
+from bot.dialog.context import Turn
+from bot.dialog.dossier_text import status_name, timeliness
+from bot.dialog.reply import Reply, esc
+from bot.dossiers.codes import find_dossier_code
+from bot.dossiers.repository import record_apology, set_status
+from bot.people.officials import Official
+
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_CODE_TAIL = re.compile(r"\d{6}\s*-\s*\d{4}(?!\d)")  # a code ends with yyMMdd-NNNN
+MAX_LISTED = 30
+
+
+async def _official(turn: Turn) -> Official | None:
+    return await turn.core.officials.get(turn.msg.channel, turn.msg.user_id)
+
+
+def refusal(turn: Turn) -> list[Reply]:
+    _ = turn.t.gettext
+    text = _("Sorry, only one-stop desk officials on the roster can do this.")
+    return [Reply("🔒 " + text + "\n👉 " + _("To look up a dossier, just type its code."))]
+
+
+async def set_status_command(turn: Turn, args: str) -> list[Reply]:
+    """/hoso CODE STATUS [note] — anyone else gets a polite refusal."""
+    _ = turn.t.gettext
+    official = await _official(turn)
+    if official is None:
+        return refusal(turn)
+    code = find_dossier_code(args)
+    rest = _after_code(args)
+    head, _sep, note = rest.strip().partition(" ")
+    if code is None or not head.isdigit() or not 1 <= int(head) <= 10:
+        return [
+            Reply(
+                _("Usage: /hoso CODE STATUS [note], STATUS 1-10. Example:")
+                + "\n/hoso 000.00.06.H56-231027-0361 5 "
+                + _("Add the birth certificate")
+            )
+        ]
+    dossier = await turn.core.dossiers.get(code)
+    if dossier is None:
+        return [Reply(_("Dossier %s is not in the store.") % esc(code))]
+    if not official.may_act_for(dossier.agency_code):
+        return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
+    async with turn.core.db.transaction() as conn:
+        event = await set_status(
+            conn,
+            code,
+            int(head),
+            turn.msg.user_id,
+            note.strip() or None,
+            on_events=turn.core.notifier,
+        )
+    if event is None:
+        return [Reply(_("Dossier %s already has that status.") % esc(code))]
+    text = _("Dossier %(code)s is now: %(status)s. Its followers are being notified.") % {
+        "code": esc(code),
+        "status": esc(status_name(turn.t, int(head))),
+    }
+    return [Reply("✅ " + text)]
+
+
+def has_status_argument(args: str) -> bool:
+    """`CODE 5 …`: a status after the code means a change, not a lookup."""
+    head = _after_code(args).strip().split(" ", 1)[0]
+    return head.isdigit()
+
+
+def _after_code(args: str) -> str:
+    """What follows the code in `/hoso CODE STATUS note` (codes may contain spaces)."""
+    m = _CODE_TAIL.search(args)
+    return args[m.end() :] if m else ""
+
+
+async def apology_command(turn: Turn, args: str) -> list[Reply]:
+    """/xinloi CODE DD/MM/YYYY reason — the apology form with the new appointment date."""
+    _ = turn.t.gettext
+    official = await _official(turn)
+    if official is None:
+        return refusal(turn)
+    code = find_dossier_code(args)
+    parts = _after_code(args).strip().split(" ", 1)
+    m = _DATE.match(parts[0]) if parts and parts[0] else None
+    reason = parts[1].strip() if len(parts) > 1 else ""
+    usage = _("Usage: /xinloi CODE DD/MM/YYYY reason. Example:") + (
+        "\n/xinloi 000.00.06.H56-231027-0361 05/12/2026 " + _("Waiting for the land office")
+    )
+    if code is None or m is None or not reason:
+        return [Reply(usage)]
+    try:
+        day = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1))).date()
+    except ValueError:
+        return [Reply(usage)]
+    dossier = await turn.core.dossiers.get(code)
+    if dossier is None:
+        return [Reply(_("Dossier %s is not in the store.") % esc(code))]
+    if not official.may_act_for(dossier.agency_code):
+        return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
+    new_due = datetime.combine(day, time(17, 0), turn.core.settings.timezone)
+    try:
+        async with turn.core.db.transaction() as conn:
+            await record_apology(
+                conn, code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
+            )
+    except ValueError as exc:
+        return [Reply("✋ " + esc(str(exc)))]
+    text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")
+    return [Reply("✅ " + text % esc(turn.t.day(day)))]
+
+
+async def overdue_command(turn: Turn) -> list[Reply]:
+    """/quahan: overdue and due-tomorrow dossiers of the official's agency (leaders: all)."""
+    _ = turn.t.gettext
+    official = await _official(turn)
+    if official is None:
+        return refusal(turn)
+    core = turn.core
+    agencies = None if official.is_leader else [official.agency_code]
+    now = datetime.now(UTC)
+    late = await core.dossiers.overdue(agencies, now, core.calendar, limit=MAX_LISTED)
+    soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
+    tz = core.settings.timezone
+    lines = ["⏰ <b>" + _("Overdue: %s") % len(late) + "</b>"]
+    for d in late:
+        apologised = d.apologized_due_at is not None and d.due_at == d.apologized_due_at
+        mark = _("apology sent") if apologised else _("NO apology yet")
+        when = timeliness(turn.t, d, now, core.calendar, tz)
+        lines.append(f"• {esc(d.code)} — {esc(when)} — {esc(mark)}")
+    lines.append("")
+    lines.append("📅 <b>" + _("Due by the next working day: %s") % len(soon) + "</b>")
+    for d in soon:
+        lines.append(f"• {esc(d.code)} — {esc(turn.t.day(d.due_at.astimezone(tz)))}")
+    if late:
+        lines.append("")
+        lines.append("👉 " + _("For each late dossier: /xinloi CODE DD/MM/YYYY reason"))
+    return [Reply("\n".join(lines))]

@@ -1,0 +1,133 @@
+"""Turn dossier events into outbox messages, inside the transaction that made them.
+
+Called as `on_events` by every writer (import, sync, officials), so each
+subscriber gets exactly one message per event: the dedupe key is
+(event id, chat), and it commits with the change or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.dialog.dossier_text import next_step, status_name
+from bot.dialog.reply import Button, Reply, esc
+from bot.dossiers.model import DossierEvent
+from bot.i18n import Translator, translator
+from bot.notify.outbox import enqueue
+from bot.people.subscriptions import Subscriber
+from bot.people.subscriptions import add as subscribe
+
+
+class DossierNotifier:
+    def __init__(self, tz: ZoneInfo, default_locale: str = "vi"):
+        self.tz = tz
+        self.default_locale = default_locale
+
+    async def __call__(self, conn: aiosqlite.Connection, events: list[DossierEvent]) -> None:
+        """One message per (event, subscriber); lookups are batched, imports send thousands."""
+        apologised = {e.dossier_code for e in events if e.kind == "apology"}
+        await self._subscribe_owners(conn, [e for e in events if e.kind == "created"])
+        subs = await _subscribers_of(conn, {e.dossier_code for e in events})
+        for event in events:
+            if event.kind == "due_changed" and event.dossier_code in apologised:
+                continue  # the apology says it, with the reason
+            if event.kind == "created" and event.dossier and event.dossier.finished:
+                continue  # an old, finished dossier arriving in a first import: no news
+            for sub in subs.get(event.dossier_code, ()):
+                t = translator(await self._locale(conn, sub.channel, sub.user_id))
+                reply = await self.compose(conn, t, event)
+                if reply is not None:
+                    key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
+                    await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key)
+
+    async def compose(
+        self, conn: aiosqlite.Connection, t: Translator, event: DossierEvent
+    ) -> Reply | None:
+        _ = t.gettext
+        dossier = event.dossier
+        if dossier is None:
+            return None
+        name = await _procedure_name(conn, dossier.procedure_code)
+        head = "🔔 <b>" + _("Dossier %s") % esc(dossier.code) + "</b>"
+        if name:
+            head += "\n" + esc(name)
+        due = self._day(t, dossier.due_at)
+        if event.kind in ("created", "status"):
+            body = _("New status: %s") % ("<b>" + esc(status_name(t, dossier.status)) + "</b>")
+            lines = [head, body, "👉 " + esc(next_step(t, dossier, due))]
+        elif event.kind == "due_changed":
+            lines = [head, _("The appointment date is now %s.") % esc(due)]
+        elif event.kind == "apology":
+            lines = [
+                head,
+                "🙏 " + _("We are sorry: your result cannot be returned on the appointment date."),
+                _("Reason: %s") % esc(event.reason or ""),
+                _("New appointment date: %s") % ("<b>" + esc(due) + "</b>"),
+                "👉 " + _("Nothing to do now; we will tell you when the result is ready."),
+            ]
+        else:
+            return None
+        button = Button("📂 " + _("See the dossier"), f"d:show:{dossier.code}")
+        return Reply("\n".join(lines), [[button]])
+
+    def _day(self, t: Translator, moment: datetime | None) -> str:
+        return t.day(moment.astimezone(self.tz)) if moment else t.gettext("not set")
+
+    async def _locale(self, conn: aiosqlite.Connection, channel: str, user_id: str) -> str:
+        async with conn.execute(
+            "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return (row[0] if row and row[0] else None) or self.default_locale
+
+    async def _subscribe_owners(
+        self, conn: aiosqlite.Connection, created: list[DossierEvent]
+    ) -> None:
+        """A verified citizen hears about a new dossier filed with their phone."""
+        by_phone: dict[str, list[str]] = {}
+        for event in created:
+            phone = event.dossier.applicant_phone if event.dossier else None
+            if phone:
+                by_phone.setdefault(phone, []).append(event.dossier_code)
+        for chunk in _chunks(list(by_phone)):
+            marks = ",".join("?" * len(chunk))
+            async with conn.execute(
+                f"SELECT channel, user_id, phone FROM contacts WHERE phone IN ({marks})", chunk
+            ) as cur:
+                owners = await cur.fetchall()
+            for channel, user_id, phone in owners:
+                for code in by_phone[phone]:
+                    await subscribe(conn, channel, user_id, user_id, code, "owner")
+
+
+async def _subscribers_of(
+    conn: aiosqlite.Connection, codes: set[str]
+) -> dict[str, list[Subscriber]]:
+    """Read inside the change's transaction: who was subscribed when it happened."""
+    found: dict[str, list[Subscriber]] = {}
+    for chunk in _chunks(sorted(codes)):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            "SELECT dossier_code, channel, chat_id, user_id FROM subscriptions"
+            f" WHERE dossier_code IN ({marks})",
+            chunk,
+        ) as cur:
+            for code, channel, chat_id, user_id in await cur.fetchall():
+                found.setdefault(code, []).append(Subscriber(channel, chat_id, user_id))
+    return found
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+async def _procedure_name(conn: aiosqlite.Connection, code: str) -> str | None:
+    async with conn.execute(
+        "SELECT name FROM procedures WHERE code = ? OR code8 = ? ORDER BY length(code) LIMIT 1",
+        (code, code[:8]),
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
