@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["official", "leader"], default="official")
     add.add_argument("--agency", help="agency code (required for officials)")
     add.add_argument("--name", default="")
+    add.add_argument("--channel", default="telegram", help="telegram, or terminal for motcua chat")
     rm = off_sub.add_parser("remove", help="remove an official")
     rm.add_argument("user_id")
     off_sub.add_parser("list", help="list the roster")
@@ -155,7 +156,7 @@ async def _officials(settings, args) -> int:
                 print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
                 return 2
             try:
-                await roster.add("telegram", args.user_id, args.role, args.agency, args.name)
+                await roster.add(args.channel, args.user_id, args.role, args.agency, args.name)
             except ValueError as exc:
                 print(f"motcua: {exc}", file=sys.stderr)
                 return 2

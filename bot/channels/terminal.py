@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.dialog.reply import Button, Reply
+from bot.notify.outbox import Outbox
 
 QUIT = {"/quit", "/exit", "/thoat"}
 CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number
@@ -41,7 +42,7 @@ async def chat(
     async def say(msg: Incoming) -> None:
         nonlocal choices
         choices = []
-        for reply in await router.handle(core, msg):
+        for reply in await router.handle(core, msg) + await notifications(core, user_id):
             text, buttons = render(reply, len(choices) + 1)
             choices.extend(buttons)
             stdout.write(text + "\n\n")
@@ -72,3 +73,14 @@ async def chat(
             await say(Incoming(kind=ACTION, text=chosen.action, **base))
         else:
             await say(Incoming(kind=TEXT, text=line, **base))
+
+
+async def notifications(core: Core, user_id: str) -> list[Reply]:
+    """The terminal's outbox sender: what is due for this user, shown after each answer."""
+    outbox = Outbox(core.db)
+    replies = []
+    for message in await outbox.due("terminal"):
+        if message.chat_id == user_id:
+            replies.append(message.reply)
+            await outbox.mark_sent(message.id)
+    return replies
