@@ -44,6 +44,10 @@ bench: setup
 	$(PY) bench/search_quality.py
 	$(PY) bench/search_latency.py
 	$(PY) bench/throughput.py
+	$(PY) bench/throughput.py --national
+	$(PY) bench/dossier_import.py --keep var/bench-dossiers.sqlite3
+	$(PY) bench/dossier_lookup.py --db var/bench-dossiers.sqlite3
+	$(PY) bench/outbox_drain.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
