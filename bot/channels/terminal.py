@@ -34,9 +34,11 @@ def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
 
 
 async def chat(
-    core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, user_id: str = "local"
+    core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None, user_id: str = "local"
 ) -> None:
     """Read a line, answer it, until end of input or /quit."""
+    stdin = stdin or sys.stdin  # looked up now, not when the module was imported
+    stdout = stdout or sys.stdout
     choices: list[Button] = []
 
     async def say(msg: Incoming) -> None:

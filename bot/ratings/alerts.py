@@ -1,0 +1,92 @@
+"""Tell the leaders when an agency's satisfaction falls below target: once per crossing.
+
+Run daily (or more often): each agency's rate over the last 30 days is
+compared with the target. Falling below (with enough ratings to mean
+something) queues one message and remembers the agency is 'below'; nothing
+more is sent until it has recovered, which resets the state (and, by
+default, says so). Too few ratings change nothing either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, tzinfo
+
+from bot.dialog.reply import Reply, esc
+from bot.dossiers.model import stamp
+from bot.notify.outbox import enqueue
+from bot.ratings.model import SATISFIED, percent
+from bot.ratings.stats import DEFAULT_TZ, TARGET
+from bot.store import Database
+
+WINDOW = timedelta(days=30)
+_SATISFIED_SQL = ", ".join(f"'{level}'" for level in sorted(SATISFIED))
+
+
+def alert_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
+    return Reply(
+        f"⚠️ <b>Tỷ lệ hài lòng dưới mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
+        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
+    )
+
+
+def recovery_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
+    return Reply(
+        f"✅ <b>Tỷ lệ hài lòng đã đạt lại mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
+        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
+    )
+
+
+async def check_rate_alerts(
+    db: Database,
+    now: datetime,
+    tz: tzinfo | None = None,
+    leaders_chat_id: str | int | None = None,
+    min_ratings: int = 20,
+    target: float = TARGET,
+    names: Mapping[str, str] | None = None,
+    notify_recovery: bool = True,
+    channel: str = "telegram",
+) -> list[str]:
+    """The agencies that just fell below target (alerted), in code order.
+
+    `names` maps agency code → name for the message. Without a leaders' chat
+    the state is still kept (so configuring one later does not replay old
+    crossings) but nothing is queued. Dedupe keys carry agency and local date.
+    """
+    tz = tz or DEFAULT_TZ
+    names = names or {}
+    day = now.astimezone(tz).date().isoformat()
+    alerted: list[str] = []
+    async with db.transaction() as conn:
+        async with conn.execute(
+            f"SELECT agency_code, COUNT(*), SUM(level IN ({_SATISFIED_SQL})) FROM ratings"
+            " WHERE rated_at > ? AND rated_at <= ? GROUP BY agency_code ORDER BY agency_code",
+            (stamp(now - WINDOW), stamp(now)),
+        ) as cur:
+            rolling = list(await cur.fetchall())
+        async with conn.execute("SELECT agency_code, below FROM rate_alerts") as cur:
+            state = {r[0]: bool(r[1]) for r in await cur.fetchall()}
+        for agency, n, satisfied in rolling:
+            if n < min_ratings:
+                continue
+            below = satisfied / n < target
+            if below == state.get(agency, False):
+                continue
+            await conn.execute(
+                "INSERT INTO rate_alerts(agency_code, below, changed_at) VALUES (?,?,?)"
+                " ON CONFLICT(agency_code) DO UPDATE SET below = excluded.below,"
+                " changed_at = excluded.changed_at",
+                (agency, int(below), stamp(now)),
+            )
+            name = names.get(agency, agency)
+            if below:
+                alerted.append(agency)
+                reply, key = alert_reply(name, satisfied, n, target), "rate-below"
+            elif notify_recovery:
+                reply, key = recovery_reply(name, satisfied, n, target), "rate-recovered"
+            else:
+                continue
+            if leaders_chat_id is not None:
+                await enqueue(conn, channel, leaders_chat_id, reply, f"{key}:{agency}:{day}")
+    return alerted

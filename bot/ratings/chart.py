@@ -1,0 +1,77 @@
+"""A PNG of monthly satisfaction per agency against the 90% target, for chats and reports.
+
+matplotlib's Agg canvas draws without a display or network, and its bundled
+DejaVu Sans has every Vietnamese letter. Imported lazily: the bot runs
+without it, only the chart needs it. Large type, since it is read on phones.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from bot.ratings.stats import SatisfactionRow
+
+WIDTH, HEIGHT, DPI = 900, 600, 100
+
+
+def short_name(name: str) -> str:
+    """'UBND xã Hương Khê' → 'Hương Khê': the legend has little room."""
+    for prefix in ("UBND xã ", "UBND phường ", "UBND ", "Xã ", "Phường "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def month_label(month: str) -> str:
+    """'2026-03' → 'T3/26'."""
+    year, mon = month.split("-")
+    return f"T{int(mon)}/{year[2:]}"
+
+
+def monthly_chart_png(
+    rows: Sequence[SatisfactionRow],
+    agencies: Mapping[str, str],
+    target: float = 0.9,
+    title: str = "Tỷ lệ hài lòng theo tháng",
+) -> bytes:
+    """Lines of each agency's monthly rate (rows by agency and month), dashed target line."""
+    from matplotlib.figure import Figure  # lazy: optional dependency
+    from matplotlib.ticker import PercentFormatter
+
+    months = sorted({r.month for r in rows})
+    index = {m: i for i, m in enumerate(months)}
+    codes = [c for c in agencies if any(r.key == c for r in rows)]
+    codes += sorted({r.key for r in rows} - set(codes))
+    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
+    ax = fig.add_axes((0.1, 0.3, 0.87, 0.6))
+    lowest = target
+    for code in codes:
+        points = sorted(
+            (index[r.month], r.rate * 100) for r in rows if r.key == code and r.rate is not None
+        )
+        if not points:
+            continue
+        lowest = min(lowest, min(p[1] for p in points) / 100)
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs, ys, marker="o", linewidth=2.5, markersize=6,
+                label=short_name(agencies.get(code, code)))  # fmt: skip
+    ax.axhline(target * 100, color="#c0392b", linestyle="--", linewidth=2)
+    ax.text(0.01, target * 100, f" Mục tiêu {target * 100:.0f}%", color="#c0392b",
+            fontsize=15, va="bottom", transform=ax.get_yaxis_transform())  # fmt: skip
+    floor = max(0.0, (int(lowest * 20) - 1) / 20)  # a step of 5% below the lowest point
+    ax.set_ylim(floor * 100, 100.5)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xticks(range(len(months)), [month_label(m) for m in months])
+    ax.tick_params(labelsize=14)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_xlim(-0.3, max(len(months) - 0.7, 0.3))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, fontsize=20, loc="left", pad=12)
+    if codes:
+        fig.legend(loc="lower center", ncol=4, fontsize=14, frameon=False,
+                   bbox_to_anchor=(0.5, 0.01), handlelength=1.5, columnspacing=1.2)  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()

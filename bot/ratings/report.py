@@ -1,0 +1,274 @@
+"""The public satisfaction report: one self-contained HTML page (or CSV) with no personal data.
+
+Citizens and leaders open it on phones, often on slow links: inline CSS, no
+script, no external asset (the optional chart is an inline PNG). It holds
+aggregates only — counts and rates per agency and month — never a name, a
+phone, a dossier code or a comment. Every text is escaped; `extra_sections`
+(e.g. published answers to feedback) must come pre-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from bot.dossiers.model import utcnow
+from bot.ratings.model import percent
+from bot.ratings.stats import (
+    DEFAULT_TZ,
+    MAX_POINTS_766,
+    TARGET,
+    Row766,
+    SatisfactionRow,
+    decision_766,
+    satisfaction,
+)
+from bot.store import Database
+
+CSV_COLUMNS = (
+    "agency_code", "agency_name", "month", "ratings", "satisfied", "satisfaction_rate",
+    "ci95_low", "ci95_high", "returned", "response_rate", "late_766",
+    "complaint_or_unsatisfied", "rate_766", "points_766", "on_time_share",
+)  # fmt: skip
+
+_CSS = """
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
+"DejaVu Sans",sans-serif;color:#1d2329;background:#f3f5f7}
+main{max-width:960px;margin:0 auto;padding:16px 12px 32px}
+h1{font-size:1.45rem;line-height:1.25;margin:.2em 0 .3em}
+h2{font-size:1.15rem;margin:1.6em 0 .5em}
+h3{font-size:1rem;margin:1.2em 0 .4em}
+.muted{color:#5b6670;font-size:.9rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px}
+.card{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px #0002}
+.card .name{font-weight:600}
+.card .rate{font-size:1.8rem;font-weight:700;line-height:1.2}
+.ok .rate{color:#1e7d32}.low .rate{color:#b23c17}.none .rate{color:#5b6670}
+.bar{position:relative;height:12px;background:#e3e7eb;border-radius:6px;margin:6px 0 4px}
+.fill{height:100%;border-radius:6px;background:#2e9e44}
+.low .fill{background:#d9642c}
+.target{position:absolute;top:-4px;bottom:-4px;width:0;border-left:2px dashed #1d2329}
+.wrap{overflow-x:auto;background:#fff;border-radius:10px;box-shadow:0 1px 2px #0002}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{padding:6px 8px;text-align:right;border-bottom:1px solid #e3e7eb;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+th{background:#eef1f4;font-weight:600}
+td small{color:#5b6670}
+img{max-width:100%;height:auto;background:#fff;border-radius:10px}
+footer{margin-top:2em}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@dataclass
+class _Month:
+    month: str
+    sat: SatisfactionRow | None
+    q766: Row766 | None
+
+
+def _merge(
+    sat: Sequence[SatisfactionRow], rows766: Sequence[Row766], agencies: Mapping[str, str]
+) -> dict[str, list[_Month]]:
+    """Per agency (the mapping's order, then any other code), its months newest first."""
+    by: dict[tuple[str, str], _Month] = {}
+    for r in sat:
+        by.setdefault((r.key, r.month), _Month(r.month, None, None)).sat = r
+    for r in rows766:
+        by.setdefault((r.agency_code, r.month), _Month(r.month, None, None)).q766 = r
+    codes = list(agencies) + sorted({c for c, _ in by} - set(agencies))
+    return {
+        code: sorted((m for (c, _), m in by.items() if c == code), key=lambda m: m.month,
+                     reverse=True)
+        for code in codes
+    }  # fmt: skip
+
+
+def _month_vi(month: str) -> str:
+    year, mon = month.split("-")
+    return f"{int(mon)}/{year}"
+
+
+def _card(name: str, months: list[_Month], target: float) -> str:
+    latest = next((m for m in months if m.sat and m.sat.ratings), None)
+    marker = f'<div class="target" style="left:{target * 100:.1f}%"></div>'
+    if latest is None:
+        return (
+            f'<div class="card none"><div class="name">{_e(name)}</div>'
+            f'<div class="rate">—</div><div class="bar">{marker}</div>'
+            '<div class="muted">Chưa có đánh giá trong kỳ</div></div>'
+        )
+    s = latest.sat
+    cls = "ok" if s.rate >= target else "low"
+    verdict = "đạt mục tiêu" if s.rate >= target else "chưa đạt mục tiêu"
+    return (
+        f'<div class="card {cls}"><div class="name">{_e(name)}</div>'
+        f'<div class="rate">{percent(s.rate)}</div>'
+        f'<div class="bar" role="img" aria-label="{percent(s.rate)}, mục tiêu'
+        f' {percent(target, 0)}"><div class="fill" style="width:{s.rate * 100:.1f}%"></div>'
+        f"{marker}</div>"
+        f'<div class="muted">Tháng {_month_vi(latest.month)} · {s.ratings} đánh giá ·'
+        f" KTC 95%: {percent(s.low)}–{percent(s.high)} · {verdict}"
+        f" ({percent(target, 0)})</div></div>"
+    )
+
+
+def _table(name: str, months: list[_Month], max_points: float) -> str:
+    head = (
+        "<tr><th>Tháng</th><th>Đánh giá</th><th>Hài lòng<br><small>KTC 95%</small></th>"
+        f"<th>QĐ 766</th><th>Điểm<br><small>/{max_points:g}</small></th><th>Đúng hạn</th></tr>"
+    )
+    body = []
+    for m in months:
+        s, q = m.sat, m.q766
+        if s and s.ratings:
+            sat = f"{percent(s.rate)}<br><small>{percent(s.low)}–{percent(s.high)}</small>"
+        else:
+            sat = "—"
+        points = f"{q.points:.1f}".replace(".", ",") if q and q.points is not None else "—"
+        body.append(
+            f"<tr><td>{_month_vi(m.month)}</td><td>{s.ratings if s else 0}</td><td>{sat}</td>"
+            f"<td>{percent(q.rate) if q else '—'}</td><td>{points}</td>"
+            f"<td>{percent(q.on_time_share) if q else '—'}</td></tr>"
+        )
+    if not body:
+        body.append('<tr><td colspan="6">Chưa có số liệu</td></tr>')
+    return f'<h3>{_e(name)}</h3><div class="wrap"><table>{head}{"".join(body)}</table></div>'
+
+
+def render_html(
+    sat: Sequence[SatisfactionRow],
+    rows766: Sequence[Row766],
+    agencies: Mapping[str, str],
+    start: date,
+    end: date,
+    generated_at: datetime,
+    target: float = TARGET,
+    max_points: float = MAX_POINTS_766,
+    extra_sections: Sequence[str] = (),
+    chart_png: bytes | None = None,
+    title: str = "Mức độ hài lòng của người dân, tổ chức",
+) -> str:
+    """The page from already computed rows (agency rows of `satisfaction`)."""
+    merged = _merge(sat, rows766, agencies)
+    cards = "".join(_card(agencies.get(c, c), ms, target) for c, ms in merged.items())
+    tables = "".join(_table(agencies.get(c, c), ms, max_points) for c, ms in merged.items())
+    chart = ""
+    if chart_png:
+        data = base64.b64encode(chart_png).decode("ascii")
+        chart = (
+            '<h2>Diễn biến theo tháng</h2><img alt="Biểu đồ tỷ lệ hài lòng theo tháng của'
+            f' từng cơ quan" width="900" height="600" src="data:image/png;base64,{data}">'
+        )
+    period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    return (
+        '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
+        f"<h1>{_e(title)}</h1>"
+        f'<p class="muted">Kỳ báo cáo: {period} · Cập nhật:'
+        f" {generated_at:%H:%M %d/%m/%Y}</p>"
+        f"<h2>Tháng gần nhất so với mục tiêu {percent(target, 0)}</h2>"
+        f'<div class="cards">{cards}</div>{chart}'
+        f"<h2>Theo cơ quan và tháng</h2>{tables}"
+        f"{''.join(extra_sections)}"
+        '<footer class="muted"><p><b>Cách tính.</b> Tỷ lệ hài lòng = (Rất hài lòng + Hài lòng)'
+        " / số đánh giá của người dân sau khi nhận kết quả. KTC 95%: khoảng tin cậy 95%"
+        " (Wilson) — càng ít đánh giá, khoảng càng rộng. QĐ 766: 100% − (tỷ lệ hồ sơ trễ hạn"
+        " + tỷ lệ hồ sơ có phản ánh hoặc đánh giá không hài lòng), theo Quyết định"
+        " 766/QĐ-TTg; yêu cầu bổ sung hồ sơ quá một lần tính là trễ hạn. Điểm tối đa"
+        f" {max_points:g} khi đạt từ {percent(target, 0)}. Đúng hạn: tỷ lệ hồ sơ trả kết quả"
+        " không muộn hơn ngày hẹn.</p><p>Trang này chỉ chứa số liệu tổng hợp, không chứa"
+        " thông tin cá nhân.</p></footer></main></body></html>\n"
+    )
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def render_csv(
+    sat: Sequence[SatisfactionRow], rows766: Sequence[Row766], agencies: Mapping[str, str]
+) -> str:
+    """CSV_COLUMNS, one line per agency and month (oldest first); rates as fractions 0..1."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for code, months in _merge(sat, rows766, agencies).items():
+        for m in reversed(months):
+            s, q = m.sat, m.q766
+            writer.writerow(
+                [
+                    code, agencies.get(code, code), m.month,
+                    s.ratings if s else 0, s.satisfied if s else 0,
+                    _num(s and s.rate), _num(s and s.low), _num(s and s.high),
+                    q.returned if q else (s.returned if s else 0), _num(s and s.response_rate),
+                    q.late if q else 0, q.complaint_or_unsatisfied if q else 0,
+                    _num(q and q.rate), _num(q and q.points), _num(q and q.on_time_share),
+                ]
+            )  # fmt: skip
+    return out.getvalue()
+
+
+def _chart(sat: Sequence[SatisfactionRow], agencies: Mapping[str, str], target: float):
+    try:
+        from bot.ratings.chart import monthly_chart_png
+
+        return monthly_chart_png(sat, agencies, target)
+    except ImportError:  # matplotlib not installed: the page stands without the chart
+        return None
+
+
+async def write_report(
+    db: Database,
+    path: Path | str,
+    fmt: str = "html",
+    start: date | None = None,
+    end: date | None = None,
+    agencies: Mapping[str, str] | None = None,
+    tz: tzinfo | None = None,
+    extra_sections: Sequence[str] = (),
+    target: float = TARGET,
+    max_points: float = MAX_POINTS_766,
+    chart: bool = True,
+    now: datetime | None = None,
+) -> Path:
+    """Write the report ("html" or "csv"; CSV in UTF-8 with BOM, for Excel) and return its path.
+
+    The period defaults to the last 12 local months up to today; agencies
+    (code → name) default to the codes found. `chart` embeds the monthly PNG
+    when matplotlib is installed.
+    """
+    if fmt not in ("html", "csv"):
+        raise ValueError(f"fmt must be 'html' or 'csv', not {fmt!r}")
+    tz = tz or DEFAULT_TZ
+    now = now or utcnow()
+    end = end or now.astimezone(tz).date()
+    if start is None:  # the first day of the month 11 months before end's
+        first = end.year * 12 + end.month - 1 - 11
+        start = date(first // 12, first % 12 + 1, 1)
+    agencies = dict(agencies or {})
+    sat = await satisfaction(db, start, end, tz=tz)
+    rows766 = await decision_766(db, start, end, tz=tz, target=target, max_points=max_points)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        path.write_text(render_csv(sat, rows766, agencies), encoding="utf-8-sig")
+        return path
+    png = _chart([r for r in sat if r.ratings], agencies, target) if chart else None
+    page = render_html(
+        sat, rows766, agencies, start, end, now.astimezone(tz), target, max_points,
+        extra_sections, png,
+    )  # fmt: skip
+    path.write_text(page, encoding="utf-8")
+    return path
