@@ -181,7 +181,7 @@ async def _import_dossiers(settings, paths: list[Path]) -> int:
     from bot.store import open_database
 
     db = await open_database(settings.db_path)
-    notifier = DossierNotifier(settings.timezone, settings.locale)
+    notifier = DossierNotifier(settings)
     failed = False
     try:
         for path in paths:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
+from bot.conversations import Conversations
 from bot.dialog.throttle import LookupGuard
 from bot.dossiers.repository import DossierRepository
 from bot.notify.dossier_events import DossierNotifier
@@ -19,6 +20,7 @@ from bot.people.officials import Officials
 from bot.people.privacy import Privacy
 from bot.people.subscriptions import Subscriptions
 from bot.questions import Questions
+from bot.ratings.repository import Ratings
 from bot.settings import Settings
 from bot.store import Database, open_database
 from bot.users import Users
@@ -41,6 +43,8 @@ class Core:
     officials: Officials
     notifier: DossierNotifier
     calendar: WorkCalendar
+    ratings: Ratings
+    conversations: Conversations
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
 
     def __post_init__(self) -> None:
@@ -95,8 +99,10 @@ async def open_core(settings: Settings) -> Core:
         Privacy(db),
         Subscriptions(db),
         Officials(db),
-        DossierNotifier(settings.timezone, settings.locale),
+        DossierNotifier(settings),
         default_calendar(),
+        Ratings(db),
+        Conversations(db),
     )
 
 

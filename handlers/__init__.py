@@ -6,9 +6,19 @@ fallbacks (unknown commands, media, stray buttons) last.
 
 from telegram.ext import Application
 
-from handlers import dossiers, errors, fallback, help, lang, officials, procedures, start
+from handlers import (
+    dossiers,
+    errors,
+    fallback,
+    help,
+    lang,
+    officials,
+    procedures,
+    ratings,
+    start,
+)
 
-FEATURES = (start, help, lang, dossiers, officials, procedures, fallback, errors)
+FEATURES = (start, help, lang, dossiers, officials, ratings, procedures, fallback, errors)
 
 
 def register_all(application: Application) -> None:

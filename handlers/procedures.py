@@ -4,12 +4,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram_io import respond
-from bot.dialog import procedures, questions
+from bot.dialog import procedures, questions, router
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a question typed in the user's own words."""
-    await respond(update, context, procedures.ask, update.effective_message.text or "")
+    """Answer a question typed in the user's own words (or a flow's awaited text)."""
+    await respond(update, context, router.free_text, update.effective_message.text or "")
 
 
 async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -68,6 +68,10 @@ def card_reply(turn: Turn, proc, other_codes: list[str]) -> Reply:
     rows = [
         [Button("📄 " + _("Documents"), f"p:d:{code}"), Button("📝 " + _("Steps"), f"p:s:{code}")],
         [Button("⚖️ " + _("Legal basis"), f"p:l:{code}")],
+        [
+            Button("👍 " + _("Helpful"), f"a:1:{code}"),
+            Button("👎 " + _("Not right"), f"a:0:{code}"),
+        ],
     ]
     others = [c[:8] for c in other_codes if c[:8] != code][:OTHER_MATCHES]
     if others:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.core import Core
-from bot.dialog import dossiers, menu, officials, procedures, questions
+from bot.dialog import dossiers, menu, officials, procedures, questions, ratings
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.dialog.reply import Reply, esc
@@ -27,6 +27,8 @@ COMMANDS = {
     "xoadulieu": lambda turn, _a: dossiers.delete_ask(turn),
     "quahan": lambda turn, _a: officials.overdue_command(turn),
     "xinloi": officials.apology_command,
+    "danhgia": ratings.start,
+    "huy": lambda turn, _a: cancel(turn),
 }
 ACTIONS = {
     "menu": lambda turn, _a: menu.menu(turn),
@@ -37,8 +39,10 @@ ACTIONS = {
     "p": procedures.on_action,
     "q": questions.on_action,
     "d": dossiers.on_action,
+    "r": ratings.on_action,
+    "a": ratings.answer_vote,
 }
-MENU = {"m:ask": procedures.prompt, "m:dos": dossiers.prompt}
+MENU = {"m:ask": procedures.prompt, "m:dos": dossiers.prompt, "m:rate": ratings.start}
 
 
 async def begin(core: Core, msg: Incoming) -> Turn:
@@ -81,10 +85,21 @@ async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
 
 
 async def free_text(turn: Turn, text: str) -> list[Reply]:
-    """A dossier code goes to the dossier lookup; anything else is a procedure question."""
+    """A flow waiting for text takes it; a dossier code goes to the lookup; else a question."""
+    state = await turn.core.conversations.get(
+        turn.msg.channel, turn.msg.user_id, max_idle=ratings.COMMENT_IDLE
+    )
+    if state is not None and state.flow == ratings.COMMENT_FLOW and not state.data.get("expired"):
+        return await ratings.comment(turn, text, state.data["code"])
     if dossiers.is_dossier_message(text):
         return await dossiers.lookup(turn, text)
     return await procedures.ask(turn, text)
+
+
+async def cancel(turn: Turn) -> list[Reply]:
+    """/huy: leave whatever multi-step flow the user is in."""
+    await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
+    return await menu.menu(turn)
 
 
 async def dossier_command(turn: Turn, args: str) -> list[Reply]:

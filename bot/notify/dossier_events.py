@@ -8,7 +8,6 @@ subscriber gets exactly one message per event: the dedupe key is
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import aiosqlite
 
@@ -16,15 +15,19 @@ from bot.dialog.dossier_text import next_step, status_name
 from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.model import DossierEvent
 from bot.i18n import Translator, translator
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import enqueue, utcnow
+from bot.notify.rating_events import invite_owners
 from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe
+from bot.ratings.model import RETURNED
+from bot.settings import Settings
 
 
 class DossierNotifier:
-    def __init__(self, tz: ZoneInfo, default_locale: str = "vi"):
-        self.tz = tz
-        self.default_locale = default_locale
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.tz = settings.timezone
+        self.default_locale = settings.locale
 
     async def __call__(self, conn: aiosqlite.Connection, events: list[DossierEvent]) -> None:
         """One message per (event, subscriber); lookups are batched, imports send thousands."""
@@ -42,6 +45,11 @@ class DossierNotifier:
                 if reply is not None:
                     key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key)
+            if event.kind == "status" and event.to_status == RETURNED and event.dossier:
+                name = await _procedure_name(conn, event.dossier.procedure_code)
+                await invite_owners(
+                    conn, event.dossier, name, self.settings, utcnow(), self._locale
+                )
 
     async def compose(
         self, conn: aiosqlite.Connection, t: Translator, event: DossierEvent

@@ -1,0 +1,111 @@
+"""Messages the ratings feature sends because something changed.
+
+The invitation goes to the verified owner when a dossier reaches status 10,
+once per dossier, never at night; a "Không hài lòng" alerts the agency's
+officials at once. Both are written in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.dialog.reply import Button, Reply, esc
+from bot.dossiers.model import Dossier
+from bot.i18n import Translator, translator
+from bot.notify.outbox import enqueue
+from bot.notify.quiet import quiet_until
+from bot.ratings.model import RETURNED, Rating
+from bot.ratings.repository import Ratings
+from bot.settings import Settings
+
+LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
+
+
+def level_buttons(t: Translator, code: str) -> list[list[Button]]:
+    """Big buttons, one a row, the best first."""
+    _ = t.gettext
+    labels = {
+        "1": "😀 " + _("Very satisfied"),
+        "2": "🙂 " + _("Satisfied"),
+        "3": "🙁 " + _("Not satisfied"),
+    }
+    return [[Button(labels[n], f"r:l:{code}:{n}")] for n, _level in LEVEL_ACTIONS]
+
+
+def invitation(t: Translator, dossier: Dossier, procedure_name: str | None) -> Reply:
+    _ = t.gettext
+    lines = [
+        "⭐ <b>"
+        + _("Are you satisfied with how dossier %s was handled?") % esc(dossier.code)
+        + "</b>",
+    ]
+    if procedure_name:
+        lines.append(esc(procedure_name))
+    lines.append("👉 " + _("Press one button. Your answer helps the office serve you better."))
+    return Reply("\n".join(lines), level_buttons(t, dossier.code))
+
+
+async def invite_owners(
+    conn: aiosqlite.Connection,
+    dossier: Dossier,
+    procedure_name: str | None,
+    settings: Settings,
+    now: datetime,
+    locale_of,
+) -> int:
+    """Invite the verified owner(s) of a dossier that just reached status 10; once ever."""
+    if dossier.status != RETURNED or not dossier.applicant_phone:
+        return 0
+    async with conn.execute(
+        "SELECT channel, user_id FROM contacts WHERE phone = ?", (dossier.applicant_phone,)
+    ) as cur:
+        owners = await cur.fetchall()
+    if not owners:
+        return 0
+    channel, user_id = owners[0]
+    if not await Ratings.mark_invited(conn, dossier.code, channel, user_id, now):
+        return 0
+    later = quiet_until(now, settings.timezone)
+    sent = 0
+    for channel, user_id in owners:
+        reply = invitation(
+            translator(await locale_of(conn, channel, user_id)), dossier, procedure_name
+        )
+        key = f"rating-invite:{dossier.code}:{channel}:{user_id}"
+        sent += await enqueue(conn, channel, user_id, reply, dedupe_key=key, not_before=later)
+    return sent
+
+
+async def alert_unsatisfied(
+    conn: aiosqlite.Connection,
+    dossier: Dossier,
+    rating: Rating,
+    procedure_name: str | None,
+    settings: Settings,
+) -> bool:
+    """Tell the agency's officials at once: dossier, procedure, who handled it, the comment."""
+    agency = settings.agency(dossier.agency_code)
+    chat = agency.officials_chat_id if agency and agency.officials_chat_id else None
+    chat = chat or settings.officials_chat_id
+    if chat is None:
+        return False
+    _ = translator(settings.locale).gettext
+    async with conn.execute(
+        "SELECT actor FROM dossier_events WHERE dossier_code = ? AND source LIKE 'official:%'"
+        " ORDER BY id DESC LIMIT 1",
+        (dossier.code,),
+    ) as cur:
+        row = await cur.fetchone()
+    lines = ["🙁 <b>" + _("A citizen is not satisfied: dossier %s") % esc(dossier.code) + "</b>"]
+    if procedure_name:
+        lines.append(_("Procedure: %s") % esc(procedure_name))
+    lines.append(_("Agency: %s") % esc(agency.name if agency else dossier.agency_code))
+    if row and row[0]:
+        lines.append(_("Official who last handled it: %s") % esc(row[0]))
+    if rating.comment:
+        lines.append(_("Comment: %s") % esc(rating.comment))
+    lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
+    key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
+    return await enqueue(conn, "telegram", chat, Reply("\n".join(lines)), dedupe_key=key)
