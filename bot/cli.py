@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_import_dossiers(settings, args.paths))
         if command == "import":
             return asyncio.run(_import(settings, args.kind, args.paths))
+        if command == "stats":
+            return asyncio.run(_stats(settings, args))
+        if command == "report":
+            return asyncio.run(_report(settings, args))
         if command == "sync":
             return asyncio.run(_sync(settings, args.forever))
     except KeyboardInterrupt:
@@ -67,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     rm = off_sub.add_parser("remove", help="remove an official")
     rm.add_argument("user_id")
     off_sub.add_parser("list", help="list the roster")
+    st = sub.add_parser("stats", help="satisfaction and Decision 766 rates per agency and month")
+    st.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
+    st.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
+    st.add_argument("--agency", help="one agency code")
+    st.add_argument("--json", action="store_true", help="JSON output")
+    rep = sub.add_parser("report", help="write the public satisfaction report")
+    rep.add_argument("--html", type=Path, help="write a self-contained HTML page here")
+    rep.add_argument("--csv", type=Path, help="write the CSV here")
+    rep.add_argument("--from", dest="start", type=_day)
+    rep.add_argument("--to", dest="end", type=_day)
     syn = sub.add_parser("sync", help="pull dossier changes from MOTCUA_TRACKING_URL")
     syn.add_argument("--forever", action="store_true", help="keep pulling every interval")
     imp = sub.add_parser("import", help="import data into the store")
@@ -217,3 +231,72 @@ async def _sync(settings, forever: bool) -> int:
     finally:
         await sync.aclose()
         await core.close()
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _period(settings, args):
+    """Default: the last twelve months up to today, local time."""
+    from datetime import datetime, timedelta
+
+    end = args.end or datetime.now(settings.timezone).date()
+    start = args.start or (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    return start, end
+
+
+async def _stats(settings, args) -> int:
+    from bot.ratings.stats import decision_766, format_table, satisfaction, to_json
+    from bot.store import open_database
+
+    if args.agency and settings.agency(args.agency) is None:
+        print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
+        return 2
+    start, end = _period(settings, args)
+    db = await open_database(settings.db_path)
+    try:
+        sat = await satisfaction(db, start, end, args.agency, settings.timezone)
+        d766 = await decision_766(db, start, end, args.agency, settings.timezone)
+    finally:
+        await db.close()
+    if args.json:
+        out = {
+            "from": str(start),
+            "to": str(end),
+            "satisfaction": to_json(sat),
+            "decision_766": to_json(d766),
+        }
+        print(json.dumps(out, ensure_ascii=False, default=str, indent=1))
+        return 0
+    print(f"Satisfaction {start} .. {end} (target 90%)")
+    print(format_table(sat))
+    print()
+    print("Decision 766 handling-satisfaction rate")
+    print(format_table(d766))
+    return 0
+
+
+async def _report(settings, args) -> int:
+    from bot.ratings.report import write_report
+    from bot.store import open_database
+
+    if not args.html and not args.csv:
+        print("motcua: give --html PATH and/or --csv PATH", file=sys.stderr)
+        return 2
+    start, end = _period(settings, args)
+    names = {a.code: a.name for a in settings.agencies}
+    db = await open_database(settings.db_path)
+    try:
+        for fmt, path in (("html", args.html), ("csv", args.csv)):
+            if path:
+                written = await write_report(db, path, fmt, start, end, names, settings.timezone)
+                print(f"wrote {written}")
+    finally:
+        await db.close()
+    return 0

@@ -39,6 +39,7 @@ class Settings:
     locale: str = "vi"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     officials_chat_id: int | None = None
+    leaders_chat_id: int | None = None
     agencies_file: Path = DEFAULT_AGENCIES
     agencies: tuple[Agency, ...] = ()
     portal_url: str = "https://dichvucong.gov.vn"
@@ -103,6 +104,8 @@ def load_settings(
         raise SettingsError(f"MOTCUA_TIMEZONE: unknown time zone {tz_name!r}") from None
     officials = get("MOTCUA_OFFICIALS_CHAT_ID")
     officials_chat_id = _chat_id("MOTCUA_OFFICIALS_CHAT_ID", officials) if officials else None
+    leaders = get("MOTCUA_LEADERS_CHAT_ID")
+    leaders_chat_id = _chat_id("MOTCUA_LEADERS_CHAT_ID", leaders) if leaders else None
     agencies_file = Path(get("MOTCUA_AGENCIES_FILE") or DEFAULT_AGENCIES)
     try:
         agencies = tuple(load_agencies(agencies_file))
@@ -118,6 +121,7 @@ def load_settings(
         locale=locale,
         timezone=tz,
         officials_chat_id=officials_chat_id,
+        leaders_chat_id=leaders_chat_id if leaders_chat_id is not None else officials_chat_id,
         agencies_file=agencies_file,
         agencies=agencies,
         portal_url=(get("MOTCUA_PORTAL_URL") or "https://dichvucong.gov.vn").rstrip("/"),

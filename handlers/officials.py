@@ -1,4 +1,4 @@
-"""Officials' commands: /quahan (what is late), /xinloi (apology with a new date).
+"""Officials' commands: /quahan (late), /xinloi (apology, new date), /thongke (the 90%).
 
 Status changes are `/hoso CODE STATUS [note]` (handlers/dossiers.py); the
 roster check is in the core, so a stranger gets a polite refusal everywhere.
@@ -21,6 +21,12 @@ async def apology(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, officials.apology_command, " ".join(context.args or []))
 
 
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 90% picture: monthly rate per agency, a table and a chart."""
+    await respond(update, context, officials.stats_command)
+
+
 def register(application: Application) -> None:
+    application.add_handler(CommandHandler("thongke", stats))
     application.add_handler(CommandHandler("quahan", overdue))
     application.add_handler(CommandHandler("xinloi", apology))

@@ -72,12 +72,29 @@ def background_jobs(core) -> tuple[list[asyncio.Task], object | None]:
             name="reminders",
         )
     ]
+    jobs.append(
+        asyncio.create_task(every(3600, lambda: rate_alerts(core), "rate-alerts"), name="alerts")
+    )
     sync = core.tracking_sync() if settings.tracking_url else None
     if sync is not None:
         jobs.append(
             asyncio.create_task(every(settings.sync_interval, sync.run_once, "sync"), name="sync")
         )
     return jobs, sync
+
+
+async def rate_alerts(core) -> list[str]:
+    """Leaders hear when an agency's 30-day rate drops below 90% (once per crossing)."""
+    from bot.notify.outbox import utcnow
+    from bot.ratings.alerts import check_rate_alerts
+
+    settings = core.settings
+    if settings.leaders_chat_id is None:
+        return []
+    names = {a.code: a.name for a in settings.agencies}
+    return await check_rate_alerts(
+        core.db, utcnow(), settings.timezone, settings.leaders_chat_id, names=names
+    )
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -94,6 +94,9 @@ def _inline(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 async def send(bot, chat_id: int | str, reply: Reply) -> None:
     """Send one reply, split under Telegram's limit; the buttons go with the last part."""
+    if reply.photo is not None:
+        await _send_photo(bot, chat_id, reply)
+        return
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -104,6 +107,21 @@ async def send(bot, chat_id: int | str, reply: Reply) -> None:
             reply_markup=markup(reply) if last else None,
             link_preview_options=NO_PREVIEW,
         )
+
+
+async def _send_photo(bot, chat_id: int | str, reply: Reply) -> None:
+    """A chart with its text as caption, or the text first when it is longer than a caption."""
+    caption = reply.text
+    if len(caption) > MessageLimit.CAPTION_LENGTH:
+        await send(bot, chat_id, Reply(reply.text))
+        caption = ""
+    await bot.send_photo(
+        chat_id,
+        photo=reply.photo,
+        caption=caption or None,
+        parse_mode=ParseMode.HTML if caption else None,
+        reply_markup=markup(reply),
+    )
 
 
 async def respond(

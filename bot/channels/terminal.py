@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from typing import TextIO
 
 from bot.core import Core
@@ -20,8 +21,12 @@ CONTACT_ACTION = "contact"  # the button that asks for the user's own phone numb
 
 
 def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
-    """Plain text plus numbered buttons; link buttons show their address."""
+    """Plain text plus numbered buttons; link buttons show their address; pictures go to a file."""
     lines = [reply.plain()]
+    if reply.photo is not None:
+        with tempfile.NamedTemporaryFile(prefix="motcua-", suffix=".png", delete=False) as fh:
+            fh.write(reply.photo)
+        lines.append(f"  [picture: {fh.name}]")
     buttons: list[Button] = []
     for row in reply.buttons:
         for button in row:

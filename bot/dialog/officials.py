@@ -7,7 +7,7 @@ Every change goes through the repository with the notifier, so citizens hear of 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import status_name, timeliness
@@ -145,3 +145,42 @@ async def overdue_command(turn: Turn) -> list[Reply]:
         lines.append("")
         lines.append("👉 " + _("For each late dossier: /xinloi CODE DD/MM/YYYY reason"))
     return [Reply("\n".join(lines))]
+
+
+async def stats_command(turn: Turn) -> list[Reply]:
+    """/thongke: six months of satisfaction against 90%, a short table and a chart."""
+    _ = turn.t.gettext
+    official = await _official(turn)
+    if official is None:
+        return refusal(turn)
+    from bot.ratings.chart import monthly_chart_png
+    from bot.ratings.model import percent
+    from bot.ratings.stats import satisfaction
+
+    core = turn.core
+    end = datetime.now(core.settings.timezone).date()
+    months = end.year * 12 + end.month - 1 - 5  # the last six months, this one included
+    start = date(months // 12, months % 12 + 1, 1)
+    agency = None if official.is_leader else official.agency_code
+    rows = await satisfaction(core.db, start, end, agency, core.settings.timezone)
+    names = {a.code: a.name for a in core.settings.agencies}
+    lines = [
+        "📊 <b>"
+        + _("Satisfaction, target 90%%: %(start)s – %(end)s")
+        % {"start": start.strftime("%m/%Y"), "end": end.strftime("%m/%Y")}
+        + "</b>"
+    ]
+    latest: dict[str, object] = {}
+    for row in rows:
+        if row.ratings:
+            latest[row.key] = row  # rows come month by month: the last rated one wins
+    if not latest:
+        return [Reply("\n".join([*lines, _("No ratings in this period yet.")]))]
+    for code, row in sorted(latest.items()):
+        mark = "✅" if row.rate is not None and row.rate >= 0.9 else "⚠️"
+        lines.append(
+            f"{mark} {esc(names.get(code, code))}: {esc(percent(row.rate))}"
+            f" ({row.satisfied}/{row.ratings}, {esc(row.month)})"
+        )
+    png = monthly_chart_png(rows, names)
+    return [Reply("\n".join(lines), photo=png)]

@@ -13,7 +13,12 @@ from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.codes import find_dossier_code
-from bot.notify.rating_events import LEVEL_ACTIONS, alert_unsatisfied, level_buttons
+from bot.notify.rating_events import (
+    LEVEL_ACTIONS,
+    alert_harassment,
+    alert_unsatisfied,
+    level_buttons,
+)
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
 
 COMMENT_FLOW = "rating_comment"
@@ -177,6 +182,9 @@ async def _answer(turn: Turn, code: str, i: str, j: str) -> list[Reply]:
     try:
         async with turn.core.db.transaction() as conn:
             await turn.core.ratings.answer(conn, code, field, value)
+            if (field, value) == ("staff_attitude", "phien_ha"):
+                dossier = await turn.core.dossiers.get(code)
+                await alert_harassment(conn, dossier, turn.core.settings)
     except RatingRefused:
         return await _offer(turn, code)
     return [await _next_question(turn, code, "✅ " + _("Noted, thank you."))]

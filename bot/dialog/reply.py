@@ -29,6 +29,7 @@ class Reply:
     edit: bool = False  # replace the message the pressed button belongs to
     request_contact: bool = False  # ask the channel for the user's own contact
     remove_keyboard: bool = False  # take away a contact keyboard shown before
+    photo: bytes | None = None  # a PNG sent with the text (a chart)
 
     def plain(self) -> str:
         """Text for channels without markup; links keep their address."""

@@ -28,6 +28,7 @@ COMMANDS = {
     "quahan": lambda turn, _a: officials.overdue_command(turn),
     "xinloi": officials.apology_command,
     "danhgia": ratings.start,
+    "thongke": lambda turn, _a: officials.stats_command(turn),
     "huy": lambda turn, _a: cancel(turn),
 }
 ACTIONS = {

@@ -109,3 +109,23 @@ async def alert_unsatisfied(
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
     key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
     return await enqueue(conn, "telegram", chat, Reply("\n".join(lines)), dedupe_key=key)
+
+
+async def alert_harassment(
+    conn: aiosqlite.Connection, dossier: Dossier, settings: Settings
+) -> bool:
+    """A citizen says staff caused trouble or sought favours: the leaders' chat, never the desk."""
+    chat = settings.leaders_chat_id
+    if chat is None:
+        return False
+    _ = translator(settings.locale).gettext
+    agency = settings.agency(dossier.agency_code)
+    lines = [
+        "🚨 <b>"
+        + _("Possible harassment reported in a rating: dossier %s") % esc(dossier.code)
+        + "</b>",
+        _("Agency: %s") % esc(agency.name if agency else dossier.agency_code),
+        "👉 " + _("Please have the inspection look into it; do not forward to the desk concerned."),
+    ]
+    key = f"harassment-rating:{dossier.code}"
+    return await enqueue(conn, "telegram", chat, Reply("\n".join(lines)), dedupe_key=key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.notify.outbox import stamp, utcnow
+from bot.ratings.repository import Ratings
 from bot.store import Database
 
 DOSSIER_TRACKING = "dossier_tracking"
@@ -71,4 +72,5 @@ class Privacy:
             subs = await conn.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
             )
+            await Ratings.forget_user(conn, channel, user_id)  # counts stay, anonymous
             return Deleted(phone.rowcount > 0, consents.rowcount, subs.rowcount)

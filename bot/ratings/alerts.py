@@ -15,12 +15,11 @@ from datetime import datetime, timedelta, tzinfo
 from bot.dialog.reply import Reply, esc
 from bot.dossiers.model import stamp
 from bot.notify.outbox import enqueue
-from bot.ratings.model import SATISFIED, percent
-from bot.ratings.stats import DEFAULT_TZ, TARGET
+from bot.ratings.model import percent
+from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts
 from bot.store import Database
 
-WINDOW = timedelta(days=30)
-_SATISFIED_SQL = ", ".join(f"'{level}'" for level in sorted(SATISFIED))
+WINDOW = timedelta(days=30)  # rated in the last 30 days, up to and including `now`
 
 
 def alert_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
@@ -58,16 +57,12 @@ async def check_rate_alerts(
     names = names or {}
     day = now.astimezone(tz).date().isoformat()
     alerted: list[str] = []
+    window = [("30d", stamp(now - WINDOW), stamp(now + timedelta(seconds=1)))]
+    rolling = await rating_counts(db, window, "agency")
     async with db.transaction() as conn:
-        async with conn.execute(
-            f"SELECT agency_code, COUNT(*), SUM(level IN ({_SATISFIED_SQL})) FROM ratings"
-            " WHERE rated_at > ? AND rated_at <= ? GROUP BY agency_code ORDER BY agency_code",
-            (stamp(now - WINDOW), stamp(now)),
-        ) as cur:
-            rolling = list(await cur.fetchall())
         async with conn.execute("SELECT agency_code, below FROM rate_alerts") as cur:
             state = {r[0]: bool(r[1]) for r in await cur.fetchall()}
-        for agency, n, satisfied in rolling:
+        for (agency, _), (n, satisfied) in sorted(rolling.items()):
             if n < min_ratings:
                 continue
             below = satisfied / n < target

@@ -23,10 +23,13 @@ def short_name(name: str) -> str:
     return name
 
 
-def month_label(month: str) -> str:
-    """'2026-03' → 'T3/26'."""
-    year, mon = month.split("-")
-    return f"T{int(mon)}/{year[2:]}"
+def month_labels(months: Sequence[str]) -> list[str]:
+    """'T3' per month, with the year underneath on the first month and every January."""
+    labels = []
+    for i, month in enumerate(months):
+        year, mon = month.split("-")
+        labels.append(f"T{int(mon)}\n{year}" if i == 0 or mon == "01" else f"T{int(mon)}")
+    return labels
 
 
 def monthly_chart_png(
@@ -34,8 +37,12 @@ def monthly_chart_png(
     agencies: Mapping[str, str],
     target: float = 0.9,
     title: str = "Tỷ lệ hài lòng theo tháng",
+    size: tuple[int, int] = (WIDTH, HEIGHT),
 ) -> bytes:
-    """Lines of each agency's monthly rate (rows by agency and month), dashed target line."""
+    """Lines of each agency's monthly rate (rows by agency and month), dashed target line.
+
+    `size` in pixels; type stays the same size, so a narrower chart reads larger on a phone.
+    """
     from matplotlib.figure import Figure  # lazy: optional dependency
     from matplotlib.ticker import PercentFormatter
 
@@ -43,8 +50,12 @@ def monthly_chart_png(
     index = {m: i for i, m in enumerate(months)}
     codes = [c for c in agencies if any(r.key == c for r in rows)]
     codes += sorted({r.key for r in rows} - set(codes))
-    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
-    ax = fig.add_axes((0.1, 0.3, 0.87, 0.6))
+    width, height = size
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    columns = 4 if width >= 800 else 3
+    rows_of_legend = -(-(len(codes) + 1) // columns)
+    bottom = (90 + 28 * rows_of_legend) / height  # room for tick labels and the legend
+    ax = fig.add_axes((90 / width, bottom, 1 - 110 / width, 1 - bottom - 60 / height))
     lowest = target
     for code in codes:
         points = sorted(
@@ -56,22 +67,20 @@ def monthly_chart_png(
         xs, ys = zip(*points, strict=True)
         ax.plot(xs, ys, marker="o", linewidth=2.5, markersize=6,
                 label=short_name(agencies.get(code, code)))  # fmt: skip
-    ax.axhline(target * 100, color="#c0392b", linestyle="--", linewidth=2)
-    ax.text(0.01, target * 100, f" Mục tiêu {target * 100:.0f}%", color="#c0392b",
-            fontsize=15, va="bottom", transform=ax.get_yaxis_transform())  # fmt: skip
+    ax.axhline(target * 100, color="#222222", linestyle="--", linewidth=2,
+               label=f"Mục tiêu {target * 100:.0f}%")  # fmt: skip
     floor = max(0.0, (int(lowest * 20) - 1) / 20)  # a step of 5% below the lowest point
     ax.set_ylim(floor * 100, 100.5)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_xticks(range(len(months)), [month_label(m) for m in months])
+    ax.set_xticks(range(len(months)), month_labels(months))
     ax.tick_params(labelsize=14)
     ax.grid(axis="y", alpha=0.3)
     ax.set_xlim(-0.3, max(len(months) - 0.7, 0.3))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(title, fontsize=20, loc="left", pad=12)
-    if codes:
-        fig.legend(loc="lower center", ncol=4, fontsize=14, frameon=False,
-                   bbox_to_anchor=(0.5, 0.01), handlelength=1.5, columnspacing=1.2)  # fmt: skip
+    fig.legend(loc="lower center", ncol=columns, fontsize=14, frameon=False,
+               bbox_to_anchor=(0.5, 0.0), handlelength=1.5, columnspacing=1.2)  # fmt: skip
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()

@@ -37,6 +37,7 @@ CSV_COLUMNS = (
     "complaint_or_unsatisfied", "rate_766", "points_766", "on_time_share",
 )  # fmt: skip
 
+TITLE = "Mức độ hài lòng của người dân, tổ chức"
 _CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
@@ -47,17 +48,20 @@ h2{font-size:1.15rem;margin:1.6em 0 .5em}
 h3{font-size:1rem;margin:1.2em 0 .4em}
 .muted{color:#5b6670;font-size:.9rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px}
-.card{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px #0002}
+.card{background:#fff;border-radius:10px;padding:10px 14px;box-shadow:0 1px 2px #0002}
+.head{display:flex;align-items:baseline;justify-content:space-between;gap:8px}
 .card .name{font-weight:600}
-.card .rate{font-size:1.8rem;font-weight:700;line-height:1.2}
+.card .rate{font-size:1.6rem;font-weight:700;line-height:1.2;white-space:nowrap}
+.nw{white-space:nowrap}
 .ok .rate{color:#1e7d32}.low .rate{color:#b23c17}.none .rate{color:#5b6670}
 .bar{position:relative;height:12px;background:#e3e7eb;border-radius:6px;margin:6px 0 4px}
 .fill{height:100%;border-radius:6px;background:#2e9e44}
 .low .fill{background:#d9642c}
 .target{position:absolute;top:-4px;bottom:-4px;width:0;border-left:2px dashed #1d2329}
 .wrap{overflow-x:auto;background:#fff;border-radius:10px;box-shadow:0 1px 2px #0002}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{padding:6px 8px;text-align:right;border-bottom:1px solid #e3e7eb;white-space:nowrap}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+th,td{padding:5px 6px;text-align:right;border-bottom:1px solid #e3e7eb;white-space:nowrap}
+th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
 th{background:#eef1f4;font-weight:600}
 td small{color:#5b6670}
@@ -87,11 +91,8 @@ def _merge(
     for r in rows766:
         by.setdefault((r.agency_code, r.month), _Month(r.month, None, None)).q766 = r
     codes = list(agencies) + sorted({c for c, _ in by} - set(agencies))
-    return {
-        code: sorted((m for (c, _), m in by.items() if c == code), key=lambda m: m.month,
-                     reverse=True)
-        for code in codes
-    }  # fmt: skip
+    newest_first = sorted(by.items(), key=lambda item: item[0][1], reverse=True)
+    return {code: [m for (c, _), m in newest_first if c == code] for code in codes}
 
 
 def _month_vi(month: str) -> str:
@@ -99,27 +100,31 @@ def _month_vi(month: str) -> str:
     return f"{int(mon)}/{year}"
 
 
+def _interval(s: SatisfactionRow) -> str:
+    """'89,3–99,6%': one percent sign is enough, and it never breaks across lines."""
+    return f'<span class="nw">{percent(s.low)[:-1]}–{percent(s.high)}</span>'
+
+
 def _card(name: str, months: list[_Month], target: float) -> str:
     latest = next((m for m in months if m.sat and m.sat.ratings), None)
     marker = f'<div class="target" style="left:{target * 100:.1f}%"></div>'
+    head = f'<div class="head"><span class="name">{_e(name)}</span>'
     if latest is None:
         return (
-            f'<div class="card none"><div class="name">{_e(name)}</div>'
-            f'<div class="rate">—</div><div class="bar">{marker}</div>'
+            f'<div class="card none">{head}<span class="rate">—</span></div>'
+            f'<div class="bar">{marker}</div>'
             '<div class="muted">Chưa có đánh giá trong kỳ</div></div>'
         )
     s = latest.sat
-    cls = "ok" if s.rate >= target else "low"
-    verdict = "đạt mục tiêu" if s.rate >= target else "chưa đạt mục tiêu"
+    ok = s.rate >= target
     return (
-        f'<div class="card {cls}"><div class="name">{_e(name)}</div>'
-        f'<div class="rate">{percent(s.rate)}</div>'
+        f'<div class="card {"ok" if ok else "low"}">{head}'
+        f'<span class="rate">{percent(s.rate)}</span></div>'
         f'<div class="bar" role="img" aria-label="{percent(s.rate)}, mục tiêu'
         f' {percent(target, 0)}"><div class="fill" style="width:{s.rate * 100:.1f}%"></div>'
         f"{marker}</div>"
         f'<div class="muted">Tháng {_month_vi(latest.month)} · {s.ratings} đánh giá ·'
-        f" KTC 95%: {percent(s.low)}–{percent(s.high)} · {verdict}"
-        f" ({percent(target, 0)})</div></div>"
+        f" KTC 95%: {_interval(s)} · <b>{'Đạt' if ok else 'Chưa đạt'}</b></div></div>"
     )
 
 
@@ -131,10 +136,7 @@ def _table(name: str, months: list[_Month], max_points: float) -> str:
     body = []
     for m in months:
         s, q = m.sat, m.q766
-        if s and s.ratings:
-            sat = f"{percent(s.rate)}<br><small>{percent(s.low)}–{percent(s.high)}</small>"
-        else:
-            sat = "—"
+        sat = f"{percent(s.rate)}<br><small>{_interval(s)}</small>" if s and s.ratings else "—"
         points = f"{q.points:.1f}".replace(".", ",") if q and q.points is not None else "—"
         body.append(
             f"<tr><td>{_month_vi(m.month)}</td><td>{s.ratings if s else 0}</td><td>{sat}</td>"
@@ -157,7 +159,7 @@ def render_html(
     max_points: float = MAX_POINTS_766,
     extra_sections: Sequence[str] = (),
     chart_png: bytes | None = None,
-    title: str = "Mức độ hài lòng của người dân, tổ chức",
+    title: str = TITLE,
 ) -> str:
     """The page from already computed rows (agency rows of `satisfaction`)."""
     merged = _merge(sat, rows766, agencies)
@@ -168,7 +170,7 @@ def render_html(
         data = base64.b64encode(chart_png).decode("ascii")
         chart = (
             '<h2>Diễn biến theo tháng</h2><img alt="Biểu đồ tỷ lệ hài lòng theo tháng của'
-            f' từng cơ quan" width="900" height="600" src="data:image/png;base64,{data}">'
+            f' từng cơ quan" width="640" height="600" src="data:image/png;base64,{data}">'
         )
     period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
     return (
@@ -179,6 +181,7 @@ def render_html(
         f'<p class="muted">Kỳ báo cáo: {period} · Cập nhật:'
         f" {generated_at:%H:%M %d/%m/%Y}</p>"
         f"<h2>Tháng gần nhất so với mục tiêu {percent(target, 0)}</h2>"
+        '<p class="muted">Vạch đứt trên thanh: mục tiêu. KTC 95%: khoảng tin cậy 95%.</p>'
         f'<div class="cards">{cards}</div>{chart}'
         f"<h2>Theo cơ quan và tháng</h2>{tables}"
         f"{''.join(extra_sections)}"
@@ -224,7 +227,7 @@ def _chart(sat: Sequence[SatisfactionRow], agencies: Mapping[str, str], target: 
     try:
         from bot.ratings.chart import monthly_chart_png
 
-        return monthly_chart_png(sat, agencies, target)
+        return monthly_chart_png(sat, agencies, target, size=(640, 600))
     except ImportError:  # matplotlib not installed: the page stands without the chart
         return None
 
@@ -242,6 +245,7 @@ async def write_report(
     max_points: float = MAX_POINTS_766,
     chart: bool = True,
     now: datetime | None = None,
+    title: str = TITLE,
 ) -> Path:
     """Write the report ("html" or "csv"; CSV in UTF-8 with BOM, for Excel) and return its path.
 
@@ -268,7 +272,7 @@ async def write_report(
     png = _chart([r for r in sat if r.ratings], agencies, target) if chart else None
     page = render_html(
         sat, rows766, agencies, start, end, now.astimezone(tz), target, max_points,
-        extra_sections, png,
+        extra_sections, png, title,
     )  # fmt: skip
     path.write_text(page, encoding="utf-8")
     return path

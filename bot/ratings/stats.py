@@ -1,9 +1,11 @@
 """Satisfaction and Decision-766 figures per agency and month, as SQL aggregates.
 
-Months are local calendar months (the deployment's time zone): each is turned
-into a UTC [lo, hi) range and the tables are range-scanned on their indexes
-(`months CROSS JOIN …` makes SQLite loop over the dozen months outside), so a
-year over a million ratings stays well under a second.
+Months are local calendar months (the deployment's time zone), each turned
+into a UTC [lo, hi) range. Rather than GROUP BY (which sorts every row), each
+(key, month) cell is an index range count — the keys are found by hopping
+from one distinct value to the next on the same index — so a year over a
+million ratings takes a few tenths of a second (bench/stats.py); the
+migration's indexes are what make the counts covering.
 
 - A rating counts in the month of its `rated_at` (the latest choice of level).
 - A dossier counts as returned in the month it reached status 10: its
@@ -14,24 +16,32 @@ year over a million ratings stays well under a second.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 from math import sqrt
 from zoneinfo import ZoneInfo
 
 from bot.dossiers.model import stamp
-from bot.ratings.model import SATISFIED
+from bot.ratings.model import LEVELS, SATISFIED
 from bot.store import Database
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TARGET = 0.90
 MAX_POINTS_766 = 18.0  # the satisfaction criterion of Decision 766's 100-point index
-_KEYS = {"agency": "agency_code", "field": "field", "procedure": "procedure"}
-_SATISFIED_SQL = ", ".join(f"'{level}'" for level in sorted(SATISFIED))
-_MONTHS_CTE = (
-    "m(month, lo, hi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+# Rating key → its column (each leads an index of the migration); returned dossiers have no
+# field of their own: they are counted per procedure and mapped through the catalog.
+_RATING_KEY = {"agency": "agency_code", "procedure": "procedure_code", "field": "field"}
+_DOSSIER_KEY = {"agency": "agency_code", "procedure": "procedure_code", "field": "procedure_code"}
+_UNSATISFIED_SQL = ", ".join(f"'{level}'" for level in LEVELS if level not in SATISFIED)
+_SATISFIED_SQL = ", ".join(f"'{level}'" for level in LEVELS if level in SATISFIED)
+# Every (key, month) cell: keys k(v) and months m(month, lo, hi), both passed as JSON.
+_CELLS = (
+    "WITH k(v) AS (SELECT value FROM json_each(?)),"
+    " m(month, lo, hi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(?))"
 )
+_LATE_SQL = "(d.status_at > d.due_at OR d.apologized_due_at IS NOT NULL)"  # as in the index
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
@@ -138,15 +148,78 @@ class Row766:
         )  # fmt: skip
 
 
-def _key_sql(by: tuple[str, str], table: str) -> str:
-    if len(by) != 2 or by[1] != "month" or by[0] not in _KEYS:
-        raise ValueError(f"by must be (agency|field|procedure, 'month'), not {by!r}")
-    kind = by[0]
-    if kind == "agency":
-        return f"{table}.agency_code"
-    if kind == "procedure" or table == "d":  # dossiers: field is mapped from the procedure
-        return f"substr({table}.procedure_code, 1, 8)"
-    return "COALESCE(r.field, '')"
+async def _distinct(db: Database, table: str, column: str, where: str = "1") -> list:
+    """The distinct values of an indexed column, one index seek each (NULL last, if any)."""
+    rows = await db.fetchall(
+        f"WITH RECURSIVE k(v) AS (SELECT MIN({column}) FROM {table} WHERE {where}"
+        f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {where} AND {column} > k.v)"
+        f" FROM k WHERE k.v IS NOT NULL) SELECT v FROM k WHERE v IS NOT NULL"
+    )
+    values = [r[0] for r in rows]
+    if await db.fetchone(f"SELECT 1 FROM {table} WHERE {where} AND {column} IS NULL LIMIT 1"):
+        values.append(None)
+    return values
+
+
+async def rating_counts(
+    db: Database,
+    ranges: Sequence[tuple[str, str, str]],
+    key: str = "agency",
+    agency: str | None = None,
+) -> dict[tuple[str | None, str], tuple[int, int]]:
+    """(key value, range label) → (ratings, satisfied) for ratings with lo <= rated_at < hi.
+
+    Cells with no rating are left out.
+    """
+    column = _RATING_KEY[key]
+    keys = [agency] if agency is not None and key == "agency" else await _distinct(
+        db, "ratings", column
+    )  # fmt: skip
+    where = "" if agency is None or key == "agency" else " AND r.agency_code = ?"
+    cell = (
+        f"(SELECT COUNT(*) FROM ratings r WHERE r.{column} IS k.v AND r.level IN ({{levels}})"
+        f" AND r.rated_at >= m.lo AND r.rated_at < m.hi{where})"
+    )
+    rows = await db.fetchall(
+        f"{_CELLS} SELECT k.v, m.month, {cell.format(levels=_UNSATISFIED_SQL)},"
+        f" {cell.format(levels=_SATISFIED_SQL)} FROM k CROSS JOIN m",
+        (json.dumps(keys), json.dumps(list(ranges)), *([agency] * 2 if where else [])),
+    )
+    return {(r[0], r[1]): (r[2] + r[3], r[3]) for r in rows if r[2] or r[3]}
+
+
+async def _returned_counts(
+    db: Database, ranges: Sequence, key: str, agency: str | None, late: bool = False
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(key value, month) → (returned, late) for dossiers returned in the ranges.
+
+    `late` (after the appointment, or apologised for) is counted per agency only.
+    """
+    if late and key != "agency":
+        raise ValueError("late returns are counted per agency")
+    column = _DOSSIER_KEY[key]
+    keys = [agency] if agency is not None and key == "agency" else await _distinct(
+        db, "dossiers", column, "status = 10"
+    )  # fmt: skip
+    where = "" if agency is None or key == "agency" else " AND d.agency_code = ?"
+    cell = (
+        "(SELECT COUNT(*) FROM dossiers d {index} WHERE d.{column} = k.v AND d.status = 10"
+        "{extra} AND d.status_at >= m.lo AND d.status_at < m.hi{where})"
+    )
+    returned = cell.format(index="", column=column, extra="", where=where)
+    # The partial index of late returns: SQLite cannot tell it is the smaller one by itself.
+    late_cell = "0"
+    if late:
+        late_cell = cell.format(
+            index="INDEXED BY dossiers_returned_late", column=column, extra=f" AND {_LATE_SQL}",
+            where=where,
+        )  # fmt: skip
+    filters = [agency] * ((2 if late else 1) if where else 0)
+    rows = await db.fetchall(
+        f"{_CELLS} SELECT k.v, m.month, {returned}, {late_cell} FROM k CROSS JOIN m",
+        (json.dumps(keys), json.dumps(list(ranges)), *filters),
+    )
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows if r[2]}
 
 
 async def _fields_by_code8(db: Database) -> dict[str, str]:
@@ -166,31 +239,28 @@ async def satisfaction(
 ) -> list[SatisfactionRow]:
     """Ratings, satisfied, rate (95% interval), returned and response rate per key and month.
 
+    by = ("agency" | "field" | "procedure", "month"). Procedures are grouped on
+    their first 8 characters; a rating without a known field has key ''.
     Only keys and months with a rating or a returned dossier appear.
     """
-    months = json.dumps(month_ranges(start, end, tz))
-    where, params = ("", [months]) if agency is None else (" AND {t}.agency_code = ?", [months])
-    if agency is not None:
-        params.append(agency)
+    if len(by) != 2 or by[1] != "month" or by[0] not in _RATING_KEY:
+        raise ValueError(f"by must be (agency|field|procedure, 'month'), not {by!r}")
+    kind = by[0]
+    ranges = month_ranges(start, end, tz)
     counts: dict[tuple[str, str], list[int]] = {}
-    rated = await db.fetchall(
-        f"WITH {_MONTHS_CTE} SELECT {_key_sql(by, 'r')}, m.month, COUNT(*),"
-        f" SUM(r.level IN ({_SATISFIED_SQL})) FROM m CROSS JOIN ratings r"
-        f" WHERE r.rated_at >= m.lo AND r.rated_at < m.hi{where.format(t='r')} GROUP BY 1, 2",
-        tuple(params),
-    )
-    for key, month, n, k in rated:
-        counts[(key, month)] = [n, k, 0]
-    returned = await db.fetchall(
-        f"WITH {_MONTHS_CTE} SELECT {_key_sql(by, 'd')}, m.month, COUNT(*)"
-        " FROM m CROSS JOIN dossiers d WHERE d.status = 10"
-        f" AND d.status_at >= m.lo AND d.status_at < m.hi{where.format(t='d')} GROUP BY 1, 2",
-        tuple(params),
-    )
-    to_field = await _fields_by_code8(db) if by[0] == "field" else None
-    for key, month, n in returned:
-        if to_field is not None:
-            key = to_field.get(key, "")
+
+    def group(value: str | None) -> str:
+        if kind == "procedure":
+            return value[:8]
+        return value or ""
+
+    for (value, month), (n, k) in (await rating_counts(db, ranges, kind, agency)).items():
+        cell = counts.setdefault((group(value), month), [0, 0, 0])
+        cell[0] += n
+        cell[1] += k
+    to_field = await _fields_by_code8(db) if kind == "field" else None
+    for (value, month), (n, _late) in (await _returned_counts(db, ranges, kind, agency)).items():
+        key = to_field.get(value[:8], "") if to_field is not None else group(value)
         counts.setdefault((key, month), [0, 0, 0])[2] += n
     return [
         SatisfactionRow.build(key, month, n, k, ret)
@@ -218,30 +288,46 @@ async def decision_766(
     target: float = TARGET,
     max_points: float = MAX_POINTS_766,
 ) -> list[Row766]:
-    """Decision 766 satisfaction rate and points per agency and month of return."""
-    months = json.dumps(month_ranges(start, end, tz))
+    """Decision 766 satisfaction rate and points per agency and month of return.
+
+    Returned and late-returned dossiers are index range counts; the dossiers
+    asked for more documents more than once, and the unsatisfied or
+    complained-about ones (a minority), are looked up one by one.
+    """
+    ranges = month_ranges(start, end, tz)
+    cells = await _returned_counts(db, ranges, "agency", agency, late=True)
+    # The month of return as a CASE over the boundaries: cheaper than joining each row to them.
+    month = " ".join(f"WHEN d.status_at < '{hi}' THEN '{label}'" for label, _lo, hi in ranges)
+    where = " AND d.agency_code = ?" if agency is not None else ""
+    params = (ranges[0][1], ranges[-1][2], *([agency] if agency is not None else []))
+    join = (
+        " CROSS JOIN dossiers d ON d.code = x.dossier_code"
+        f" WHERE d.status = 10 AND d.status_at >= ? AND d.status_at < ?{where} GROUP BY 1, 2"
+    )
+    select = f"SELECT d.agency_code, CASE {month} END"
+    asked = await db.fetchall(
+        "WITH x AS (SELECT dossier_code FROM dossier_events"
+        " WHERE to_status = 5 GROUP BY dossier_code HAVING COUNT(*) > 1)"
+        f" {select}, COUNT(*), SUM({_LATE_SQL}) FROM x{join}",
+        params,
+    )
     complaints = "SELECT dossier_code FROM ratings WHERE level = 'khong_hai_long'"
     if await _has_feedback_table(db):
         complaints += " UNION SELECT dossier_code FROM feedback WHERE dossier_code IS NOT NULL"
-    params: list = [months]
-    where = ""
-    if agency is not None:
-        where, params = " AND d.agency_code = ?", [months, agency]
-    overdue = "(d.status_at > COALESCE(d.due_at, d.status_at) OR d.apologized_due_at IS NOT NULL)"
-    asked = "d.code IN asked"
-    rows = await db.fetchall(
-        f"WITH {_MONTHS_CTE},"
-        " asked AS (SELECT dossier_code FROM dossier_events WHERE to_status = 5"
-        "  GROUP BY dossier_code HAVING COUNT(*) > 1),"
-        f" unsat AS ({complaints})"
-        f" SELECT d.agency_code, m.month, COUNT(*), SUM({overdue}), SUM({asked}),"
-        f" SUM({overdue} OR {asked}), SUM(d.code IN unsat)"
-        " FROM m CROSS JOIN dossiers d WHERE d.status = 10"
-        f" AND d.status_at >= m.lo AND d.status_at < m.hi{where}"
-        " GROUP BY 1, 2 ORDER BY 1, 2",
-        tuple(params),
+    unsatisfied = await db.fetchall(
+        f"WITH x AS ({complaints}) {select}, COUNT(*) FROM x{join}", params
     )
-    return [Row766.build(*r, target=target, max_points=max_points) for r in rows]
+    extra = {(r[0], r[1]): [r[2], r[3], 0] for r in asked}
+    for a, month, n in unsatisfied:
+        extra.setdefault((a, month), [0, 0, 0])[2] = n
+    rows = []
+    for (a, month), (returned, overdue) in sorted(cells.items()):
+        asked_again, asked_and_overdue, unsat = extra.get((a, month), (0, 0, 0))
+        late = overdue + asked_again - asked_and_overdue
+        rows.append(
+            Row766.build(a, month, returned, overdue, asked_again, late, unsat, target, max_points)
+        )
+    return rows
 
 
 async def answer_feedback(
@@ -282,7 +368,7 @@ def _cell(name: str, value: object) -> str:
 
 
 def format_table(rows: list[SatisfactionRow] | list[Row766]) -> str:
-    """Plain aligned text (numbers right-aligned), one line per row; '(không có số liệu)' if none."""
+    """Plain aligned text, numbers right-aligned; '(không có số liệu)' when empty."""
     if not rows:
         return "(không có số liệu)"
     names = [f.name for f in fields(rows[0]) if f.name != "max_points"]
