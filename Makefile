@@ -48,6 +48,7 @@ bench: setup
 	$(PY) bench/dossier_import.py --keep var/bench-dossiers.sqlite3
 	$(PY) bench/dossier_lookup.py --db var/bench-dossiers.sqlite3
 	$(PY) bench/outbox_drain.py
+	$(PY) bench/stats.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

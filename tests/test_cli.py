@@ -91,3 +91,19 @@ def test_import_dossiers_reports_bad_lines_and_keeps_good_rows(monkeypatch, tmp_
 def test_sync_without_url_says_so(monkeypatch, tmp_path, capsys):
     code, _out, err = run(monkeypatch, tmp_path, capsys, ["sync"])
     assert code == 2 and "MOTCUA_TRACKING_URL" in err
+
+
+def test_stats_and_report(monkeypatch, tmp_path, capsys):
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["stats", "--from", "2026-01-01"])
+    assert code == 0 and "không có số liệu" in out
+    code, out, _err = run(monkeypatch, tmp_path, capsys, ["stats", "--json"])
+    data = json.loads(out)
+    assert code == 0 and data["satisfaction"] == [] and data["decision_766"] == []
+    html, csv = tmp_path / "r.html", tmp_path / "r.csv"
+    code, out, _err = run(
+        monkeypatch, tmp_path, capsys, ["report", "--html", str(html), "--csv", str(csv)]
+    )
+    assert code == 0 and html.exists() and csv.exists()
+    assert "<html" in html.read_text(encoding="utf-8")
+    code, _out, err = run(monkeypatch, tmp_path, capsys, ["stats", "--agency", "99999"])
+    assert code == 2 and "99999" in err
