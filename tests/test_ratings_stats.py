@@ -11,6 +11,7 @@ import pytest
 
 from bot.dossiers.model import Dossier
 from bot.dossiers.repository import apply_many, record_apology, set_status
+from bot.feedback import Draft, FeedbackService
 from bot.ratings import Ratings
 from bot.ratings.alerts import check_rate_alerts
 from bot.ratings.report import CSV_COLUMNS, write_report
@@ -23,6 +24,7 @@ from bot.ratings.stats import (
     to_json,
     wilson,
 )
+from bot.settings import load_settings
 from bot.store import open_database
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -179,8 +181,10 @@ async def test_decision_766_on_a_small_dataset(db):
     assert twenty.points == pytest.approx(0.70 * 20 / 0.9)
 
     # Once the feedback feature exists, a ticket about a dossier counts like "not satisfied".
-    await db.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY, dossier_code TEXT)")
-    await db.execute("INSERT INTO feedback(dossier_code) VALUES (?)", (ds[5].code,))
+    service = FeedbackService(db, load_settings(environ={}, dotenv=None))
+    text = "Hồ sơ trả chậm mà không được báo trước."
+    draft = Draft("telegram", "u9", "u9", "cham_tre", agency, text, dossier_code=ds[5].code)
+    await service.submit(draft, at(13))
     [row] = await decision_766(db, *MARCH)
     assert row.complaint_or_unsatisfied == 2
     assert (row.rate, row.points) == pytest.approx((0.60, 12.0))

@@ -1,0 +1,163 @@
+"""Feedback tickets as the dialog and the officials see them, and the rules on their text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.dossiers.model import unstamp
+from bot.text import nfc, squash
+
+# Category code -> the label citizens choose from (the order of the menu).
+CATEGORIES: dict[str, str] = {
+    "thu_tuc": "Thủ tục hành chính",
+    "cham_tre": "Hồ sơ chậm, quá hạn",
+    "nhung_nhieu": "Thái độ, nhũng nhiễu của cán bộ",
+    "de_xuat": "Đề xuất, kiến nghị",
+    "khac": "Khác",
+}
+HARASSMENT = "nhung_nhieu"  # goes to the leaders only, never the desk concerned
+STATUSES = ("received", "assigned", "need_info", "answered", "rejected", "closed", "forwarded")
+OPEN = frozenset({"received", "assigned", "need_info", "forwarded"})
+TEXT_MIN, TEXT_MAX = 15, 4000
+DAILY_LIMIT = 5
+MAX_ATTACHMENTS = 10
+
+
+class FeedbackRefused(Exception):
+    """An action was not allowed; `reason` is a code the dialog turns into words."""
+
+    def __init__(self, reason: str, detail: str | None = None):
+        super().__init__(reason if detail is None else f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail  # e.g. the number of the first ticket for 'duplicate'
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str  # photo | location
+    file_id: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    size: int | None = None
+
+
+@dataclass
+class Draft:
+    """What the citizen filled in; consent_at is when they pressed the consent button."""
+
+    channel: str
+    user_id: str
+    chat_id: str | int
+    category: str
+    agency_code: str
+    text: str
+    dossier_code: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    consent_at: datetime | None = None
+    consent_wording: str | None = None
+    publish_consent: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Working-day limits from receipt (national system): reject 2, ask 5, answer 15."""
+
+    reject_by: date
+    ask_info_by: date
+    answer_by: date
+    publish_by: date | None  # 2 working days after the answer, when publishing was agreed
+
+
+@dataclass
+class Ticket:
+    id: int
+    number: str
+    channel: str
+    user_id: str | None
+    chat_id: str | None
+    category: str
+    agency_code: str
+    dossier_code: str | None
+    text: str
+    name: str | None
+    phone: str | None
+    anonymous: bool
+    publish_consent: bool
+    status: str
+    assignee: str | None
+    routed_chat_id: str | None
+    answer: str | None
+    answered_at: datetime | None
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    satisfied: bool | None
+    attachments: int = 0
+    deadlines: Deadlines | None = None
+
+    @property
+    def routed(self) -> bool:
+        """False: no chat is set up for it; the dialog should tell the citizen."""
+        return self.routed_chat_id is not None
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+TICKET_COLUMNS = (
+    "id, number, channel, user_id, chat_id, category, agency_code, dossier_code, text, name,"
+    " phone, anonymous, publish_consent, status, assignee, routed_chat_id, answer, answered_at,"
+    " published_at, created_at, updated_at, satisfied,"
+    " (SELECT COUNT(*) FROM feedback_attachments a WHERE a.feedback_id = feedback.id)"
+)
+
+
+def ticket_from_row(row) -> Ticket:
+    return Ticket(
+        id=row[0],
+        number=row[1],
+        channel=row[2],
+        user_id=row[3],
+        chat_id=row[4],
+        category=row[5],
+        agency_code=row[6],
+        dossier_code=row[7],
+        text=row[8],
+        name=row[9],
+        phone=row[10],
+        anonymous=bool(row[11]),
+        publish_consent=bool(row[12]),
+        status=row[13],
+        assignee=row[14],
+        routed_chat_id=row[15],
+        answer=row[16],
+        answered_at=unstamp(row[17]),
+        published_at=unstamp(row[18]),
+        created_at=unstamp(row[19]),
+        updated_at=unstamp(row[20]),
+        satisfied=None if row[21] is None else bool(row[21]),
+        attachments=row[22],
+    )
+
+
+def clean_text(text: str | None) -> str:
+    """NFC and trimmed; inner line breaks kept (the officials read it as written)."""
+    return nfc(text or "").strip()
+
+
+def text_hash(text: str) -> str:
+    """Same complaint sent twice: NFC, case-folded, white space squashed."""
+    return hashlib.sha256(squash(nfc(text).casefold()).encode("utf-8")).hexdigest()
+
+
+def ticket_number(year: int, seq: int) -> str:
+    return f"PAKN-{year:04d}-{seq:06d}"
