@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_stats(settings, args))
         if command == "report":
             return asyncio.run(_report(settings, args))
+        if command == "export":
+            return asyncio.run(_export_feedback(settings, args.csv))
         if command == "sync":
             return asyncio.run(_sync(settings, args.forever))
     except KeyboardInterrupt:
@@ -81,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--csv", type=Path, help="write the CSV here")
     rep.add_argument("--from", dest="start", type=_day)
     rep.add_argument("--to", dest="end", type=_day)
+    exp = sub.add_parser("export", help="export published data")
+    exp.add_argument("kind", choices=["feedback"])
+    exp.add_argument("--csv", type=Path, required=True, help="write the CSV here")
     syn = sub.add_parser("sync", help="pull dossier changes from MOTCUA_TRACKING_URL")
     syn.add_argument("--forever", action="store_true", help="keep pulling every interval")
     imp = sub.add_parser("import", help="import data into the store")
@@ -290,13 +295,32 @@ async def _report(settings, args) -> int:
         print("motcua: give --html PATH and/or --csv PATH", file=sys.stderr)
         return 2
     start, end = _period(settings, args)
+    from bot.feedback.export import published_html_section, published_rows
+
     names = {a.code: a.name for a in settings.agencies}
     db = await open_database(settings.db_path)
     try:
+        answers = published_html_section(await published_rows(db, settings, start, end))
         for fmt, path in (("html", args.html), ("csv", args.csv)):
             if path:
-                written = await write_report(db, path, fmt, start, end, names, settings.timezone)
+                written = await write_report(
+                    db, path, fmt, start, end, names, settings.timezone, extra_sections=[answers]
+                )
                 print(f"wrote {written}")
     finally:
         await db.close()
+    return 0
+
+
+async def _export_feedback(settings, path: Path) -> int:
+    """Published answers only (the sender agreed), no personal data."""
+    from bot.feedback.export import export_csv
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    try:
+        count = await export_csv(db, path, settings)
+    finally:
+        await db.close()
+    print(f"wrote {count} published answers to {path}")
     return 0

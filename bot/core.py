@@ -15,6 +15,7 @@ from bot.catalog.search import SearchIndex
 from bot.conversations import Conversations
 from bot.dialog.throttle import LookupGuard
 from bot.dossiers.repository import DossierRepository
+from bot.feedback import FeedbackService
 from bot.notify.dossier_events import DossierNotifier
 from bot.people.officials import Officials
 from bot.people.privacy import Privacy
@@ -45,6 +46,7 @@ class Core:
     calendar: WorkCalendar
     ratings: Ratings
     conversations: Conversations
+    feedback: FeedbackService
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
 
     def __post_init__(self) -> None:
@@ -103,6 +105,7 @@ async def open_core(settings: Settings) -> Core:
         default_calendar(),
         Ratings(db),
         Conversations(db),
+        FeedbackService(db, settings),
     )
 
 

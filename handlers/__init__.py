@@ -10,6 +10,7 @@ from handlers import (
     dossiers,
     errors,
     fallback,
+    feedback,
     help,
     lang,
     officials,
@@ -18,7 +19,7 @@ from handlers import (
     start,
 )
 
-FEATURES = (start, help, lang, dossiers, officials, ratings, procedures, fallback, errors)
+FEATURES = (start, help, lang, dossiers, officials, ratings, feedback, procedures, fallback, errors)
 
 
 def register_all(application: Application) -> None:

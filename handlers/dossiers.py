@@ -22,8 +22,8 @@ class _DossierText(filters.MessageFilter):
 
 
 async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer with the dossier's status, masked unless the owner is verified."""
-    await respond(update, context, dossiers.lookup, update.effective_message.text or "")
+    """Answer with the dossier's status (a form waiting for text still gets it first)."""
+    await respond(update, context, router.free_text, update.effective_message.text or "")
 
 
 async def hoso(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,8 +15,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, files: we read text only."""
-    await respond(update, context, router.media)
+    """Stickers, photos, voice, files: text only, except photos/locations in a feedback form."""
+    await respond(update, context, router.on_media)
 
 
 async def later_feature(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

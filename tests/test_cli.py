@@ -107,3 +107,11 @@ def test_stats_and_report(monkeypatch, tmp_path, capsys):
     assert "<html" in html.read_text(encoding="utf-8")
     code, _out, err = run(monkeypatch, tmp_path, capsys, ["stats", "--agency", "99999"])
     assert code == 2 and "99999" in err
+
+
+def test_export_feedback_csv(monkeypatch, tmp_path, capsys):
+    out_csv = tmp_path / "pakn.csv"
+    code, out, _err = run(
+        monkeypatch, tmp_path, capsys, ["export", "feedback", "--csv", str(out_csv)]
+    )
+    assert code == 0 and "wrote 0 published answers" in out and out_csv.exists()

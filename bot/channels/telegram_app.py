@@ -75,12 +75,26 @@ def background_jobs(core) -> tuple[list[asyncio.Task], object | None]:
     jobs.append(
         asyncio.create_task(every(3600, lambda: rate_alerts(core), "rate-alerts"), name="alerts")
     )
+    jobs.append(
+        asyncio.create_task(
+            every(settings.reminder_interval, lambda: feedback_deadlines(core), "feedback"),
+            name="feedback-deadlines",
+        )
+    )
     sync = core.tracking_sync() if settings.tracking_url else None
     if sync is not None:
         jobs.append(
             asyncio.create_task(every(settings.sync_interval, sync.run_once, "sync"), name="sync")
         )
     return jobs, sync
+
+
+async def feedback_deadlines(core):
+    """Remind before a feedback deadline; escalate a missed one to the leaders, once."""
+    from bot.feedback.deadlines import run_deadlines
+    from bot.notify.outbox import utcnow
+
+    return await run_deadlines(core.feedback, utcnow())
 
 
 async def rate_alerts(core) -> list[str]:

@@ -61,6 +61,12 @@ def incoming(update: Update) -> Incoming:
         )
     if message.text is not None:
         return Incoming(kind=TEXT, text=message.text, **base)
+    if message.photo:
+        largest = message.photo[-1]
+        return Incoming(kind=MEDIA, file_id=largest.file_id, file_size=largest.file_size, **base)
+    if message.location:
+        loc = message.location
+        return Incoming(kind=MEDIA, latitude=loc.latitude, longitude=loc.longitude, **base)
     return Incoming(kind=MEDIA, **base)
 
 

@@ -21,6 +21,10 @@ class Incoming:
     language_code: str | None = None  # what the platform says the user's language is
     contact_phone: str | None = None
     contact_user_id: str | None = None
+    file_id: str | None = None  # a photo the platform keeps for us
+    file_size: int | None = None
+    latitude: float | None = None  # a shared location
+    longitude: float | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:

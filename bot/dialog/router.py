@@ -9,7 +9,16 @@ from __future__ import annotations
 import logging
 
 from bot.core import Core
-from bot.dialog import dossiers, menu, officials, procedures, questions, ratings
+from bot.dialog import (
+    dossiers,
+    feedback,
+    feedback_officials,
+    menu,
+    officials,
+    procedures,
+    questions,
+    ratings,
+)
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.dialog.reply import Reply, esc
@@ -30,6 +39,10 @@ COMMANDS = {
     "danhgia": ratings.start,
     "thongke": lambda turn, _a: officials.stats_command(turn),
     "huy": lambda turn, _a: cancel(turn),
+    "phananh": feedback.start,
+    "phananhcuatoi": feedback.mine,
+    "traloi": feedback_officials.answer_command,
+    "phananhquahan": feedback_officials.overdue_command,
 }
 ACTIONS = {
     "menu": lambda turn, _a: menu.menu(turn),
@@ -42,8 +55,19 @@ ACTIONS = {
     "d": dossiers.on_action,
     "r": ratings.on_action,
     "a": ratings.answer_vote,
+    "fb": feedback.on_action,
+    "f": lambda turn, a: (
+        feedback.rate_answer(turn, a)
+        if a.startswith(("f:ok:", "f:ko:"))
+        else feedback_officials.on_action(turn, a)
+    ),
 }
-MENU = {"m:ask": procedures.prompt, "m:dos": dossiers.prompt, "m:rate": ratings.start}
+MENU = {
+    "m:ask": procedures.prompt,
+    "m:dos": dossiers.prompt,
+    "m:rate": ratings.start,
+    "m:fb": feedback.start,
+}
 
 
 async def begin(core: Core, msg: Incoming) -> Turn:
@@ -74,7 +98,7 @@ async def dispatch(turn: Turn) -> list[Reply]:
     if msg.kind == CONTACT:
         return await dossiers.contact(turn)
     if msg.kind == MEDIA:
-        return await media(turn)
+        return await on_media(turn)
     return await menu.menu(turn)
 
 
@@ -92,9 +116,28 @@ async def free_text(turn: Turn, text: str) -> list[Reply]:
     )
     if state is not None and state.flow == ratings.COMMENT_FLOW and not state.data.get("expired"):
         return await ratings.comment(turn, text, state.data["code"])
+    if state is not None and state.flow == feedback.FLOW:
+        return await feedback.on_text(turn, text)
+    if await feedback_officials.has_pending(turn):
+        return await feedback_officials.pending_text(turn, text)
+    awaiting = await turn.core.feedback.awaiting_info(turn.msg.channel, turn.msg.user_id)
+    if awaiting is not None:
+        return await feedback_info(turn, awaiting, text)
     if dossiers.is_dossier_message(text):
         return await dossiers.lookup(turn, text)
     return await procedures.ask(turn, text)
+
+
+async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
+    """The citizen's message after officials asked for more: attached to the ticket."""
+    from datetime import UTC, datetime
+
+    _ = turn.t.gettext
+    await turn.core.feedback.add_info(
+        ticket.id, turn.msg.channel, turn.msg.user_id, text, datetime.now(UTC)
+    )
+    text = _("Added to your feedback %s. The officials are told.") % esc(ticket.number)
+    return [Reply("📎 " + text, menu.main_menu(turn))]
 
 
 async def cancel(turn: Turn) -> list[Reply]:
@@ -125,6 +168,13 @@ async def unknown_command(turn: Turn, name: str) -> list[Reply]:
     return [
         Reply("🤔 " + text + "\n👉 " + _("Send /help to see what I can do."), menu.main_menu(turn))
     ]
+
+
+async def on_media(turn: Turn) -> list[Reply]:
+    """Photos and locations belong to a feedback form being filled; otherwise we read text."""
+    if await feedback.in_flow(turn):
+        return await feedback.on_media(turn)
+    return await media(turn)
 
 
 async def media(turn: Turn) -> list[Reply]:

@@ -255,7 +255,8 @@ class FeedbackService:
                 )
         return t
 
-    async def forget_user(self, conn: aiosqlite.Connection, channel: str, user_id: str) -> int:
+    @staticmethod
+    async def forget_user(conn: aiosqlite.Connection, channel: str, user_id: str) -> int:
         """The citizen asked to be deleted: tickets stay for the record, without who sent them."""
         cur = await conn.execute(
             "UPDATE feedback SET user_id = NULL, chat_id = NULL, name = NULL, phone = NULL,"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.feedback.repository import FeedbackService
 from bot.notify.outbox import stamp, utcnow
 from bot.ratings.repository import Ratings
 from bot.store import Database
@@ -73,4 +74,5 @@ class Privacy:
                 "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
             )
             await Ratings.forget_user(conn, channel, user_id)  # counts stay, anonymous
+            await FeedbackService.forget_user(conn, channel, user_id)  # tickets stay, unnamed
             return Deleted(phone.rowcount > 0, consents.rowcount, subs.rowcount)
