@@ -16,11 +16,13 @@ from bot.channels.telegram_app import build_application
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp_path, api: FakeBotApi, **env: str) -> AsyncIterator:
+async def running_bot(
+    tmp_path, api: FakeBotApi, rate_limiter: bool = True, **env: str
+) -> AsyncIterator:
     settings = make_settings(
         tmp_path, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, **env
     )
-    app = build_application(settings)
+    app = build_application(settings, rate_limiter=rate_limiter)
     await app.initialize()
     await app.post_init(app)
     await app.start()
