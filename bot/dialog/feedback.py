@@ -304,7 +304,7 @@ async def _submit(turn: Turn, data: dict) -> list[Reply]:
         ticket = await core.feedback.submit(draft, _now())
     except FeedbackRefused as exc:
         await core.conversations.clear(msg.channel, msg.user_id)
-        return [Reply("✋ " + esc(refusal_text(exc.reason, exc.detail)), [back_to_menu(turn)])]
+        return [Reply("✋ " + refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]
     await core.conversations.clear(msg.channel, msg.user_id)
     text = "✅ " + _("Sent. Your ticket number is %s.") % f"<b>{esc(ticket.number)}</b>"
     text += "\n👉 " + _("I will message you at each step. /phananhcuatoi lists your tickets.")
@@ -365,5 +365,5 @@ async def rate_answer(turn: Turn, action: str) -> list[Reply]:
             int(parts[2]), turn.msg.channel, turn.msg.user_id, parts[1] == "ok", _now()
         )
     except FeedbackRefused as exc:
-        return [Reply(esc(refusal_text(exc.reason, exc.detail)), [back_to_menu(turn)])]
+        return [Reply(refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]
     return [Reply("🙏 " + _("Thank you for telling us."), [back_to_menu(turn)])]

@@ -24,8 +24,8 @@ def _who(turn: Turn) -> tuple[str, str]:
     return (turn.msg.channel, turn.msg.user_id)
 
 
-def _refused(exc: FeedbackRefused) -> list[Reply]:
-    return [Reply("🔒 " + esc(refusal_text(exc.reason, exc.detail)))]
+def _refused(turn: Turn, exc: FeedbackRefused) -> list[Reply]:
+    return [Reply("🔒 " + refusal_text(exc.reason, exc.detail, turn.t))]
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
@@ -64,7 +64,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
             rows = forward_buttons(ticket, turn.core.settings.agencies)
             return [Reply(_("Forward %s to which agency?") % esc(ticket.number), rows)]
     except FeedbackRefused as exc:
-        return _refused(exc)
+        return _refused(turn, exc)
     return []
 
 
@@ -95,7 +95,7 @@ async def _act(turn: Turn, ticket_id: int, action: str, text: str) -> list[Reply
             ticket = await service.reject(ticket_id, _who(turn), text, _now())
             done = _("%s rejected; the citizen was told why.")
     except FeedbackRefused as exc:
-        return _refused(exc)
+        return _refused(turn, exc)
     return [Reply("✅ " + done % esc(ticket.number))]
 
 

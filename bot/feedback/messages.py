@@ -1,7 +1,8 @@
-"""Every message the feedback service sends, in one place so they can move to gettext.
+"""Every message the feedback service sends, in one place.
 
-Short plain Vietnamese; each one says what happens next. Text that came from a
-citizen or an official is escaped here, nowhere else.
+What citizens read goes through gettext in their language; what officials read
+is in Vietnamese, the desks' language. Each one says what happens next. Text that
+came from a citizen or an official is escaped here, nowhere else.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 
 from bot.dialog.reply import Button, Reply, esc
 from bot.feedback.model import Deadlines, Ticket
+from bot.i18n import DEFAULT_LOCALE, Translator, translator
 
 KIND_NAMES = {
     "reject": "xem xét, từ chối hoặc chuyển",
@@ -17,59 +19,71 @@ KIND_NAMES = {
     "publish": "công khai trả lời",
 }
 
-# What the dialog says when an action is refused (FeedbackRefused.reason).
-REFUSALS = {
-    "too_short": "Nội dung quá ngắn. Vui lòng viết rõ hơn (ít nhất 15 ký tự).",
-    "too_long": "Nội dung quá dài (tối đa 4000 ký tự). Vui lòng viết gọn lại.",
-    "bad_category": "Vui lòng chọn một lĩnh vực trong danh sách.",
-    "bad_agency": "Vui lòng chọn xã, phường trong danh sách.",
-    "bad_dossier_code": "Mã hồ sơ chưa đúng. Vui lòng kiểm tra lại trên giấy hẹn.",
-    "bad_phone": "Số điện thoại chưa đúng. Vui lòng nhập lại, ví dụ 0912345678.",
-    "no_consent": "Cần bạn đồng ý cho dùng họ tên, số điện thoại để xử lý phản ánh.",
-    "too_many_attachments": "Mỗi phản ánh gửi kèm tối đa 10 ảnh hoặc vị trí.",
-    "daily_limit": "Hôm nay bạn đã gửi 5 phản ánh. Bạn có thể gửi tiếp vào ngày mai.",
-    "duplicate": "Bạn đã gửi nội dung này rồi (số {detail}). Cơ quan đang xử lý, bạn chờ tin nhé.",
-    "not_found": "Không tìm thấy phản ánh này.",
-    "not_official": "Chỉ cán bộ có tên trong danh sách mới làm được việc này.",
-    "other_agency": "Phản ánh này thuộc cơ quan khác.",
-    "leaders_only": "Phản ánh về cán bộ chỉ lãnh đạo được xử lý.",
-    "bad_state": "Phản ánh đang ở trạng thái không cho phép việc này.",
-    "too_late": "Đã quá 5 ngày làm việc, không còn được yêu cầu bổ sung. Vui lòng trả lời.",
-    "empty": "Vui lòng viết nội dung.",
-    "not_owner": "Đây không phải phản ánh của bạn.",
-    "already_rated": "Bạn đã đánh giá trả lời này rồi. Cảm ơn bạn.",
-    "no_publish_consent": "Người gửi không đồng ý công khai phản ánh này.",
-}
+
+def _refusals(tr: Translator) -> dict[str, str]:
+    """What the dialog says when an action is refused (FeedbackRefused.reason)."""
+    _ = tr.gettext
+    return {
+        "too_short": _(
+            "The text is too short. Please write more clearly (at least 15 characters)."
+        ),
+        "too_long": _("The text is too long (at most 4,000 characters). Please shorten it."),
+        "bad_category": _("Please choose a topic from the list."),
+        "bad_agency": _("Please choose a commune from the list."),
+        "bad_dossier_code": _("The dossier code is not right. Please check it on your receipt."),
+        "bad_phone": _("The phone number is not right. Please type it again, e.g. 0912345678."),
+        "no_consent": _("We need your consent to use your name and phone to handle it."),
+        "too_many_attachments": _("At most 10 photos or locations per feedback."),
+        "daily_limit": _("You have sent 5 feedbacks today. You can send more tomorrow."),
+        "duplicate": _("You already sent this (no. %s). The office is on it; please wait."),
+        "not_found": _("This feedback cannot be found."),
+        "not_official": _("Only officials on the roster can do this."),
+        "other_agency": _("This feedback belongs to another agency."),
+        "leaders_only": _("Feedback about staff is handled by the leaders only."),
+        "bad_state": _("This feedback is in a state that does not allow this."),
+        "too_late": _("More than 5 working days have passed: please answer instead."),
+        "empty": _("Please write the text."),
+        "not_owner": _("This is not your feedback."),
+        "already_rated": _("You already rated this answer. Thank you."),
+        "no_publish_consent": _("The sender did not agree to publish this feedback."),
+    }
 
 
-def refusal_text(reason: str, detail: str | None = None) -> str:
-    return REFUSALS.get(reason, "Không thực hiện được. Vui lòng thử lại.").format(
-        detail=esc(detail or "")
-    )
+def refusal_text(reason: str, detail: str | None = None, tr: Translator | None = None) -> str:
+    tr = tr or translator(DEFAULT_LOCALE)
+    text = _refusals(tr).get(reason) or tr.gettext("That could not be done. Please try again.")
+    return text % esc(detail or "") if "%s" in text else text
 
 
 def day(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
 
 
-def receipt(t: Ticket, agency_name: str, dl: Deadlines) -> Reply:
+def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply:
+    _ = tr.gettext
     lines = [
-        f"✅ <b>Đã nhận phản ánh, kiến nghị số {esc(t.number)}</b>",
-        f"Lĩnh vực: {esc(t.category_label)}",
-        f"Gửi đến: {esc(agency_name)}",
-        f"Hạn trả lời: {day(dl.answer_by)} (15 ngày làm việc).",
+        "✅ <b>" + _("Feedback no. %s received") % esc(t.number) + "</b>",
+        _("Topic: %s") % esc(t.category_label),
+        _("Sent to: %s") % esc(agency_name),
+        _("Answer due by: %s (15 working days).") % day(dl.answer_by),
     ]
     if t.anonymous:
         lines.append(
-            "ℹ️ Bạn không để lại họ tên và số điện thoại nên đây là tin báo không tên:"
-            " cơ quan sẽ xem xét, nhưng pháp luật không bắt buộc trả lời."
+            "ℹ️ "
+            + _(
+                "You left no name and phone, so this is an anonymous tip: the office will look"
+                " into it, but the law does not oblige it to answer."
+            )
         )
     if not t.routed:
         lines.append(
-            "⚠️ Cơ quan chưa có nhóm cán bộ nhận phản ánh qua ứng dụng. Phản ánh đã được lưu;"
-            " nếu việc gấp, bạn nên đến hoặc gọi bộ phận một cửa."
+            "⚠️ "
+            + _(
+                "The office has no officials' group in the app yet. Your feedback is saved;"
+                " if it is urgent, visit or call the one-stop desk."
+            )
         )
-    lines.append("👉 Khi cán bộ xử lý, bạn sẽ nhận tin nhắn tại đây. Hãy giữ số phản ánh.")
+    lines.append("👉 " + _("You will get a message here when officials act. Keep the number."))
     return Reply("\n".join(lines))
 
 
@@ -124,51 +138,60 @@ def info_added(t: Ticket, text: str) -> Reply:
     )
 
 
-def citizen_update(t: Ticket, action: str, note: str | None = None) -> Reply:
+def citizen_update(tr: Translator, t: Ticket, action: str, note: str | None = None) -> Reply:
     """The citizen's message after an official's action."""
+    _ = tr.gettext
     n = esc(t.number)
     if action == "assigned":
-        text = f"🙋 Phản ánh {n} đã có cán bộ nhận xử lý.\n👉 Bạn sẽ nhận trả lời tại đây."
+        text = "🙋 " + _("An official is handling your feedback %s.") % n
+        text += "\n👉 " + _("You will get the answer here.")
     elif action == "need_info":
-        text = (
-            f"❓ <b>Cán bộ cần bạn bổ sung thông tin cho phản ánh {n}:</b>\n{esc(note or '')}\n"
-            "👉 Hãy trả lời bằng một tin nhắn ngay tại đây."
-        )
+        text = "❓ <b>" + _("The official needs more information for your feedback %s:") % n
+        text += "</b>\n" + esc(note or "")
+        text += "\n👉 " + _("Reply with one message right here.")
     elif action == "forwarded":
-        text = (
-            f"↪️ Phản ánh {n} không thuộc thẩm quyền nơi bạn gửi, đã được chuyển đến"
-            f" {esc(note or '')}.\n👉 Cơ quan đó sẽ xử lý và trả lời bạn tại đây."
-        )
+        text = "↪️ " + _("Your feedback %(n)s was forwarded to %(to)s, which is in charge.") % {
+            "n": n,
+            "to": esc(note or ""),
+        }
+        text += "\n👉 " + _("That office will handle it and answer you here.")
     elif action == "rejected":
-        text = (
-            f"⛔ Phản ánh {n} không được tiếp nhận.\nLý do: {esc(note or '')}\n"
-            "👉 Nếu bổ sung được, bạn có thể gửi một phản ánh mới."
-        )
+        text = "⛔ " + _("Your feedback %s was not accepted.") % n
+        text += "\n" + _("Reason: %s") % esc(note or "")
+        text += "\n👉 " + _("If you can add what is missing, you may send a new feedback.")
     elif action == "closed":
-        text = f"✔️ Phản ánh {n} đã kết thúc xử lý. Cảm ơn bạn đã góp ý."
+        text = "✔️ " + _("Your feedback %s is closed. Thank you.") % n
     elif action == "published":
-        text = (
-            f"📢 Trả lời phản ánh {n} đã được công khai, không kèm họ tên, số điện thoại của bạn."
-        )
+        text = "📢 " + _("The answer to %s was published, without your name or phone.") % n
     else:
-        text = f"Phản ánh {n}: {esc(action)}"
+        text = f"{n}: {esc(action)}"
     return Reply(text)
 
 
-def answer(t: Ticket) -> Reply:
+def answer(tr: Translator, t: Ticket) -> Reply:
+    _ = tr.gettext
+    text = "💬 <b>" + _("Answer to your feedback %s") % esc(t.number) + "</b>\n"
+    text += esc(t.answer or "") + "\n\n<b>" + _("Are you satisfied with this answer?") + "</b>"
+    text += "\n👉 " + _("Press a button to tell us.")
     return Reply(
-        f"💬 <b>Trả lời phản ánh {esc(t.number)}</b>\n{esc(t.answer or '')}\n\n"
-        "<b>Bạn có hài lòng với trả lời này?</b>\n👉 Bấm một nút để cho biết.",
-        [[Button("🙂 Hài lòng", f"f:ok:{t.id}"), Button("🙁 Chưa hài lòng", f"f:ko:{t.id}")]],
+        text,
+        [
+            [
+                Button("🙂 " + _("Satisfied"), f"f:ok:{t.id}"),
+                Button("🙁 " + _("Not satisfied"), f"f:ko:{t.id}"),
+            ]
+        ],
     )
 
 
-def rated(t: Ticket, satisfied: bool) -> Reply:
+def rated(tr: Translator, t: Ticket, satisfied: bool) -> Reply:
+    _ = tr.gettext
     if satisfied:
-        return Reply("Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn.")
+        return Reply(_("Thank you for your rating. It helps the office serve you better."))
     return Reply(
-        "Cảm ơn bạn. Lãnh đạo sẽ được báo để xem lại trả lời.\n"
-        "👉 Nếu muốn, bạn có thể gửi một phản ánh mới nói rõ điều chưa hài lòng."
+        _("Thank you. The leaders will be told to review the answer.")
+        + "\n👉 "
+        + _("If you wish, send a new feedback saying what was not right.")
     )
 
 

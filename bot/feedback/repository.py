@@ -36,6 +36,7 @@ from bot.feedback.model import (
     ticket_number,
 )
 from bot.feedback.routing import route
+from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
 from bot.people.officials import Official, Officials
 from bot.settings import Settings
@@ -163,7 +164,7 @@ class FeedbackService:
                 conn,
                 t.channel,
                 t.chat_id,
-                messages.receipt(t, agency, t.deadlines),
+                messages.receipt(await self._tr(conn, t), t, agency, t.deadlines),
                 dedupe_key=f"fb-receipt:{fid}",
             )
             if way.ok:
@@ -279,7 +280,9 @@ class FeedbackService:
             eid = await self.record(conn, t.id, "assigned", _actor(who), now)
             t = await self._load(conn, t.id)
             if status == "assigned" and not await self._told(conn, t.id, "assigned", eid):
-                await self._tell_citizen(conn, t, eid, messages.citizen_update(t, "assigned"))
+                await self._tell_citizen(
+                    conn, t, eid, lambda tr: messages.citizen_update(tr, t, "assigned")
+                )
         return t
 
     async def ask_info(self, feedback_id: int, official, question: str, now: datetime) -> Ticket:
@@ -295,7 +298,7 @@ class FeedbackService:
             eid = await self.record(conn, t.id, "need_info", _actor(who), now, question)
             t = await self._load(conn, t.id)
             await self._tell_citizen(
-                conn, t, eid, messages.citizen_update(t, "need_info", question)
+                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "need_info", question)
             )
         return t
 
@@ -320,7 +323,7 @@ class FeedbackService:
             )
             eid = await self.record(conn, t.id, "answered", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(conn, t, eid, messages.answer(t))
+            await self._tell_citizen(conn, t, eid, lambda tr: messages.answer(tr, t))
         return t
 
     async def forward(self, feedback_id: int, official, agency_code: str, now: datetime) -> Ticket:
@@ -356,7 +359,7 @@ class FeedbackService:
                     dedupe_key=f"fb-ev:{eid}:alert",
                 )
             await self._tell_citizen(
-                conn, t, eid, messages.citizen_update(t, "forwarded", target.name)
+                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "forwarded", target.name)
             )
         return t
 
@@ -370,7 +373,9 @@ class FeedbackService:
             await self._set(conn, t.id, now, status="rejected")
             eid = await self.record(conn, t.id, "rejected", _actor(who), now, reason)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(conn, t, eid, messages.citizen_update(t, "rejected", reason))
+            await self._tell_citizen(
+                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "rejected", reason)
+            )
         return t
 
     async def close(self, feedback_id: int, official, now: datetime) -> Ticket:
@@ -380,7 +385,9 @@ class FeedbackService:
             await self._set(conn, t.id, now, status="closed")
             eid = await self.record(conn, t.id, "closed", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(conn, t, eid, messages.citizen_update(t, "closed"))
+            await self._tell_citizen(
+                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "closed")
+            )
         return t
 
     async def publish(
@@ -404,7 +411,9 @@ class FeedbackService:
             )
             eid = await self.record(conn, t.id, "published", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(conn, t, eid, messages.citizen_update(t, "published"))
+            await self._tell_citizen(
+                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "published")
+            )
         return t
 
     async def set_pending(
@@ -648,9 +657,20 @@ class FeedbackService:
         )
         return row is not None
 
-    async def _tell_citizen(self, conn, t: Ticket, event_id: int, reply) -> None:
+    async def _tell_citizen(self, conn, t: Ticket, event_id: int, build) -> None:
+        """`build(translator)` makes the message in the citizen's own language."""
         if t.chat_id is not None:  # None: the citizen asked to be forgotten
+            reply = build(await self._tr(conn, t))
             await enqueue(conn, t.channel, t.chat_id, reply, dedupe_key=f"fb-ev:{event_id}")
+
+    async def _tr(self, conn, t: Ticket) -> Translator:
+        """The citizen's chosen language, else the deployment's."""
+        row = await _one(
+            conn,
+            "SELECT locale FROM users WHERE channel = ? AND user_id = ?",
+            (t.channel, t.user_id or ""),
+        )
+        return translator((row[0] if row and row[0] else None) or self.settings.locale)
 
     async def _next_number(self, conn, now: datetime) -> str:
         year = now.astimezone(self.settings.timezone).year
