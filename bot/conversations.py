@@ -50,3 +50,18 @@ class Conversations:
         await self.db.execute(
             "DELETE FROM conversation_state WHERE channel = ? AND user_id = ?", (channel, user_id)
         )
+
+    async def waiting_kinds(self, channel: str, user_id: str) -> set[str]:
+        """In one query, what may be waiting for this user's next text: a flow ('flow'), an
+        official's pending action ('pending'), a ticket asking for more ('need_info').
+
+        Most messages have none, so the common path costs one round trip, not three.
+        """
+        rows = await self.db.fetchall(
+            "SELECT 'flow' FROM conversation_state WHERE channel = ?1 AND user_id = ?2"
+            " UNION ALL SELECT 'pending' FROM feedback_pending WHERE channel = ?1 AND user_id = ?2"
+            " UNION ALL SELECT 'need_info' FROM feedback"
+            " WHERE channel = ?1 AND user_id = ?2 AND status = 'need_info'",
+            (channel, user_id),
+        )
+        return {r[0] for r in rows}

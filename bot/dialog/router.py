@@ -111,21 +111,34 @@ async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
 
 async def free_text(turn: Turn, text: str) -> list[Reply]:
     """A flow waiting for text takes it; a dossier code goes to the lookup; else a question."""
-    state = await turn.core.conversations.get(
-        turn.msg.channel, turn.msg.user_id, max_idle=ratings.COMMENT_IDLE
-    )
-    if state is not None and state.flow == ratings.COMMENT_FLOW and not state.data.get("expired"):
-        return await ratings.comment(turn, text, state.data["code"])
-    if state is not None and state.flow == feedback.FLOW:
-        return await feedback.on_text(turn, text)
-    if await feedback_officials.has_pending(turn):
-        return await feedback_officials.pending_text(turn, text)
-    awaiting = await turn.core.feedback.awaiting_info(turn.msg.channel, turn.msg.user_id)
-    if awaiting is not None:
-        return await feedback_info(turn, awaiting, text)
+    waiting = await turn.core.conversations.waiting_kinds(turn.msg.channel, turn.msg.user_id)
+    if waiting:
+        replies = await waiting_text(turn, text, waiting)
+        if replies is not None:
+            return replies
     if dossiers.is_dossier_message(text):
         return await dossiers.lookup(turn, text)
     return await procedures.ask(turn, text)
+
+
+async def waiting_text(turn: Turn, text: str, waiting: set[str]) -> list[Reply] | None:
+    """The text something was waiting for (a comment, a form step, an answer, more info)."""
+    if "flow" in waiting:
+        state = await turn.core.conversations.get(
+            turn.msg.channel, turn.msg.user_id, max_idle=ratings.COMMENT_IDLE
+        )
+        if state is not None and state.flow == ratings.COMMENT_FLOW:
+            if not state.data.get("expired"):
+                return await ratings.comment(turn, text, state.data["code"])
+        elif state is not None and state.flow == feedback.FLOW:
+            return await feedback.on_text(turn, text)
+    if "pending" in waiting:
+        return await feedback_officials.pending_text(turn, text)
+    if "need_info" in waiting:
+        awaiting = await turn.core.feedback.awaiting_info(turn.msg.channel, turn.msg.user_id)
+        if awaiting is not None:
+            return await feedback_info(turn, awaiting, text)
+    return None
 
 
 async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
