@@ -26,8 +26,15 @@ def commands(locale: str) -> list[BotCommand]:
     _ = translator(locale).gettext
     return [
         BotCommand("start", _("main menu")),
-        BotCommand("help", _("how to use the bot")),
+        BotCommand("hoso", _("check a dossier by its code")),
+        BotCommand("hosocuatoi", _("my dossiers")),
+        BotCommand("danhgia", _("rate a returned dossier")),
+        BotCommand("phananh", _("send feedback or a complaint")),
+        BotCommand("phananhcuatoi", _("my feedback")),
+        BotCommand("xoadulieu", _("delete my personal data")),
+        BotCommand("huy", _("cancel what I am doing")),
         BotCommand("lang", _("change language")),
+        BotCommand("help", _("how to use the bot")),
     ]
 
 
