@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notify.outbox import stamp, utcnow
+from bot.clock import stamp, utcnow
 from bot.store import Database
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import stamp, utcnow
 from bot.dialog.reply import Reply
-from bot.notify.outbox import enqueue, stamp, utcnow
+from bot.notify.outbox import enqueue
 from bot.store import Database
 
 

@@ -36,8 +36,12 @@ async def add_dossier(core, code=CODE, status=4, due_in_days=5, phone=PHONE, age
 
 
 async def share_contact(conv: Conversation, phone: str, owner: str | None = None) -> str:
-    msg = Incoming(kind=CONTACT, contact_phone=phone,
-                   contact_user_id=owner or conv.base["user_id"], **conv.base)
+    msg = Incoming(
+        kind=CONTACT,
+        contact_phone=phone,
+        contact_user_id=owner or conv.base["user_id"],
+        **conv.base,
+    )
     return await conv._send(msg)
 
 

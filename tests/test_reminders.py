@@ -24,7 +24,7 @@ async def test_due_soon_warns_each_follower_once(core):
     first = await run_reminders(core)
     second = await run_reminders(core)
     assert (first.warnings, second.warnings) == (1, 0)
-    (chat, text), = await outbox(core)
+    ((chat, text),) = await outbox(core)
     assert chat == "42" and "chưa xử lý xong" in text
 
 
@@ -35,7 +35,7 @@ async def test_overdue_without_apology_reminds_officials_once_then_not_after_apo
         first = await run_reminders(core)
         again = await run_reminders(core)
         assert (first.official_reminders, again.official_reminders) == (1, 0)
-        (chat, text), = await outbox(core)
+        ((chat, text),) = await outbox(core)
         assert chat == "-100900" and "chưa có phiếu xin lỗi" in text and CODE in text
         async with core.db.transaction() as conn:
             new_due = datetime.now(UTC) - timedelta(hours=1)  # promised, and late again

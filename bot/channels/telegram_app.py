@@ -98,15 +98,15 @@ def background_jobs(core) -> tuple[list[asyncio.Task], object | None]:
 
 async def feedback_deadlines(core):
     """Remind before a feedback deadline; escalate a missed one to the leaders, once."""
+    from bot.clock import utcnow
     from bot.feedback.deadlines import run_deadlines
-    from bot.notify.outbox import utcnow
 
     return await run_deadlines(core.feedback, utcnow())
 
 
 async def rate_alerts(core) -> list[str]:
     """Leaders hear when an agency's 30-day rate drops below 90% (once per crossing)."""
-    from bot.notify.outbox import utcnow
+    from bot.clock import utcnow
     from bot.ratings.alerts import check_rate_alerts
 
     settings = core.settings

@@ -6,7 +6,7 @@ Times are aware datetimes in UTC; the store keeps them as "YYYY-MM-DDTHH:MM:SSZ"
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 # The status codes synchronised with the national portal (dichvucong.gov.vn).
 STATUS_NAMES: dict[int, str] = {
@@ -26,24 +26,6 @@ FINISHED = frozenset({3, 7, 8, 10})
 
 CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
 EVENT_KINDS = ("created", "status", "due_changed", "apology")
-
-
-def stamp(moment: datetime) -> str:
-    """The store's form of a time: UTC, whole seconds, trailing Z (text order = time order)."""
-    if moment.tzinfo is None:
-        raise ValueError("dossier times must carry their time zone")
-    if moment.utcoffset() or moment.microsecond:
-        moment = moment.astimezone(UTC).replace(microsecond=0)
-    return moment.isoformat()[:19] + "Z"  # several times faster than strftime
-
-
-def unstamp(text: str | None) -> datetime | None:
-    """Back from the store's form (None stays None)."""
-    return datetime.fromisoformat(text) if text else None
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(slots=True)

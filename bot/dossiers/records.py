@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
+from bot.clock import stamp, unstamp
 from bot.dossiers.codes import normalize_dossier_code
-from bot.dossiers.model import CHANNELS, Dossier, stamp, unstamp
+from bot.dossiers.model import CHANNELS, Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.text import fold, nfc
 

@@ -26,40 +26,23 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.clock import stamp, unstamp, utcnow
 from bot.dossiers.codes import normalize_dossier_code
 from bot.dossiers.model import (
     FINISHED,
     Apology,
     Dossier,
     DossierEvent,
-    stamp,
-    unstamp,
-    utcnow,
 )
 from bot.dossiers.phones import normalize_phone
-from bot.dossiers.records import Row, dossier_to_row
+from bot.dossiers.records import FIELDS, Row, dossier_to_row
 from bot.store import Database
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
 Outcome = Literal["added", "updated", "unchanged"]
 OnEvents = Callable[[aiosqlite.Connection, list[DossierEvent]], Awaitable[None]]
 
-COLUMNS = (
-    "code",
-    "procedure_code",
-    "agency_code",
-    "applicant_name",
-    "applicant_phone",
-    "channel",
-    "received_at",
-    "due_at",
-    "status",
-    "status_at",
-    "result_place",
-    "note",
-    "apologized_due_at",
-    "updated_at",
-)
+COLUMNS = (*FIELDS, "apologized_due_at", "updated_at")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM dossiers"
 _INSERT = f"INSERT INTO dossiers({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _UPDATE = f"UPDATE dossiers SET {', '.join(f'{c} = ?' for c in COLUMNS[1:])} WHERE code = ?"

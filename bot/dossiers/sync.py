@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.dossiers.model import stamp, utcnow
+from bot.clock import stamp, utcnow
 from bot.dossiers.records import RecordError, Row, parse_row, stamp_time
 from bot.dossiers.repository import OnEvents, apply_rows
 from bot.store import Database

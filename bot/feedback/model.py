@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.dossiers.model import unstamp
+from bot.clock import unstamp
 from bot.text import nfc, squash
 
 # Category code -> the label citizens choose from (the order of the menu).

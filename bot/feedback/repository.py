@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 import aiosqlite
 
+from bot.clock import stamp, unstamp
 from bot.dossiers.codes import normalize_dossier_code
-from bot.dossiers.model import stamp, unstamp
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import deadlines as dl
 from bot.feedback import messages

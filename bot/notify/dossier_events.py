@@ -11,11 +11,12 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.clock import utcnow
 from bot.dialog.dossier_text import next_step, status_name
 from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.model import DossierEvent
 from bot.i18n import Translator, translator
-from bot.notify.outbox import enqueue, utcnow
+from bot.notify.outbox import enqueue
 from bot.notify.rating_events import invite_owners
 from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe

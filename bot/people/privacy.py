@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import stamp, utcnow
 from bot.feedback.repository import FeedbackService
-from bot.notify.outbox import stamp, utcnow
 from bot.ratings.repository import Ratings
 from bot.store import Database
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
+from bot.clock import stamp
 from bot.dialog.reply import Reply, esc
-from bot.dossiers.model import stamp
 from bot.notify.outbox import enqueue
 from bot.ratings.model import percent
 from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from bot.dossiers.model import utcnow
+from bot.clock import utcnow
 from bot.ratings.model import percent
 from bot.ratings.stats import (
     DEFAULT_TZ,

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.dossiers.model import Dossier, stamp, unstamp, utcnow
+from bot.clock import stamp, unstamp, utcnow
+from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.ratings.model import (
     CHANGE_WINDOW,

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from math import sqrt
 from zoneinfo import ZoneInfo
 
-from bot.dossiers.model import stamp
+from bot.clock import stamp
 from bot.ratings.model import LEVELS, SATISFIED
 from bot.store import Database
 
