@@ -18,8 +18,16 @@ class State:
 
 
 class Conversations:
+    IDLE_CACHE = 200_000
+
     def __init__(self, db: Database):
         self.db = db
+        # Users known to have nothing waiting for their text: most messages skip the store.
+        self._idle: set[tuple[str, str]] = set()
+
+    def forget_idle(self, channel: str, user_id: str) -> None:
+        """Something now waits for this user's next text (a form, an answer, more info)."""
+        self._idle.discard((channel, user_id))
 
     async def get(
         self, channel: str, user_id: str, max_idle: timedelta | None = None
@@ -39,6 +47,7 @@ class Conversations:
         return state
 
     async def set(self, channel: str, user_id: str, flow: str, data: dict) -> None:
+        self.forget_idle(channel, user_id)
         await self.db.execute(
             "INSERT INTO conversation_state(channel, user_id, flow, data, updated_at)"
             " VALUES (?,?,?,?,?) ON CONFLICT(channel, user_id) DO UPDATE SET flow = excluded.flow,"
@@ -55,8 +64,12 @@ class Conversations:
         """In one query, what may be waiting for this user's next text: a flow ('flow'), an
         official's pending action ('pending'), a ticket asking for more ('need_info').
 
-        Most messages have none, so the common path costs one round trip, not three.
+        Most messages have none: after one empty answer the user is remembered as idle
+        until something sets a wait for them (`forget_idle`), so most cost no round trip.
         """
+        key = (channel, user_id)
+        if key in self._idle:
+            return set()
         rows = await self.db.fetchall(
             "SELECT 'flow' FROM conversation_state WHERE channel = ?1 AND user_id = ?2"
             " UNION ALL SELECT 'pending' FROM feedback_pending WHERE channel = ?1 AND user_id = ?2"
@@ -64,4 +77,8 @@ class Conversations:
             " WHERE channel = ?1 AND user_id = ?2 AND status = 'need_info'",
             (channel, user_id),
         )
+        if not rows:
+            if len(self._idle) >= self.IDLE_CACHE:
+                self._idle.clear()
+            self._idle.add(key)
         return {r[0] for r in rows}

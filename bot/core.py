@@ -50,6 +50,7 @@ class Core:
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
 
     def __post_init__(self) -> None:
+        self.feedback.on_waiting = self.conversations.forget_idle
         self._by_code8: dict[str, Procedure] = {}
         for code in sorted(self.index.procedures, key=lambda c: (len(c), c), reverse=True):
             self._by_code8[code[:8]] = self.index.procedures[code]

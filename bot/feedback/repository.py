@@ -7,6 +7,7 @@ its citizen or desk untold, nor tells anyone twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -97,6 +98,8 @@ class FeedbackService:
     ):
         self.db = db
         self.settings = settings
+        # Told whenever a user's next text becomes awaited (the dialog caches "nothing waits").
+        self.on_waiting: Callable[[str, str], None] = lambda channel, user_id: None
         self.calendar = calendar or default_calendar()
         self.staff_channel = staff_channel  # where officials' and leaders' chats live
         self.officials = Officials(db)
@@ -300,6 +303,7 @@ class FeedbackService:
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "need_info", question)
             )
+        self.on_waiting(t.channel, t.user_id or "")
         return t
 
     async def answer(self, feedback_id: int, official, text: str, now: datetime) -> Ticket:
@@ -431,6 +435,7 @@ class FeedbackService:
                 " feedback_id = excluded.feedback_id, action = excluded.action, at = excluded.at",
                 (channel, str(user_id), t.id, action, stamp(now)),
             )
+        self.on_waiting(channel, str(user_id))
         return t
 
     async def pending_answer_for(self, channel: str, user_id: str) -> Pending | None:
