@@ -55,6 +55,13 @@ class Settings:
     def agency(self, code: str) -> Agency | None:
         return next((a for a in self.agencies if a.code == code), None)
 
+    def desk_chat(self, agency_code: str) -> int | None:
+        """The agency's own officials chat, else the shared one (None: not set up)."""
+        agency = self.agency(agency_code)
+        if agency and agency.officials_chat_id is not None:
+            return agency.officials_chat_id
+        return self.officials_chat_id
+
 
 def read_dotenv(path: Path) -> dict[str, str]:
     """Parse KEY=VALUE lines; comments and blank lines are skipped."""

@@ -23,20 +23,12 @@ class Route:
         return self.chat_id is not None
 
 
-def desk_chat(settings: Settings, agency_code: str) -> int | None:
-    """The agency's own officials chat, else the shared one."""
-    agency = settings.agency(agency_code)
-    if agency and agency.officials_chat_id is not None:
-        return agency.officials_chat_id
-    return settings.officials_chat_id
-
-
 def route(settings: Settings, category: str, agency_code: str) -> Route:
     if category == HARASSMENT:
         leaders = settings.leaders_chat_id
         if leaders is None:
             return Route(None, "no_chat")
-        if leaders == desk_chat(settings, agency_code):
+        if leaders == settings.desk_chat(agency_code):
             return Route(None, "leaders_is_desk")
         return Route(leaders, "leaders")
     agency = settings.agency(agency_code)

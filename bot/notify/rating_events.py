@@ -87,8 +87,7 @@ async def alert_unsatisfied(
 ) -> bool:
     """Tell the agency's officials at once: dossier, procedure, who handled it, the comment."""
     agency = settings.agency(dossier.agency_code)
-    chat = agency.officials_chat_id if agency and agency.officials_chat_id else None
-    chat = chat or settings.officials_chat_id
+    chat = settings.desk_chat(dossier.agency_code)
     if chat is None:
         return False
     _ = translator(settings.locale).gettext

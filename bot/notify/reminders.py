@@ -48,7 +48,7 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
             for dossier in late[i : i + BATCH]:
                 if _apologised(dossier):
                     continue
-                chat = _officials_chat(core, dossier)
+                chat = core.settings.desk_chat(dossier.agency_code)
                 if chat is None:
                     continue
                 key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
@@ -60,13 +60,6 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
 
 def _apologised(dossier: Dossier) -> bool:
     return dossier.apologized_due_at is not None and dossier.due_at == dossier.apologized_due_at
-
-
-def _officials_chat(core: Core, dossier: Dossier) -> int | None:
-    agency = core.settings.agency(dossier.agency_code)
-    if agency and agency.officials_chat_id is not None:
-        return agency.officials_chat_id
-    return core.settings.officials_chat_id
 
 
 def _warning(core: Core, dossier: Dossier, locale: str) -> Reply:
