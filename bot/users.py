@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import aiosqlite
+
 from bot.store import Database
+
+
+async def stored_locale(conn: aiosqlite.Connection, channel: str, user_id: str) -> str | None:
+    """The language a user chose, read on the caller's connection (inside its transaction)."""
+    async with conn.execute(
+        "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row and row[0] else None
 
 
 class Users:
@@ -22,11 +33,9 @@ class Users:
         if key in self._locales:
             self._locales.move_to_end(key)
             return self._locales[key] or self.default_locale
-        row = await self.db.fetchone(
-            "SELECT locale FROM users WHERE channel = ? AND user_id = ?", key
-        )
-        self._remember(key, row[0] if row else None)
-        return (row[0] if row and row[0] else None) or self.default_locale
+        locale = await stored_locale(self.db.conn, channel, user_id)
+        self._remember(key, locale)
+        return locale or self.default_locale
 
     async def set_locale(self, channel: str, user_id: str, locale: str) -> None:
         await self.db.execute(

@@ -43,6 +43,7 @@ from bot.people.officials import Official, Officials
 from bot.settings import Settings
 from bot.store import Database
 from bot.text import nfc, squash
+from bot.users import stored_locale
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
 __all__ = ["CATEGORIES", "FeedbackRefused", "FeedbackService", "Pending", "Published"]
@@ -670,12 +671,8 @@ class FeedbackService:
 
     async def _tr(self, conn, t: Ticket) -> Translator:
         """The citizen's chosen language, else the deployment's."""
-        row = await _one(
-            conn,
-            "SELECT locale FROM users WHERE channel = ? AND user_id = ?",
-            (t.channel, t.user_id or ""),
-        )
-        return translator((row[0] if row and row[0] else None) or self.settings.locale)
+        locale = await stored_locale(conn, t.channel, t.user_id or "")
+        return translator(locale or self.settings.locale)
 
     async def _next_number(self, conn, now: datetime) -> str:
         year = now.astimezone(self.settings.timezone).year

@@ -22,6 +22,7 @@ from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe
 from bot.ratings.model import RETURNED
 from bot.settings import Settings
+from bot.users import stored_locale
 
 
 class DossierNotifier:
@@ -86,11 +87,7 @@ class DossierNotifier:
         return t.day(moment.astimezone(self.tz)) if moment else t.gettext("not set")
 
     async def _locale(self, conn: aiosqlite.Connection, channel: str, user_id: str) -> str:
-        async with conn.execute(
-            "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
-        ) as cur:
-            row = await cur.fetchone()
-        return (row[0] if row and row[0] else None) or self.default_locale
+        return await stored_locale(conn, channel, user_id) or self.default_locale
 
     async def _subscribe_owners(
         self, conn: aiosqlite.Connection, created: list[DossierEvent]
