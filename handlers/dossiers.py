@@ -1,4 +1,8 @@
-"""Dossier status: codes typed in messages, /hoso, /hosocuatoi, /xoadulieu, the contact share."""
+"""Dossier status: /hoso, /hosocuatoi, /xoadulieu, the contact share, the buttons.
+
+A code typed in a message reaches the lookup through the one free-text route
+(handlers/procedures.py → router.free_text), after any form waiting for the text.
+"""
 
 from telegram import Update
 from telegram.ext import (
@@ -12,18 +16,6 @@ from telegram.ext import (
 
 from bot.channels.telegram_io import respond
 from bot.dialog import dossiers, router
-
-
-class _DossierText(filters.MessageFilter):
-    """Private text that holds a dossier code (or nearly): the lookup takes it, not search."""
-
-    def filter(self, message) -> bool:
-        return bool(message.text) and dossiers.is_dossier_message(message.text)
-
-
-async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer with the dossier's status (a form waiting for text still gets it first)."""
-    await respond(update, context, router.free_text, update.effective_message.text or "")
 
 
 async def hoso(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,8 +54,5 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("hosocuatoi", mine, filters=private))
     application.add_handler(CommandHandler("xoadulieu", delete_data, filters=private))
     application.add_handler(MessageHandler(private & filters.CONTACT, contact))
-    application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND & _DossierText(), lookup)
-    )
     application.add_handler(CallbackQueryHandler(action, pattern=r"^d:"))
     application.add_handler(CallbackQueryHandler(menu_entry, pattern=r"^m:dos$"))
