@@ -52,6 +52,8 @@ class Core:
     def __post_init__(self) -> None:
         self.feedback.on_waiting = self.conversations.forget_idle
         self._by_code8: dict[str, Procedure] = {}
+        # Texts rendered from the catalog in memory (cards per locale), dropped with it.
+        self.rendered: dict[tuple[str, ...], str] = {}
         for code in sorted(self.index.procedures, key=lambda c: (len(c), c), reverse=True):
             self._by_code8[code[:8]] = self.index.procedures[code]
 

@@ -1,6 +1,10 @@
 """Procedure answers as conversations, on the bundled default catalog."""
 
+import dataclasses
+
 from dialog import Conversation, verify_dialog
+
+from bot.catalog.repository import upsert
 
 
 async def test_start_shows_menu_and_privacy(core):
@@ -90,3 +94,21 @@ async def test_procedure_code_in_text_shows_that_procedure(core):
     conv = Conversation(core)
     answer = await conv.say("thu tuc 1.001193")
     assert "Đăng ký khai sinh" in answer
+
+
+async def test_cards_kept_rendered_follow_the_locale_and_the_catalog(core):
+    """Cards are rendered once per procedure and locale, and dropped with the catalog."""
+    vi, en = Conversation(core), Conversation(core, user_id="u2")
+    await en.say("/lang")
+    await en.press("English")
+    first = await vi.say("lam giay khai sinh")
+    assert "Thời gian và lệ phí" in first
+    assert "Time and fee" in await en.say("lam giay khai sinh")  # not the Vietnamese card
+    assert await vi.say("dang ky khai sinh") == first
+    renamed = dataclasses.replace(
+        await core.procedure("1.001193"), name="Đăng ký khai sinh (đổi tên để thử)"
+    )
+    async with core.db.transaction() as conn:
+        await upsert(conn, renamed)
+    await core.reload_index()
+    assert "đổi tên để thử" in await vi.say("lam giay khai sinh")

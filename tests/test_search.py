@@ -255,6 +255,39 @@ def test_limit_and_empty_catalog(small):
     assert SearchIndex([]).search("đăng ký khai sinh").abstained
 
 
+def test_a_question_asked_again_is_answered_from_the_cache_alike():
+    index = SearchIndex(SMALL)
+    calls = []
+    ranked = index.rank
+    index.rank = lambda *a, **k: calls.append(a) or ranked(*a, **k)
+    first = index.search("Đăng ký  khai sinh cho con")
+    again = index.search("đăng ký khai sinh\ncho CON")  # other case and spacing: same words
+    assert len(calls) == 1
+    assert again.query == "đăng ký khai sinh\ncho CON"
+    assert [m.code for m in again.matches] == [m.code for m in first.matches]
+    again.matches.clear()  # a caller's list is its own
+    assert index.search("dang ky khai sinh cho con").matches  # other words: ranked afresh
+    assert len(calls) == 2
+    assert index.search("Đăng ký khai sinh cho con").matches
+    assert index.search("Đăng ký khai sinh cho con", limit=1).matches  # other limit: afresh
+    assert len(calls) == 3
+
+
+def test_the_answer_cache_is_bounded_and_can_be_turned_off():
+    index = SearchIndex(SMALL)
+    index.answers_kept = 2
+    for question in ["khai sinh", "khai tu", "ket hon"]:
+        index.search(question)
+    assert len(index._answers) == 2
+    index.answers_kept = 0
+    calls = []
+    ranked = index.rank
+    index.rank = lambda *a, **k: calls.append(a) or ranked(*a, **k)
+    index.search("ket hon")
+    index.search("ket hon")
+    assert len(calls) == 2 and not index._answers
+
+
 # --- the national catalog -------------------------------------------------------------
 
 needs_shared = pytest.mark.skipif(not NATIONAL.exists(), reason="../shared is not available")

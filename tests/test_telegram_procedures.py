@@ -47,6 +47,29 @@ async def test_question_without_diacritics_then_documents_button(tmp_path, api):
     assert not refused(api)
 
 
+async def test_a_card_sent_again_from_the_caches_is_the_same_and_accepted(tmp_path, api):
+    """Cards, answers and keyboards are kept between questions: the second is sent
+    exactly as the first, and Telegram's answer is not needed to carry on."""
+    async with running_bot(tmp_path, api):
+        api.push_text(CITIZEN, "lam giay khai sinh can gi")
+        (first,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        before = len(api.sent)
+        api.push_text(CITIZEN, "Lam giay  khai sinh can gi")
+        (again,) = await api.wait_for("sendMessage", since=before, chat_id=CITIZEN)
+        assert again.params == first.params
+        assert first.params["link_preview_options"] == {"is_disabled": True}
+        assert len(api.messages(CITIZEN)) == 4  # two questions, two cards
+        before = len(api.sent)
+        api.fail_next("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+        api.push_text(CITIZEN, "lam giay khai sinh can gi")
+        api.push_text(CITIZEN, "lam giay khai sinh can gi")  # a refusal does not stop the bot
+        (third,) = await api.wait_for(
+            lambda c: c.method == "sendMessage" and c.params["text"] == first.params["text"],
+            since=before,
+        )
+        assert third.params == first.params
+
+
 async def test_abstains_and_forwards_the_question_to_officials_once(tmp_path, api):
     officials = -100777
     api.add_chat(officials, "supergroup")

@@ -21,13 +21,14 @@ import heapq
 import math
 import re
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.catalog.model import LEVEL_COMMUNE, LEVEL_PROVINCE, Procedure
 from bot.catalog.synonyms import ALTERNATIVES, ASKING
 from bot.catalog.tokenize import Query, analyse, folded_phrases, marked_form, terms, tokens
+from bot.text import nfc
 
 # How much a term found in each part of a procedure counts, and how strongly each
 # part is normalised by its length (BM25F).
@@ -85,6 +86,9 @@ SHOWN = 3
 # the catalog likely lacks what is asked, and confidence is scaled by QUOTE_ABSENT.
 QUOTE_ABSENT = 0.5
 FULL_TEXT_CACHE = 256
+# Answers kept for questions asked again (bounded LRU): many citizens type the same
+# few words ("khai sinh", "lam cccd"), and ranking is the costliest part of a reply.
+ANSWER_CACHE = 4096
 # A listed alternative counts as a reading of the name when it carries this
 # share of the name's weight ("bản sao Giấy khai sinh", not a bare "Cấp lại").
 MIN_READING = 0.35
@@ -98,7 +102,7 @@ NAME_FILLER = frozenset(
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     code: str
     name: str
@@ -213,6 +217,8 @@ class SearchIndex:
         self._by_code8 = {p.code8: i for i, p in reversed(list(enumerate(self._docs)))}
         self._by_code = {p.code: i for i, p in enumerate(self._docs)}
         self._full_texts: dict[str, str] = {}
+        self._answers: OrderedDict[tuple[str, int], tuple[bool, tuple[Match, ...]]] = OrderedDict()
+        self.answers_kept = ANSWER_CACHE  # 0 turns the cache off (benchmarks of cold questions)
         self._build()
 
     def _build(self) -> None:
@@ -287,7 +293,9 @@ class SearchIndex:
             whole, *parts = map(weigh, doc)
             least = MIN_READING * sum(whole.values())
             listed = [p for p in parts if sum(p.values()) >= least]
-            self._name_weights.append([whole, *listed, *map(weigh, extra)])
+            self._name_weights.append(
+                [(w, sum(w.values())) for w in [whole, *listed, *map(weigh, extra)]]
+            )
 
     def idf(self, word: str) -> float:
         """Rarity of a syllable in the catalog; unseen words are the rarest."""
@@ -314,10 +322,11 @@ class SearchIndex:
         """Share of the name's informative weight that the question mentions (for a
         name listing alternatives, of the alternative the question mentions best)."""
         best = 0.0
-        for weights in self._name_weights[doc]:
-            total = sum(weights.values())
-            covered = sum(w for word, w in weights.items() if word in query.words)
-            best = max(best, covered / total if total else 0.0)
+        words = query.words
+        for weights, total in self._name_weights[doc]:
+            if total:
+                covered = sum(w for word, w in weights.items() if word in words)
+                best = max(best, covered / total)
         return best
 
     def _accumulate(self, weighted: dict[str, float], scores: list[float]) -> list[float]:
@@ -445,7 +454,24 @@ class SearchIndex:
         return shown + rest, len(shown)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        """Up to `limit` procedures, best first, or an abstention (no matches)."""
+        """Up to `limit` procedures, best first, or an abstention (no matches).
+
+        A question asked before (the same words, whatever the case or spacing) is
+        answered from a bounded cache: the index never changes once built, and
+        what search reads of a question is its NFC lower-case words.
+        """
+        key = (" ".join(nfc(query).lower().split()), limit)
+        kept = self._answers.get(key) if self.answers_kept else None
+        if kept is None:
+            result = self._search(query, limit)
+            self._answers[key] = (result.abstained, tuple(result.matches))
+            while len(self._answers) > self.answers_kept:
+                self._answers.popitem(last=False)
+            return result
+        self._answers.move_to_end(key)
+        return SearchResult(query, kept[0], list(kept[1]))
+
+    def _search(self, query: str, limit: int) -> SearchResult:
         for code in _CODE.findall(query):
             if code in self._by_code8:
                 p = self._docs[self._by_code8[code]]

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.text import fold, nfc
 
@@ -22,9 +23,16 @@ _PHRASE_BREAK = re.compile(r"[^\w\s]+|_")
 _FINAL_Y = re.compile(r"(?<=[bcdfghklmnpqrstvx])y$|(?<=qu)y$")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_syllable(syllable: str) -> str:
-    """The folded form used everywhere in search (`Ký` → `ki`, `Đất` → `dat`)."""
+    """The folded form used everywhere in search (`Ký` → `ki`, `Đất` → `dat`).
+    Cached: a language has few syllables and every question repeats them."""
     return _FINAL_Y.sub("i", fold(syllable))
+
+
+@lru_cache(maxsize=1 << 16)
+def _has_marks(word: str) -> bool:
+    return fold(word) != word
 
 
 def accent_key(syllable: str) -> tuple[str, str]:
@@ -65,7 +73,7 @@ def tokens(text: str) -> list[Token]:
         for number, phrase in enumerate(_PHRASE_BREAK.split(nfc(text).lower()))
         for word in _WORD.findall(phrase)
     ]
-    accented = [fold(word) != word for _, word in found]
+    accented = [_has_marks(word) for _, word in found]
     with_marks = sum(accented) >= MARKED_TEXT * len(found)
     return [
         Token(word, fold_syllable(word), number, with_marks or has_marks)
@@ -128,10 +136,17 @@ class PhraseBook:
             words = tokens(text)
             self._by_folded.setdefault(tuple(t.folded for t in words), []).append((words, value))
         self.longest = max((len(k) for k in self._by_folded), default=0)
+        # Entry lengths by first syllable, longest first: most words start no entry.
+        lengths: dict[str, set[int]] = {}
+        for key in filter(None, self._by_folded):
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {first: sorted(n, reverse=True) for first, n in lengths.items()}
 
     def match(self, words: list[Token], start: int) -> tuple[int, object] | None:
         """(length, value) of the longest entry starting at `start`, or None."""
-        for length in range(min(self.longest, len(words) - start), 0, -1):
+        for length in self._lengths.get(words[start].folded, ()):
+            if start + length > len(words):
+                continue
             span = words[start : start + length]
             if span[0].phrase != span[-1].phrase:
                 continue
@@ -187,6 +202,7 @@ class Slot:
     at: int = -1  # position of a single-word slot in the question
     left: str | None = None  # the typed syllables next to a single-word slot
     right: str | None = None
+    _plans: list | None = field(default=None, repr=False, compare=False)
 
     def weight(self, idf) -> float:
         """Informative weight: that of its weightiest wording ("bhyt" weighs as much as
@@ -201,25 +217,36 @@ class Slot:
         tiết" is not carried by a name with "thời hạn" and "chi tiết". Typed with
         marks, it counts half when the name has it with other marks ("vàng", "vắng").
         """
-        return max(
-            self._wording_cover(w, have, self.marks if k == 0 else None)
-            for k, w in enumerate(self.wordings)
-        )
+        if self._plans is None:  # the same for every name: worked out once per question
+            self._plans = self._plan()
+        best = 0.0
+        for plan in self._plans:
+            total = 0.0
+            for word, pairs, mark in plan:
+                if word not in have:
+                    continue
+                share = 1.0 if not pairs or any(p in have for p in pairs) else 0.5
+                total += share if mark is None or mark in have else share / 2
+            best = max(best, total / len(plan))
+        return best
 
-    def _wording_cover(
-        self, wording: tuple[str, ...], have: frozenset[str], marks: tuple[str, ...] | None
-    ) -> float:
-        single = len(wording) == 1
-        total = 0.0
-        for k, word in enumerate(wording):
-            if word not in have:
-                continue
-            before = wording[k - 1] if k else (self.left if single else None)
-            after = wording[k + 1] if k + 1 < len(wording) else (self.right if single else None)
-            pairs = [bigram(before, word)] * bool(before) + [bigram(word, after)] * bool(after)
-            share = 1.0 if not pairs or any(p in have for p in pairs) else 0.5
-            total += share if marks is None or marks[k] in have else share / 2
-        return total / len(wording)
+    def _plan(self) -> list[list[tuple[str, tuple[str, ...], str | None]]]:
+        """Per wording: each word with the bigrams that would place it as typed, and
+        its marked form when the question's marks are trusted (the typed wording only)."""
+        plans = []
+        for k, wording in enumerate(self.wordings):
+            marks = self.marks if k == 0 else None
+            single = len(wording) == 1
+            plan = []
+            for i, word in enumerate(wording):
+                before = wording[i - 1] if i else (self.left if single else None)
+                after = wording[i + 1] if i + 1 < len(wording) else (self.right if single else None)
+                pairs = tuple(
+                    bigram(*pair) for pair in ((before, word), (word, after)) if all(pair)
+                )
+                plan.append((word, pairs, None if marks is None else marks[i]))
+            plans.append(plan)
+        return plans
 
 
 @dataclass

@@ -10,6 +10,7 @@ from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.channels.telegram_bot import make_bot
 from bot.channels.telegram_sender import TelegramSender
 from bot.core import open_core
 from bot.i18n import translator
@@ -44,15 +45,19 @@ def build_application(
     """The bot with every handler registered; `request` replaces the HTTP stack (benchmarks)."""
     from handlers import register_all
 
-    builder = ApplicationBuilder().token(settings.telegram_token)
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url)
-    if request is not None:
-        builder = builder.request(request)
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    bot = make_bot(
+        str(settings.telegram_token),
+        base_url=settings.telegram_api_base_url,
+        request=request,
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
+    )
     application = (
-        builder.concurrent_updates(True).post_init(_post_init).post_shutdown(_post_shutdown).build()
+        ApplicationBuilder()
+        .bot(bot)
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
     )
     application.bot_data["settings"] = settings
     register_all(application)

@@ -21,6 +21,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram_bot import MotCuaBot
 from bot.core import Core
 from bot.dialog import router
 from bot.dialog.context import Turn
@@ -29,7 +30,35 @@ from bot.dialog.reply import Button, Reply, split_text
 
 log = logging.getLogger(__name__)
 Feature = Callable[..., Awaitable[list[Reply]]]
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _serialised_once(cls):
+    """`cls`, but turning itself into a dict once instead of on every send.
+
+    python-telegram-bot rebuilds the dict of every object it sends; a card's
+    keyboard (six buttons) costs more to serialise than the rest of the message.
+    Telegram objects are immutable, so the first dict stays right.
+    """
+
+    class Once(cls):
+        __slots__ = ("_as_dict",)
+
+        def to_dict(self, recursive: bool = True) -> dict:
+            if not recursive:
+                return super().to_dict(recursive)
+            try:
+                return dict(self._as_dict)  # a copy of the top level: callers may add keys
+            except AttributeError:
+                with self._unfrozen():
+                    self._as_dict = super().to_dict()
+                return dict(self._as_dict)
+
+    Once.__name__ = Once.__qualname__ = f"Serialised{cls.__name__}"
+    return Once
+
+
+SerialisedInlineKeyboard = _serialised_once(InlineKeyboardMarkup)
+NO_PREVIEW = _serialised_once(LinkPreviewOptions)(is_disabled=True)
 
 
 def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
@@ -85,7 +114,7 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKe
 @lru_cache(maxsize=4096)
 def _inline(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     """Cached: Telegram objects are immutable and the same keyboards recur on every card."""
-    return InlineKeyboardMarkup(
+    return SerialisedInlineKeyboard(
         [
             [
                 InlineKeyboardButton(b.label, url=b.url)
@@ -98,7 +127,7 @@ def _inline(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     )
 
 
-async def send(bot, chat_id: int | str, reply: Reply) -> None:
+async def send(bot: MotCuaBot, chat_id: int | str, reply: Reply) -> None:
     """Send one reply, split under Telegram's limit; the buttons go with the last part."""
     if reply.photo is not None:
         await _send_photo(bot, chat_id, reply)
@@ -106,10 +135,9 @@ async def send(bot, chat_id: int | str, reply: Reply) -> None:
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await bot.send_message(
+        await bot.send_html(
             chat_id,
             part,
-            parse_mode=ParseMode.HTML,
             reply_markup=markup(reply) if last else None,
             link_preview_options=NO_PREVIEW,
         )

@@ -19,6 +19,7 @@ MAX_QUESTION = 1000
 OTHER_MATCHES = 3
 _WORDY = re.compile(r"\w", re.UNICODE)
 _CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}(?:\.[0-9A-Za-z]+)*\b")
+RENDERED_KEPT = 8192  # cards kept rendered (two locales of a 2,642-procedure catalog fit)
 SECTIONS = {"d": documents_section, "s": steps_section, "l": legal_section}
 
 
@@ -77,7 +78,21 @@ def card_reply(turn: Turn, proc, other_codes: list[str]) -> Reply:
     if others:
         rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
     rows.append(back_to_menu(turn))
-    return Reply(procedure_card(turn.t, proc, turn.core.settings.portal_url), rows)
+    return Reply(_card_text(turn, proc), rows)
+
+
+def _card_text(turn: Turn, proc) -> str:
+    """The card, rendered once per procedure and locale while the catalog in memory lasts."""
+    core = turn.core
+    if core.index.procedures.get(proc.code) is not proc:  # read from the store: render afresh
+        return procedure_card(turn.t, proc, core.settings.portal_url)
+    key = ("card", proc.code, turn.t.locale)
+    text = core.rendered.get(key)
+    if text is None:
+        if len(core.rendered) >= RENDERED_KEPT:
+            core.rendered.clear()
+        text = core.rendered[key] = procedure_card(turn.t, proc, core.settings.portal_url)
+    return text
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
