@@ -313,7 +313,7 @@ class SearchIndex:
         """Share of the question's informative weight (`weights`, one per slot) that
         the procedure's name carries (with the `quoted` titles' terms, when its text
         holds them)."""
-        have = self._name_words[doc] | quoted
+        have = self._name_words[doc] | quoted if quoted else self._name_words[doc]
         total = sum(weights)
         covered = sum(w * s.covered_by(have) for w, s in zip(weights, query.slots, strict=True))
         return covered / total if total else 0.0
@@ -325,7 +325,7 @@ class SearchIndex:
         words = query.words
         for weights, total in self._name_weights[doc]:
             if total:
-                covered = sum(w for word, w in weights.items() if word in words)
+                covered = sum(map(weights.__getitem__, words & weights.keys()))
                 best = max(best, covered / total)
         return best
 
