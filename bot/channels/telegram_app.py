@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 
@@ -68,6 +69,7 @@ async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
     core = await open_core(settings)
     application.bot_data["core"] = core
+    gc.freeze()  # the catalog and its index live as long as the bot: keep them out of GC passes
     await application.bot.set_my_commands(commands(settings.locale))
     sender = TelegramSender(core, application.bot)
     application.bot_data["sender"] = sender

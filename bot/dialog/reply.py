@@ -44,6 +44,8 @@ def esc(value: object) -> str:
 
 def split_text(text: str, limit: int) -> list[str]:
     """Split between lines so each part fits `limit` characters (tags never span lines)."""
+    if len(text) <= limit and text.strip() and text[0] != "\n":  # most replies: one part
+        return [text]
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
