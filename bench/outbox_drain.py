@@ -17,13 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import AIORateLimiter
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakebotapi import FakeBotApi  # noqa: E402
 
+from bot.channels.telegram_bot import MotCuaBot  # noqa: E402
+from bot.channels.telegram_bot import make_bot as motcua_bot  # noqa: E402
 from bot.channels.telegram_sender import TelegramSender  # noqa: E402
 from bot.core import open_core  # noqa: E402
 from bot.dialog.reply import Button, Reply  # noqa: E402
@@ -33,8 +35,8 @@ from bot.settings import load_settings  # noqa: E402
 FIRST_CHAT = 10_000
 
 
-async def make_bot(api: FakeBotApi, limiter: bool) -> ExtBot:
-    bot = ExtBot(
+async def make_bot(api: FakeBotApi, limiter: bool) -> MotCuaBot:
+    bot = motcua_bot(
         api.token, base_url=api.base_url, rate_limiter=AIORateLimiter() if limiter else None
     )
     await bot.initialize()

@@ -10,7 +10,7 @@ round, and the median of the rounds' ratios is printed. Two MotCua figures:
 the search's answer cache serves them) and "every question new" (the answer
 cache off, so every update is ranked from scratch).
 
-    .venv/bin/python bench/throughput.py [--updates 2000] [--rounds 5] [--national]
+    .venv/bin/python bench/throughput.py [--updates 1000] [--rounds 15] [--national]
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ async def motcua_app(db: Path, national: bool) -> Application:
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--updates", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--updates", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--national", action="store_true", help="index the national catalog")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
