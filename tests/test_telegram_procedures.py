@@ -38,12 +38,46 @@ async def test_question_without_diacritics_then_documents_button(tmp_path, api):
         assert "Đăng ký khai sinh" in card.params["text"]
         assert "1.001193" in card.params["text"]
         assert card.params["parse_mode"] == "HTML"
+        card_id = api.messages(CITIZEN)[-1]["message_id"]
+        shown_card = api.bot_texts(CITIZEN)
         before = len(api.sent)
         press(api, CITIZEN, "Giấy tờ")
         await api.wait_for("answerCallbackQuery", since=before)
-        (docs,) = await api.wait_for("sendMessage", since=before, chat_id=CITIZEN)
+        (docs,) = await api.wait_for("editMessageText", since=before, message_id=card_id)
         assert "Giấy tờ cần nộp" in docs.params["text"]
         assert "Tờ khai đăng ký khai sinh" in docs.params["text"]
+        # The same button again (an old copy of the keyboard): nothing changes, no error.
+        data = next(d for label, d in buttons(card) if "Giấy tờ" in label)
+        before = len(api.sent)
+        api.push_callback(CITIZEN, card_id, data, check=False)
+        await api.wait_for("answerCallbackQuery", since=before)
+        press(api, CITIZEN, "Quay lại")
+        await api.wait_for("editMessageText", since=before, message_id=card_id)
+        assert api.bot_texts(CITIZEN) == shown_card  # one message, the card again
+        shown = api.messages(CITIZEN)[-1]["reply_markup"]["inline_keyboard"]
+        assert [b["text"] for row in shown for b in row] == [t for t, _ in buttons(card)]
+        assert not api.calls("sendMessage")[1:]
+    assert [r.response.get("description") for r in refused(api)] == [
+        "Bad Request: message is not modified: specified new message content and reply markup"
+        " are exactly the same as a current content and reply markup of the message"
+    ]
+
+
+async def test_other_matches_and_back_keep_to_one_message(tmp_path, api):
+    async with running_bot(tmp_path, api):
+        api.push_text(CITIZEN, "dang ky")  # vague: the card offers other matches
+        (card,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        assert any("Thủ tục khác" in label for label, _ in buttons(card)), buttons(card)
+        before = len(api.sent)
+        press(api, CITIZEN, "Các bước")
+        await api.wait_for("editMessageText", since=before)
+        press(api, CITIZEN, "Quay lại")
+        (back,) = await api.wait_for("editMessageText", since=before + 2)
+        assert buttons(back) == buttons(card)  # the other matches came back with the card
+        press(api, CITIZEN, "Thủ tục khác")
+        (listed,) = await api.wait_for("editMessageText", since=before + 4)
+        assert len(buttons(listed)) >= 2
+        assert len(api.bot_texts(CITIZEN)) == 1
     assert not refused(api)
 
 

@@ -19,6 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram_bot import MotCuaBot
@@ -175,5 +176,36 @@ async def respond(
     chat_id = update.effective_chat.id if update.effective_chat else None
     if chat_id is None:
         return
+    pressed = update.callback_query.message if update.callback_query else None
     for reply in replies:
+        if reply.edit and pressed is not None and await _edit(context.bot, pressed, reply):
+            continue
         await send(context.bot, chat_id, reply)
+
+
+async def _edit(bot, message, reply: Reply) -> bool:
+    """Replace the message whose button was pressed; False when it must be sent anew
+    (too long for one message, not inline buttons, or Telegram no longer lets it change)."""
+    if (
+        reply.photo is not None
+        or reply.request_contact
+        or reply.remove_keyboard
+        or len(reply.text) > MessageLimit.MAX_TEXT_LENGTH
+        or getattr(message, "text", None) is None  # a photo's caption, or inaccessible
+    ):
+        return False
+    try:
+        await bot.edit_message_text(
+            reply.text,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply),
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():  # the same button pressed twice
+            return True
+        log.info("could not edit message %s: %s", message.message_id, exc.message)
+        return False
+    return True

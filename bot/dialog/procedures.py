@@ -63,22 +63,25 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     return [card_reply(turn, proc, [m.code for m in others])]
 
 
-def card_reply(turn: Turn, proc, other_codes: list[str]) -> Reply:
+def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> Reply:
+    """The card with its buttons. Sections replace the card in place and carry the other
+    matches along (`p:d:CODE:C1,C2`), so "back to the procedure" shows the same card."""
     _ = turn.t.gettext
     code = proc.code8
+    others = [c[:8] for c in other_codes if c[:8] != code][:OTHER_MATCHES]
+    ref = f"{code}:{','.join(others)}" if others else code  # at most 39 bytes of the 64
     rows = [
-        [Button("📄 " + _("Documents"), f"p:d:{code}"), Button("📝 " + _("Steps"), f"p:s:{code}")],
-        [Button("⚖️ " + _("Legal basis"), f"p:l:{code}")],
+        [Button("📄 " + _("Documents"), f"p:d:{ref}"), Button("📝 " + _("Steps"), f"p:s:{ref}")],
+        [Button("⚖️ " + _("Legal basis"), f"p:l:{ref}")],
         [
             Button("👍 " + _("Helpful"), f"a:1:{code}"),
             Button("👎 " + _("Not right"), f"a:0:{code}"),
         ],
     ]
-    others = [c[:8] for c in other_codes if c[:8] != code][:OTHER_MATCHES]
     if others:
         rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
     rows.append(back_to_menu(turn))
-    return Reply(_card_text(turn, proc), rows)
+    return Reply(_card_text(turn, proc), rows, edit=edit)
 
 
 def _card_text(turn: Turn, proc) -> str:
@@ -96,7 +99,9 @@ def _card_text(turn: Turn, proc) -> str:
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """p:c:CODE card · p:d/s/l:CODE a section · p:o:C1,C2 other matches."""
+    """p:c:CODE card · p:d/s/l:CODE a section · p:o:C1,C2 other matches; a card or a
+    section may carry the card's other matches (`p:d:CODE:C1,C2`). Each replaces the
+    message whose button was pressed, so the chat keeps one card, not a pile of them."""
     _ = turn.t.gettext
     parts = action.split(":", 2)
     if len(parts) != 3:
@@ -104,17 +109,18 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     _p, kind, arg = parts
     if kind == "o":
         return await other_matches(turn, [c for c in arg.split(",") if c][:OTHER_MATCHES])
-    proc = await turn.core.procedure(arg)
+    code, _sep, carried = arg.partition(":")
+    others = [c for c in carried.split(",") if c][:OTHER_MATCHES]
+    proc = await turn.core.procedure(code)
     if proc is None:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
-    if kind == "c":
-        return [card_reply(turn, proc, [])]
     render = SECTIONS.get(kind)
-    if render is None:
-        return [card_reply(turn, proc, [])]
-    rows = [[Button("↩️ " + _("Back to the procedure"), f"p:c:{proc.code8}")], back_to_menu(turn)]
-    return [Reply(render(turn.t, proc), rows)]
+    if render is None:  # "c", or an action from an older version
+        return [card_reply(turn, proc, others, edit=True)]
+    back = f"p:c:{arg}" if len(f"p:c:{arg}".encode()) <= 64 else f"p:c:{proc.code8}"
+    rows = [[Button("↩️ " + _("Back to the procedure"), back)], back_to_menu(turn)]
+    return [Reply(render(turn.t, proc), rows, edit=True)]
 
 
 async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:
@@ -127,7 +133,8 @@ async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:
     if not rows:
         return await prompt(turn)
     rows.append(back_to_menu(turn))
-    return [Reply("🔀 " + esc(_("Other procedures that may fit — press one:")), rows)]
+    text = "🔀 " + esc(_("Other procedures that may fit — press one:"))
+    return [Reply(text, rows, edit=True)]
 
 
 def _label(name: str, limit: int = 60) -> str:
