@@ -128,13 +128,24 @@ def _inline(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     )
 
 
-async def send(bot: MotCuaBot, chat_id: int | str, reply: Reply) -> None:
-    """Send one reply, split under Telegram's limit; the buttons go with the last part."""
+async def send(
+    bot: MotCuaBot,
+    chat_id: int | str,
+    reply: Reply,
+    *,
+    skip: int = 0,
+    on_part: Callable[[int], Awaitable[None]] | None = None,
+) -> None:
+    """Send one reply, split under Telegram's limit; the buttons go with the last part.
+
+    `skip` leaves out parts delivered before; `on_part(n)` is awaited once the first n
+    parts of several went out, so a retry can resume after them (the outbox does).
+    """
     if reply.photo is not None:
         await _send_photo(bot, chat_id, reply)
         return
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
-    for i, part in enumerate(parts):
+    for i, part in enumerate(parts[skip:], start=skip):
         last = i == len(parts) - 1
         await bot.send_html(
             chat_id,
@@ -142,6 +153,8 @@ async def send(bot: MotCuaBot, chat_id: int | str, reply: Reply) -> None:
             reply_markup=markup(reply) if last else None,
             link_preview_options=NO_PREVIEW,
         )
+        if on_part is not None and not last:
+            await on_part(i + 1)
 
 
 async def _send_photo(bot, chat_id: int | str, reply: Reply) -> None:

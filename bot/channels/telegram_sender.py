@@ -1,13 +1,15 @@
 """Drain the outbox to Telegram: retry what can be retried, give up on blocked chats.
 
 Runs as one task beside polling; a restart resumes from the store, so a
-message is sent once it is due and marked sent once it went out.
+message is sent once it is due and marked sent once it went out. A long message
+goes in parts, each counted as it goes, so a retry never repeats a delivered part.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -61,7 +63,13 @@ class TelegramSender:
                 continue  # this chat had a message just now: the next round takes it
             self._last_sent[message.chat_id] = loop.time()
             try:
-                await send(self.bot, message.chat_id, message.reply)
+                await send(
+                    self.bot,
+                    message.chat_id,
+                    message.reply,
+                    skip=message.parts_sent,
+                    on_part=functools.partial(self.outbox.mark_parts_sent, message.id),
+                )
             except RetryAfter as exc:
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay

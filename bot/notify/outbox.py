@@ -24,6 +24,7 @@ class OutboxMessage:
     chat_id: str
     reply: Reply
     attempts: int
+    parts_sent: int = 0  # parts of a long message already delivered
 
 
 async def enqueue(
@@ -61,12 +62,14 @@ class Outbox:
 
     async def due(self, channel: str, limit: int = 100) -> list[OutboxMessage]:
         rows = await self.db.fetchall(
-            "SELECT id, channel, chat_id, text, buttons, attempts FROM outbox"
+            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent FROM outbox"
             " WHERE sent_at IS NULL AND failed_at IS NULL AND channel = ? AND not_before <= ?"
             " ORDER BY id LIMIT ?",
             (channel, stamp(utcnow()), limit),
         )
-        return [OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5]) for r in rows]
+        return [
+            OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5], r[6]) for r in rows
+        ]
 
     async def pending_count(self, channel: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
@@ -80,6 +83,10 @@ class Outbox:
             "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
             (stamp(utcnow()), message_id),
         )
+
+    async def mark_parts_sent(self, message_id: int, parts: int) -> None:
+        """The first `parts` parts of a long message went out: a retry starts after them."""
+        await self.db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts, message_id))
 
     async def retry_later(self, message_id: int, delay: float, error: str) -> None:
         """Back off; give up after MAX_ATTEMPTS so one bad message cannot block forever."""

@@ -55,6 +55,7 @@ class _Fault:
     count: int
     chat_id: int | str | None
     disconnect: bool
+    after: int = 0  # matching calls let through first
 
 
 class FakeBotApi(Pushes):
@@ -154,14 +155,16 @@ class FakeBotApi(Pushes):
         count: int = 1,
         chat_id: int | str | None = None,
         disconnect: bool = False,
+        after: int = 0,
     ) -> None:
         """Fail the next ``count`` calls of ``method`` ("*": any but getUpdates).
 
         429 answers carry ``parameters.retry_after`` (default 1); ``disconnect`` closes the
-        connection without an answer instead; ``chat_id`` limits it to calls for that chat.
+        connection without an answer instead; ``chat_id`` limits it to calls for that chat;
+        ``after`` lets that many matching calls through before failing.
         """
         fault = _Fault(
-            method.lower(), error_code, retry_after, description, count, chat_id, disconnect
+            method.lower(), error_code, retry_after, description, count, chat_id, disconnect, after
         )
         self._faults.append(fault)
 
@@ -180,6 +183,9 @@ class FakeBotApi(Pushes):
             if not wanted or (
                 fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id)
             ):
+                continue
+            if fault.after > 0:
+                fault.after -= 1
                 continue
             fault.count -= 1
             if fault.count <= 0:
