@@ -1,4 +1,5 @@
-"""Shared fixtures: real settings, a real SQLite file under tmp_path, the core opened on it."""
+"""Shared fixtures: real settings, a real SQLite file under tmp_path, the core opened on it,
+and the fake Bot API server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ async def core(settings):
     core = await open_core(settings)
     yield core
     await core.close()
+
+
+@pytest.fixture
+async def api():
+    """The fake Bot API, one per test (a file that needs chats set up overrides it)."""
+    from fakebotapi import FakeBotApi
+
+    async with FakeBotApi() as server:
+        yield server

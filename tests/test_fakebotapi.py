@@ -40,12 +40,6 @@ HTML = "HTML"
 
 
 @pytest.fixture
-async def api():
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(api: FakeBotApi):
     async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as client:
         api.push_text(USER, "xin chào")  # the user wrote first, so the bot may answer

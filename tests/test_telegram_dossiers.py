@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 from conftest import make_settings
-from fakebotapi import FakeBotApi
 from telegram_harness import press, refused, running_bot
 from test_dialog_dossiers import CODE, PHONE, add_dossier
 
@@ -13,12 +11,6 @@ from bot.dossiers.repository import set_status
 
 CITIZEN = 5151
 OFFICIAL = 6161
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 def texts(api, chat_id) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 from conftest import make_settings
-from fakebotapi import FakeBotApi
 from telegram_harness import running_bot
 
 from bot.core import open_core
@@ -12,12 +10,6 @@ from bot.dialog.reply import Button, Reply, split_text
 from bot.notify.outbox import enqueue
 
 CITIZEN = 7171
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 async def test_a_failed_later_part_is_retried_without_repeating_the_first(tmp_path, api):

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from fakebotapi import FakeBotApi
 from telegram_harness import buttons, press, refused, running_bot
 
 from bot.catalog.model import Document, Procedure
 from bot.catalog.repository import upsert
 
 CITIZEN = 4242
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 async def test_start_registers_commands_and_shows_the_menu(tmp_path, api):

@@ -4,19 +4,12 @@ a stranger refused, and the leaders' /thongke chart — through real HTTP to the
 from __future__ import annotations
 
 import pytest
-from fakebotapi import FakeBotApi
 from telegram_harness import refused, running_bot
 from test_dialog_dossiers import CODE, PHONE, add_dossier
 
 from bot.people.privacy import DOSSIER_TRACKING
 
 OWNER, STRANGER, OFFICIAL = 7001, 7002, 7003
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture(autouse=True)
