@@ -135,7 +135,6 @@ class PhraseBook:
         for text, value in entries.items():
             words = tokens(text)
             self._by_folded.setdefault(tuple(t.folded for t in words), []).append((words, value))
-        self.longest = max((len(k) for k in self._by_folded), default=0)
         # Entry lengths by first syllable, longest first: most words start no entry.
         lengths: dict[str, set[int]] = {}
         for key in filter(None, self._by_folded):
