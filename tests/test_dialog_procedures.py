@@ -112,3 +112,19 @@ async def test_cards_kept_rendered_follow_the_locale_and_the_catalog(core):
         await upsert(conn, renamed)
     await core.reload_index()
     assert "đổi tên để thử" in await vi.say("lam giay khai sinh")
+
+
+async def test_forged_button_data_keeps_every_button_within_telegrams_64_bytes(core):
+    """Callback data comes back from the client: only real codes ride along to the next card."""
+    from bot.dialog.incoming import ACTION, Incoming
+
+    conv = Conversation(core)
+    forged = "p:d:1.001193:1.000001,ééééééééé,<b>,1.001193"
+    await conv._send(Incoming(kind=ACTION, text=forged, **conv.base))
+    assert "Giấy tờ cần nộp" in conv.replies[0].plain()
+    back = conv.replies[0].buttons[0][0].action
+    assert back == "p:c:1.001193:1.000001"
+    await conv.press("Quay lại")
+    actions = [b.action for r in conv.replies for row in r.buttons for b in row]
+    assert all(len(a.encode()) <= 64 for a in actions)
+    assert "p:o:1.000001" in actions

@@ -68,8 +68,8 @@ def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> 
     matches along (`p:d:CODE:C1,C2`), so "back to the procedure" shows the same card."""
     _ = turn.t.gettext
     code = proc.code8
-    others = [c[:8] for c in other_codes if c[:8] != code][:OTHER_MATCHES]
-    ref = f"{code}:{','.join(others)}" if others else code  # at most 39 bytes of the 64
+    others = _others(proc, other_codes)
+    ref = _ref(proc, others)
     rows = [
         [Button("📄 " + _("Documents"), f"p:d:{ref}"), Button("📝 " + _("Steps"), f"p:s:{ref}")],
         [Button("⚖️ " + _("Legal basis"), f"p:l:{ref}")],
@@ -82,6 +82,17 @@ def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> 
         rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
     rows.append(back_to_menu(turn))
     return Reply(_card_text(turn, proc), rows, edit=edit)
+
+
+def _others(proc, codes: list[str]) -> list[str]:
+    """The other matches a card offers: national codes, not this procedure, at most three."""
+    codes = [c[:8] for c in codes]
+    return [c for c in codes if c != proc.code8 and is_valid_code(c)][:OTHER_MATCHES]
+
+
+def _ref(proc, others: list[str]) -> str:
+    """A card in callback data, with its other matches: at most 39 of Telegram's 64 bytes."""
+    return f"{proc.code8}:{','.join(others)}" if others else proc.code8
 
 
 def _card_text(turn: Turn, proc) -> str:
@@ -118,7 +129,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     render = SECTIONS.get(kind)
     if render is None:  # "c", or an action from an older version
         return [card_reply(turn, proc, others, edit=True)]
-    back = f"p:c:{arg}" if len(f"p:c:{arg}".encode()) <= 64 else f"p:c:{proc.code8}"
+    back = "p:c:" + _ref(proc, _others(proc, others))
     rows = [[Button("↩️ " + _("Back to the procedure"), back)], back_to_menu(turn)]
     return [Reply(render(turn.t, proc), rows, edit=True)]
 
