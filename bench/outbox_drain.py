@@ -28,8 +28,8 @@ from bot.channels.telegram_bot import MotCuaBot  # noqa: E402
 from bot.channels.telegram_bot import make_bot as motcua_bot  # noqa: E402
 from bot.channels.telegram_sender import TelegramSender  # noqa: E402
 from bot.core import open_core  # noqa: E402
-from bot.dialog.reply import Button, Reply  # noqa: E402
 from bot.notify.outbox import Outbox, enqueue  # noqa: E402
+from bot.reply import Button, Reply  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 FIRST_CHAT = 10_000

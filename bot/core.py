@@ -108,7 +108,7 @@ async def open_core(settings: Settings) -> Core:
         default_calendar(),
         Ratings(db),
         Conversations(db),
-        FeedbackService(db, settings),
+        FeedbackService(db, settings, staff_channel=settings.staff_channel),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import stamp, utcnow
-from bot.dialog.reply import Reply
 from bot.notify.outbox import enqueue
+from bot.reply import Reply
 from bot.store import Database
 
 
@@ -39,7 +39,9 @@ class Questions:
         )
         return Question(*row) if row else None
 
-    async def send_to_officials(self, question: Question, chat_id: int, alert: Reply) -> bool:
+    async def send_to_officials(
+        self, question: Question, chat_id: int, alert: Reply, staff_channel: str = "telegram"
+    ) -> bool:
         """Mark sent and queue the alert in one transaction; False if it was sent before."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
@@ -48,5 +50,5 @@ class Questions:
             )
             if cur.rowcount != 1:
                 return False
-            await enqueue(conn, "telegram", chat_id, alert, dedupe_key=f"question:{question.id}")
+            await enqueue(conn, staff_channel, chat_id, alert, dedupe_key=f"question:{question.id}")
             return True

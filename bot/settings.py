@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.agencies import Agency, AgencyConfigError, load_agencies
 
 SUPPORTED_LOCALES = ("vi", "en")
+# Channels whose group chats officials can work from (terminal: `motcua chat` trials).
+STAFF_CHANNELS = ("telegram", "terminal")
 DEFAULT_DB = "var/motcua.sqlite3"
 DEFAULT_AGENCIES = Path(__file__).parent / "data" / "agencies.json"
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
@@ -47,6 +49,7 @@ class Settings:
     tracking_token: Secret = Secret("")
     sync_interval: float = 300.0
     reminder_interval: float = 900.0
+    staff_channel: str = "telegram"  # where the officials' and leaders' chats live
 
     @property
     def has_telegram(self) -> bool:
@@ -118,6 +121,11 @@ def load_settings(
         agencies = tuple(load_agencies(agencies_file))
     except AgencyConfigError as exc:
         raise SettingsError(f"MOTCUA_AGENCIES_FILE: {exc}") from None
+    staff_channel = get("MOTCUA_STAFF_CHANNEL") or "telegram"
+    if staff_channel not in STAFF_CHANNELS:
+        raise SettingsError(
+            f"MOTCUA_STAFF_CHANNEL: {staff_channel!r} is not one of {', '.join(STAFF_CHANNELS)}"
+        )
     tracking_url = get("MOTCUA_TRACKING_URL") or None
     if tracking_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", tracking_url):
         raise SettingsError(f"MOTCUA_TRACKING_URL: not an http(s) URL: {tracking_url!r}")
@@ -138,6 +146,7 @@ def load_settings(
         reminder_interval=_seconds(
             "MOTCUA_REMINDER_INTERVAL", get("MOTCUA_REMINDER_INTERVAL"), 900.0
         ),
+        staff_channel=staff_channel,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.dialog import router
 from bot.dialog.incoming import ACTION, MEDIA, TEXT, Incoming
-from bot.dialog.reply import Reply
+from bot.reply import Reply
 
 
 class Conversation:

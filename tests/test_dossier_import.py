@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dialog.reply import Reply
 from bot.dossiers.batches import batches
 from bot.dossiers.importer import DossierImportReport, UnsupportedFile, import_dossiers
 from bot.dossiers.records import FIELDS, RecordError, parse_record, parse_row
@@ -26,6 +25,7 @@ from bot.dossiers.repository import (
     set_status,
 )
 from bot.notify.outbox import enqueue
+from bot.reply import Reply
 from bot.store import open_database
 from bot.workdays.calendar import WorkCalendar, WorkdaysConfig
 

@@ -1,6 +1,6 @@
 """Splitting long replies under a channel's limit without breaking markup."""
 
-from bot.dialog.reply import Reply, esc, split_text
+from bot.reply import Reply, esc, split_text
 
 
 def test_short_text_is_one_part():

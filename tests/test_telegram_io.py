@@ -3,7 +3,7 @@
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram_io import NO_PREVIEW, markup
-from bot.dialog.reply import Button, Reply
+from bot.reply import Button, Reply
 
 
 def test_a_kept_keyboard_serialises_like_a_fresh_one_every_time():

@@ -6,8 +6,8 @@ from conftest import make_settings
 from telegram_harness import running_bot
 
 from bot.core import open_core
-from bot.dialog.reply import Button, Reply, split_text
 from bot.notify.outbox import enqueue
+from bot.reply import Button, Reply, split_text
 
 CITIZEN = 7171
 

@@ -121,7 +121,12 @@ async def rate_alerts(core) -> list[str]:
         return []
     names = {a.code: a.name for a in settings.agencies}
     return await check_rate_alerts(
-        core.db, utcnow(), settings.timezone, settings.leaders_chat_id, names=names
+        core.db,
+        utcnow(),
+        settings.timezone,
+        settings.leaders_chat_id,
+        names=names,
+        channel=settings.staff_channel,
     )
 
 

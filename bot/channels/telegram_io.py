@@ -27,7 +27,7 @@ from bot.core import Core
 from bot.dialog import router
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
-from bot.dialog.reply import Button, Reply, split_text
+from bot.reply import Button, Reply, split_text
 
 log = logging.getLogger(__name__)
 Feature = Callable[..., Awaitable[list[Reply]]]

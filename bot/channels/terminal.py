@@ -13,8 +13,8 @@ from typing import TextIO
 from bot.core import Core
 from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
-from bot.dialog.reply import Button, Reply
 from bot.notify.outbox import Outbox
+from bot.reply import Button, Reply
 
 QUIT = {"/quit", "/exit", "/thoat"}
 CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number

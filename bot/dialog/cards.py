@@ -1,7 +1,7 @@
 """Render a procedure for a citizen: a short card first, details on request.
 
 Every value from the catalog is escaped; markup is limited to <b>, <i> and
-<a href> on a single line, as `bot.dialog.reply` promises channels.
+<a href> on a single line, as `bot.reply` promises channels.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from bot.catalog.model import (
     Filing,
     Procedure,
 )
-from bot.dialog.reply import esc
 from bot.i18n import Translator
+from bot.reply import esc
 
 
 def level_names(t: Translator, proc: Procedure) -> str:

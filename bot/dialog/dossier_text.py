@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dialog.reply import esc
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import mask_name, mask_phone
 from bot.i18n import Translator
+from bot.reply import esc
 from bot.workdays.calendar import WorkCalendar
 
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import dossier_card, status_name
 from bot.dialog.menu import back_to_menu
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.codes import dossier_code_problem, find_dossier_code, looks_like_dossier_code
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.people.privacy import DOSSIER_TRACKING
+from bot.reply import Button, Reply, esc
 
 EXAMPLE_CODE = "000.00.06.H56-231027-0361"
 MAX_LISTED = 10

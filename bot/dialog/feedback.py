@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
 from bot.feedback.messages import refusal_text
+from bot.reply import Button, Reply, esc
 
 FLOW = "feedback"
 IDLE = timedelta(minutes=30)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.dialog.context import Turn
-from bot.dialog.reply import Reply, esc
 from bot.feedback import FeedbackRefused
 from bot.feedback.messages import forward_buttons, refusal_text
+from bot.reply import Reply, esc
 
 PENDING = {"an": "answer", "ni": "need_info", "rj": "reject"}
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.dialog.context import Turn
-from bot.dialog.reply import Button, Reply
 from bot.i18n import LOCALES, translator
+from bot.reply import Button, Reply
 
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
 

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, time
 
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import status_name, timeliness
-from bot.dialog.reply import Reply, esc
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.repository import record_apology, set_status
 from bot.people.officials import Official
+from bot.reply import Reply, esc
 
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CODE_TAIL = re.compile(r"\d{6}\s*-\s*\d{4}(?!\d)")  # a code ends with yyMMdd-NNNN

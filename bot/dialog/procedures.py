@@ -13,7 +13,7 @@ from bot.dialog import questions
 from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
-from bot.dialog.reply import Button, Reply, esc
+from bot.reply import Button, Reply, esc
 
 MAX_QUESTION = 1000
 OTHER_MATCHES = 3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
-from bot.dialog.reply import Button, Reply, esc
 from bot.i18n import translator
+from bot.reply import Button, Reply, esc
 
 
 async def not_found(turn: Turn, question: str) -> Reply:
@@ -57,7 +57,9 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
             ]
         )
     )
-    if not await turn.core.questions.send_to_officials(question, chat, alert):
+    if not await turn.core.questions.send_to_officials(
+        question, chat, alert, turn.core.settings.staff_channel
+    ):
         return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
     text = "\n".join(
         [

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.codes import find_dossier_code
 from bot.notify.rating_events import (
     LEVEL_ACTIONS,
@@ -20,6 +19,7 @@ from bot.notify.rating_events import (
     level_buttons,
 )
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
+from bot.reply import Button, Reply, esc
 
 COMMENT_FLOW = "rating_comment"
 COMMENT_IDLE = timedelta(minutes=30)

@@ -21,8 +21,8 @@ from bot.dialog import (
 )
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
-from bot.dialog.reply import Reply, esc
 from bot.i18n import translator
+from bot.reply import Reply, esc
 
 log = logging.getLogger(__name__)
 

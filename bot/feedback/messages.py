@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.dialog.reply import Button, Reply, esc
 from bot.feedback.model import Deadlines, Ticket
 from bot.i18n import DEFAULT_LOCALE, Translator, translator
+from bot.reply import Button, Reply, esc
 
 KIND_NAMES = {
     "reject": "xem xét, từ chối hoặc chuyển",

@@ -13,7 +13,6 @@ import aiosqlite
 
 from bot.clock import utcnow
 from bot.dialog.dossier_text import next_step, status_name
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.model import DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
@@ -21,6 +20,7 @@ from bot.notify.rating_events import invite_owners
 from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe
 from bot.ratings.model import RETURNED
+from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 from bot.users import stored_locale
 

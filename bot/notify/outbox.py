@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.clock import stamp, utcnow
-from bot.dialog.reply import Button, Reply
+from bot.reply import Button, Reply
 from bot.store import Database
 
 MAX_ATTEMPTS = 8

@@ -11,13 +11,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.model import Dossier
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
 from bot.notify.quiet import quiet_until
 from bot.ratings.model import RETURNED, Rating
 from bot.ratings.repository import Ratings
+from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 
 LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
@@ -107,7 +107,9 @@ async def alert_unsatisfied(
         lines.append(_("Comment: %s") % esc(rating.comment))
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
     key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
-    return await enqueue(conn, "telegram", chat, Reply("\n".join(lines)), dedupe_key=key)
+    return await enqueue(
+        conn, settings.staff_channel, chat, Reply("\n".join(lines)), dedupe_key=key
+    )
 
 
 async def alert_harassment(
@@ -127,4 +129,6 @@ async def alert_harassment(
         "👉 " + _("Please have the inspection look into it; do not forward to the desk concerned."),
     ]
     key = f"harassment-rating:{dossier.code}"
-    return await enqueue(conn, "telegram", chat, Reply("\n".join(lines)), dedupe_key=key)
+    return await enqueue(
+        conn, settings.staff_channel, chat, Reply("\n".join(lines)), dedupe_key=key
+    )

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 
 from bot.core import Core
 from bot.dialog.dossier_text import status_name
-from bot.dialog.reply import Button, Reply, esc
 from bot.dossiers.model import Dossier
 from bot.i18n import translator
 from bot.notify.outbox import enqueue
 from bot.people.subscriptions import subscribers
+from bot.reply import Button, Reply, esc
 
 BATCH = 500
 
@@ -53,7 +53,11 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
                     continue
                 key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
                 report.official_reminders += await enqueue(
-                    conn, "telegram", chat, _officials_reminder(core, dossier, now), dedupe_key=key
+                    conn,
+                    core.settings.staff_channel,
+                    chat,
+                    _officials_reminder(core, dossier, now),
+                    dedupe_key=key,
                 )
     return report
 

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import stamp
-from bot.dialog.reply import Reply, esc
 from bot.notify.outbox import enqueue
 from bot.ratings.model import percent
 from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts
+from bot.reply import Reply, esc
 from bot.store import Database
 
 WINDOW = timedelta(days=30)  # rated in the last 30 days, up to and including `now`
@@ -45,7 +45,7 @@ async def check_rate_alerts(
     target: float = TARGET,
     names: Mapping[str, str] | None = None,
     notify_recovery: bool = True,
-    channel: str = "telegram",
+    channel: str = "telegram",  # the deployment's staff channel (Settings.staff_channel)
 ) -> list[str]:
     """The agencies that just fell below target (alerted), in code order.
 

@@ -1,0 +1,82 @@
+"""What every channel is to the runtime: a name, start/stop, and delivery of a Reply.
+
+The runtime owns the core, the jobs and one outbox drainer per channel; a channel
+only turns platform events into `Incoming` and `Reply` objects into platform
+calls. Delivery failures come back as two neutral errors, so the drainer decides
+what to do without knowing the platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bot.reply import Reply
+
+# How a channel proves that a phone number belongs to the person writing.
+PHONE_CONTACT = "contact"  # Telegram: the user's own contact card (user_id checked)
+PHONE_SHARED_INFO = "shared_info"  # Zalo: request_user_info answered by user_submit_info
+PHONE_TYPED = "typed"  # the terminal trial: typed, trusted (nobody else is there)
+
+
+class DeliveryError(Exception):
+    """A reply could not be delivered now; the subclasses say whether to try again."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RetryLater(DeliveryError):
+    """Try again after `delay` seconds (rate limit, timeout, platform fault)."""
+
+    def __init__(self, reason: str, delay: float):
+        super().__init__(reason)
+        self.delay = delay
+
+
+class GiveUp(DeliveryError):
+    """Retrying will not help (blocked, chat gone, refused payload): record and move on."""
+
+
+class Hold(DeliveryError):
+    """The chat cannot be reached until its user writes again (Zalo's 7-day window with
+    no ZNS possible): keep the message and deliver it at the user's next message."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a channel can show; the dialog's replies degrade to fit."""
+
+    edit_in_place: bool  # a pressed button's message can be replaced
+    buttons_per_message: int | None  # None: no limit worth counting
+    text_limit: int  # characters per message; longer replies are split
+    markup: str  # "html" (Reply.text as is) or "plain" (Reply.plain())
+    phone_proof: str  # one of PHONE_*
+
+
+PartDone = Callable[[int], Awaitable[None]]
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A messaging platform behind one small interface."""
+
+    name: str
+    capabilities: Capabilities
+
+    async def start(self) -> None:
+        """Begin receiving (polling, webhook routes); the core is already open."""
+
+    async def stop(self) -> None:
+        """Stop receiving and release connections; the core closes after."""
+
+    async def deliver(
+        self, chat_id: str, reply: Reply, *, skip: int = 0, on_part: PartDone | None = None
+    ) -> None:
+        """Send one reply to a chat; raises RetryLater, GiveUp or Hold.
+
+        `skip` leaves out parts of a long reply delivered before; `on_part(n)` is
+        awaited once the first n parts went out, so a retry resumes after them.
+        """
