@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from bot.clock import stamp, utcnow
 from bot.store import Database
 
+ENDED = ":ended"  # suffix of a flow that is over, kept to explain its stale buttons
+
 
 @dataclass
 class State:
@@ -55,6 +57,16 @@ class Conversations:
             (channel, user_id, flow, json.dumps(data, ensure_ascii=False), stamp(utcnow())),
         )
 
+    async def end(self, channel: str, user_id: str, flow: str, how: str, **data) -> None:
+        """The flow is over: remember how (sent, cancelled, idle) so a button of it pressed
+        later is answered rightly. An ended flow waits for nothing."""
+        await self.set(channel, user_id, flow + ENDED, {"how": how, **data})
+
+    async def ended(self, channel: str, user_id: str, flow: str) -> dict | None:
+        """How the user's last `flow` ended ({"how": ...}), if that is what is remembered."""
+        state = await self.get(channel, user_id)
+        return state.data if state is not None and state.flow == flow + ENDED else None
+
     async def clear(self, channel: str, user_id: str) -> None:
         await self.db.execute(
             "DELETE FROM conversation_state WHERE channel = ? AND user_id = ?", (channel, user_id)
@@ -72,6 +84,7 @@ class Conversations:
             return set()
         rows = await self.db.fetchall(
             "SELECT 'flow' FROM conversation_state WHERE channel = ?1 AND user_id = ?2"
+            f" AND flow NOT LIKE '%{ENDED}'"
             " UNION ALL SELECT 'pending' FROM feedback_pending WHERE channel = ?1 AND user_id = ?2"
             " UNION ALL SELECT 'need_info' FROM feedback"
             " WHERE channel = ?1 AND user_id = ?2 AND status = 'need_info'",

@@ -13,7 +13,7 @@ from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
 from bot.conversations import Conversations
-from bot.dialog.throttle import LookupGuard
+from bot.dialog.throttle import LookupGuard, NoticeGuard
 from bot.dossiers.repository import DossierRepository
 from bot.feedback import FeedbackService
 from bot.notify.dossier_events import DossierNotifier
@@ -48,6 +48,7 @@ class Core:
     conversations: Conversations
     feedback: FeedbackService
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
+    notice_guard: NoticeGuard = field(default_factory=NoticeGuard)
 
     def __post_init__(self) -> None:
         self.feedback.on_waiting = self.conversations.forget_idle

@@ -30,6 +30,10 @@ class Reply:
     request_contact: bool = False  # ask the channel for the user's own contact
     remove_keyboard: bool = False  # take away a contact keyboard shown before
     photo: bytes | None = None  # a PNG sent with the text (a chart)
+    # A private, transient notice to the person who acted (a refusal): never posted where
+    # others read it. Telegram shows it as the pressed button's popup and drops it for a
+    # command typed in a group; a channel without popups shows it as a message.
+    notice: bool = False
 
     def plain(self) -> str:
         """Text for channels without markup; links keep their address."""

@@ -10,7 +10,10 @@ from bot.dialog import menu, router
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Name the command we do not know and point to /help."""
     text = update.effective_message.text or "/"
-    name = text[1:].split(maxsplit=1)[0].split("@", 1)[0] if len(text) > 1 else ""
+    head = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
+    name, _at, addressee = head.partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # `/start@OtherBot` in a group is for that bot, not for us
     await respond(update, context, router.unknown_command, name)
 
 

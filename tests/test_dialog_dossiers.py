@@ -45,6 +45,14 @@ async def share_contact(conv: Conversation, phone: str, owner: str | None = None
     return await conv._send(msg)
 
 
+async def verify(conv: Conversation, phone: str = PHONE) -> None:
+    """The citizen proves the dossier's phone is theirs (consent, then their own contact)."""
+    await conv.say("/hosocuatoi")
+    await conv.press("xác minh")
+    await conv.press("Tôi đồng ý")
+    assert "đã được xác minh" in await share_contact(conv, phone)
+
+
 async def test_lookup_masks_personal_data_until_verified(core):
     await add_dossier(core)
     conv = Conversation(core)
@@ -97,6 +105,7 @@ async def test_subscriber_hears_each_status_change_once(core):
     conv = Conversation(core, user_id="citizen")
     await conv.say(CODE)
     assert "Xong" in await conv.press("Báo cho tôi")
+    await verify(conv)  # the owner: the office's note is for them
     await core.officials.add("terminal", "officer", "official", "18496", "Chị Hoa")
     official = Conversation(core, user_id="officer")
     answer = await official.say(f"/hoso {CODE} 5 Bổ sung giấy chứng sinh")
@@ -122,6 +131,7 @@ async def test_apology_moves_the_date_and_tells_the_owner(core):
     citizen = Conversation(core, user_id="citizen")
     await citizen.say(CODE)
     await citizen.press("Báo cho tôi")
+    await verify(citizen)  # the owner: the apology's reason is for them
     await core.officials.add("terminal", "boss", "leader", None)
     leader = Conversation(core, user_id="boss")
     listing = await leader.say("/quahan")

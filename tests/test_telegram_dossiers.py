@@ -8,9 +8,16 @@ from test_dialog_dossiers import CODE, PHONE, add_dossier
 
 from bot.core import open_core
 from bot.dossiers.repository import set_status
+from bot.people.privacy import DOSSIER_TRACKING
 
 CITIZEN = 5151
 OFFICIAL = 6161
+
+
+async def own(core, user_id: int, phone: str = PHONE) -> None:
+    """The user verified the dossier's phone as theirs (consent, then their own contact)."""
+    await core.privacy.grant("telegram", str(user_id), DOSSIER_TRACKING, "test")
+    await core.privacy.save_phone("telegram", str(user_id), phone)
 
 
 def texts(api, chat_id) -> str:
@@ -74,6 +81,7 @@ async def test_restart_delivers_a_pending_outbox_once(tmp_path, api):
     core = await open_core(settings)  # the bot is down: a change is made by another process
     await add_dossier(core)
     await core.subscriptions.add("telegram", str(CITIZEN), str(CITIZEN), CODE, "lookup")
+    await own(core, CITIZEN)  # the owner: the office's note ("Bổ sung ảnh") is for them
     async with core.db.transaction() as conn:
         await set_status(conn, CODE, 5, "desk", "Bổ sung ảnh", on_events=core.notifier)
     await core.close()

@@ -87,8 +87,10 @@ async def test_file_answer_and_rate(tmp_path, api):
         await api.wait_for(lambda c: "PAKN-" in c.params.get("text", ""), chat_id=DESK)
         assert TEXT in texts(api, DESK) and "PAKN-" not in texts(api, LEADERS)
         message_id, data = alert_button(api, DESK, "Trả lời")
-        group_press(api, STRANGER, DESK, message_id, data)  # not on the roster
-        await api.wait_for(lambda c: "🔒" in c.params.get("text", ""), chat_id=DESK)
+        group_press(api, STRANGER, DESK, message_id, data)  # not on the roster: told alone
+        await api.wait_for(
+            lambda c: c.method == "answerCallbackQuery" and "🔒" in c.params.get("text", "")
+        )
         group_press(api, OFFICIAL, DESK, message_id, data)
         await api.wait_for(lambda c: "tin nhắn tiếp theo" in c.params.get("text", ""), chat_id=DESK)
         group_text(api, OFFICIAL, DESK, "Chúng tôi đã trả giấy ngày 20/11, xin lỗi ông.")
@@ -98,6 +100,7 @@ async def test_file_answer_and_rate(tmp_path, api):
         await api.wait_for(
             lambda c: "Cảm ơn bạn đã cho biết" in c.params.get("text", ""), chat_id=CITIZEN
         )
+    assert "🔒" not in texts(api, DESK)  # the refusal was a popup, not a group message
     assert not refused(api)
 
 

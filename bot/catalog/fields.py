@@ -20,6 +20,7 @@ from bot.catalog.model import (
     Filing,
     LegalDoc,
 )
+from bot.text import clean as clean_controls
 from bot.text import fold, nfc
 
 NO_INFO = "không có thông tin"
@@ -53,12 +54,12 @@ def _cell(text: str) -> str:
 
 def clean(value: object) -> str:
     """One line of text, NFC; "Không có thông tin" (the portal's empty) becomes ""."""
-    return _cell(nfc(str(value or "")))
+    return _cell(nfc(clean_controls(str(value or ""))))
 
 
 def tidy(value: object) -> str:
     """Like clean() but keeps line breaks, which carry structure in long texts."""
-    lines = (squash(line) for line in nfc(str(value or "")).splitlines())
+    lines = (squash(line) for line in nfc(clean_controls(str(value or ""))).splitlines())
     text = "\n".join(line for line in lines if line)
     return "" if _is_no_info(text) else text
 
@@ -432,7 +433,7 @@ def clean_result(text: str) -> str:
 
     Each result is followed by its code ("Mã: KQ...."); several are joined by "; ".
     """
-    body = _RESULT_CHROME.sub("", nfc(text or ""))
+    body = _RESULT_CHROME.sub("", nfc(clean_controls(text or "")))
     names = [_cell(part).strip(" ;") for part in _RESULT_CODE.split(body)]
     return "; ".join(n for n in names if n)
 

@@ -18,7 +18,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -28,6 +28,7 @@ from bot.dialog import router
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.reply import Button, Reply, split_text
+from bot.text import clean
 
 log = logging.getLogger(__name__)
 Feature = Callable[..., Awaitable[list[Reply]]]
@@ -179,21 +180,35 @@ async def respond(
     core = core_of(context)
     msg = incoming(update)
     turn: Turn = await router.begin(core, msg)
+    args = tuple(clean(a) if isinstance(a, str) else a for a in args)
     try:
         replies = await feature(turn, *args)
     except Exception:
         log.exception("feature %s failed", getattr(feature, "__name__", feature))
         replies = [router.sorry(turn)]
+    notices = [r for r in replies if r.notice]
     if update.callback_query:
-        await update.callback_query.answer()
+        await update.callback_query.answer(**popup(notices))
+        replies = [r for r in replies if not r.notice]
     chat_id = update.effective_chat.id if update.effective_chat else None
     if chat_id is None:
         return
+    if update.effective_chat.type != ChatType.PRIVATE:  # a typed command in a group
+        replies = [r for r in replies if not r.notice]
     pressed = update.callback_query.message if update.callback_query else None
     for reply in replies:
         if reply.edit and pressed is not None and await _edit(context.bot, pressed, reply):
             continue
         await send(context.bot, chat_id, reply)
+
+
+def popup(notices: list[Reply]) -> dict:
+    """answerCallbackQuery's arguments for the notices of a button press (none: no text)."""
+    if not notices:
+        return {}
+    text = "\n".join(r.plain() for r in notices)
+    limit = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+    return {"text": text if len(text) <= limit else text[: limit - 1] + "…", "show_alert": True}
 
 
 async def _edit(bot, message, reply: Reply) -> bool:

@@ -33,11 +33,20 @@ def status_name(t: Translator, status: int) -> str:
     return names.get(status, str(status))
 
 
-def next_step(t: Translator, dossier: Dossier, due: str) -> str:
-    """What the citizen should do now, in plain words."""
+def may_see_notes(verified_owner: bool, own_chat: bool = True) -> bool:
+    """Whether a viewer may read an official's free text about a dossier (its note, an
+    apology's reason): it can name people and phone numbers, so only the verified owner, in
+    a chat that is theirs alone. Anyone else who follows a code sees the status and the
+    generic next step."""
+    return verified_owner and own_chat
+
+
+def next_step(t: Translator, dossier: Dossier, due: str, notes: bool = False) -> str:
+    """What the citizen should do now, in plain words; the office's note only with `notes`
+    (see may_see_notes)."""
     _ = t.gettext
     place = dossier.result_place or _("the one-stop desk where you filed")
-    note = (" " + _("Note from the office: %s.") % dossier.note) if dossier.note else ""
+    note = (" " + _("Note from the office: %s.") % dossier.note) if dossier.note and notes else ""
     steps = {
         1: _("Wait for the one-stop desk to receive your dossier; you will hear from us."),
         2: _("Nothing to do now. The appointment date is %s.") % due,
@@ -100,5 +109,5 @@ def dossier_card(
         who = ", ".join(esc(x) for x in (name, phone) if x)
         lines.append(_("Applicant: %s") % who)
     lines.append("")
-    lines.append("👉 " + esc(next_step(t, dossier, due)))
+    lines.append("👉 " + esc(next_step(t, dossier, due, notes=may_see_notes(verified))))
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
 from bot.feedback.messages import refusal_text
 from bot.reply import Button, Reply, esc
+from bot.text import parse_id
 
 FLOW = "feedback"
 IDLE = timedelta(minutes=30)
@@ -52,10 +53,10 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     """fb:c:CAT · fb:a:AGENCY · fb:skip · fb:next · fb:me · fb:anon · fb:ok · fb:pub:1|0
     · fb:send · fb:x"""
     state = await _state(turn)
+    if state is None:  # a button of a form that is over: say how it ended
+        return await _stale(turn) if action.startswith("fb:") else []
     if action == "fb:x":
         return await cancel(turn)
-    if state is None:
-        return await _expired(turn) if action.startswith("fb:") else []
     data = state
     parts = action.split(":")
     kind = parts[1] if len(parts) > 1 else ""
@@ -104,9 +105,14 @@ async def _state(turn: Turn) -> dict | None:
     if state is None or state.flow != FLOW:
         return None
     if state.data.get("expired"):
-        await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
+        await end(turn, "idle")
         return None
     return state.data
+
+
+async def end(turn: Turn, how: str, **data) -> None:
+    """The form is over (sent, cancelled, idle, refused): its old buttons will say so."""
+    await turn.core.conversations.end(turn.msg.channel, turn.msg.user_id, FLOW, how, **data)
 
 
 async def in_flow(turn: Turn) -> bool:
@@ -120,7 +126,7 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
     _ = turn.t.gettext
     data = await _state(turn)
     if data is None:
-        return await _expired(turn)
+        return await _stale(turn)
     step = data.get("step")
     text = text.strip()
     if step == "dossier":
@@ -164,7 +170,7 @@ async def on_media(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
     data = await _state(turn)
     if data is None:
-        return await _expired(turn)
+        return await _stale(turn)
     msg = turn.msg
     if data.get("step") != "extras" or not (msg.file_id or msg.latitude is not None):
         return [_reask(turn, data)]
@@ -303,9 +309,9 @@ async def _submit(turn: Turn, data: dict) -> list[Reply]:
     try:
         ticket = await core.feedback.submit(draft, _now())
     except FeedbackRefused as exc:
-        await core.conversations.clear(msg.channel, msg.user_id)
+        await end(turn, "refused")
         return [Reply("✋ " + refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]
-    await core.conversations.clear(msg.channel, msg.user_id)
+    await end(turn, "sent", number=ticket.number)
     text = "✅ " + _("Sent. Your ticket number is %s.") % f"<b>{esc(ticket.number)}</b>"
     text += "\n👉 " + _("I will message you at each step. /phananhcuatoi lists your tickets.")
     return [Reply(text, [back_to_menu(turn)])]
@@ -331,15 +337,31 @@ def _reask(turn: Turn, data: dict) -> Reply:
 
 async def cancel(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
-    await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
+    await end(turn, "cancelled")
     return [Reply("✖️ " + _("Cancelled. Nothing was sent."), [back_to_menu(turn)])]
 
 
-async def _expired(turn: Turn) -> list[Reply]:
+async def _stale(turn: Turn) -> list[Reply]:
+    """A button (or the text) of a form that is no longer open: tell how it ended."""
     _ = turn.t.gettext
-    text = _("Your feedback form was idle for 30 minutes and has ended. Nothing was sent.")
+    ended = await turn.core.conversations.ended(turn.msg.channel, turn.msg.user_id, FLOW) or {}
+    how = ended.get("how")
+    if how == "sent":
+        text = "✅ " + _("This form was already sent as no. %s. Nothing more to do here.") % esc(
+            ended.get("number", "")
+        )
+        text += "\n👉 " + _("/phananhcuatoi lists your tickets.")
+        return [Reply(text, [back_to_menu(turn)])]
+    if how == "idle":
+        text = "⌛ " + _(
+            "Your feedback form was idle for 30 minutes and has ended. Nothing was sent."
+        )
+    elif how == "cancelled":
+        text = "✖️ " + _("This form was cancelled. Nothing was sent.")
+    else:
+        text = "ℹ️ " + _("This form is no longer open.")
     rows = [[Button("✉️ " + _("Start again"), "m:fb")], back_to_menu(turn)]
-    return [Reply("⌛ " + text, rows)]
+    return [Reply(text, rows)]
 
 
 async def mine(turn: Turn, _args: str = "") -> list[Reply]:
@@ -358,11 +380,12 @@ async def rate_answer(turn: Turn, action: str) -> list[Reply]:
     """f:ok:ID / f:ko:ID — the citizen's satisfaction with the answer (feeds Decision 766)."""
     _ = turn.t.gettext
     parts = action.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
-        return []
+    ticket_id = parse_id(parts[2]) if len(parts) == 3 else None
+    if ticket_id is None:  # a forged or garbled button: no such ticket
+        return [Reply(refusal_text("not_found", None, turn.t), [back_to_menu(turn)])]
     try:
         await turn.core.feedback.rate_answer(
-            int(parts[2]), turn.msg.channel, turn.msg.user_id, parts[1] == "ok", _now()
+            ticket_id, turn.msg.channel, turn.msg.user_id, parts[1] == "ok", _now()
         )
     except FeedbackRefused as exc:
         return [Reply(refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]

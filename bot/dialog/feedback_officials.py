@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.dialog.context import Turn
+from bot.dialog.officials import refusal
 from bot.feedback import FeedbackRefused
 from bot.feedback.messages import forward_buttons, refusal_text
-from bot.reply import Reply, esc
+from bot.reply import Button, Reply, esc
+from bot.text import parse_id
 
 PENDING = {"an": "answer", "ni": "need_info", "rj": "reject"}
 
@@ -25,16 +27,26 @@ def _who(turn: Turn) -> tuple[str, str]:
 
 
 def _refused(turn: Turn, exc: FeedbackRefused) -> list[Reply]:
+    if exc.reason == "not_official":  # removed from the roster since the last check
+        return refusal(turn, hint=False)
     return [Reply("🔒 " + refusal_text(exc.reason, exc.detail, turn.t))]
+
+
+async def _on_roster(turn: Turn) -> bool:
+    """Checked at the first press of every action, before anything is shown or remembered."""
+    return await turn.core.officials.get(*_who(turn)) is not None
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     """f:as|an|ni|rj|cl|pb|fw:ID[:AGENCY] from the alert's buttons."""
     _ = turn.t.gettext
+    if not await _on_roster(turn):
+        return refusal(turn, hint=False)
     parts = action.split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
-        return []
-    kind, ticket_id = parts[1], int(parts[2])
+    ticket_id = parse_id(parts[2]) if len(parts) >= 3 else None
+    if ticket_id is None:  # a forged or garbled button: no such ticket
+        return _refused(turn, FeedbackRefused("not_found"))
+    kind = parts[1]
     service = turn.core.feedback
     try:
         if kind in PENDING:
@@ -53,14 +65,13 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
             return [Reply("✅ " + _("%s is closed.") % esc(ticket.number))]
         if kind == "pb":
             ticket = await service.publish(ticket_id, _who(turn), _now())
-            return [Reply("✅ " + _("%s is published.") % esc(ticket.number))]
+            text = _("%s is published: it is in the public report and the export.")
+            return [Reply("✅ " + text % esc(ticket.number))]
         if kind == "fw" and len(parts) == 4:
             ticket = await service.forward(ticket_id, _who(turn), parts[3], _now())
             return [Reply("✅ " + _("%s was forwarded.") % esc(ticket.number))]
         if kind == "fw":
-            ticket = await service.get(ticket_id)
-            if ticket is None:
-                return []
+            ticket = await service.check(_who(turn), ticket_id, "forward")
             rows = forward_buttons(ticket, turn.core.settings.agencies)
             return [Reply(_("Forward %s to which agency?") % esc(ticket.number), rows)]
     except FeedbackRefused as exc:
@@ -84,10 +95,16 @@ async def pending_text(turn: Turn, text: str) -> list[Reply]:
 async def _act(turn: Turn, ticket_id: int, action: str, text: str) -> list[Reply]:
     _ = turn.t.gettext
     service = turn.core.feedback
+    rows: list[list[Button]] = []
     try:
         if action == "answer":
             ticket = await service.answer(ticket_id, _who(turn), text, _now())
             done = _("Answer to %s recorded and sent to the citizen.")
+            if ticket.publish_consent and ticket.published_at is None:
+                # the sender agreed: offer publishing now, not only in a reminder days later
+                offer = _("The sender agreed to publishing: press 📢 to publish the answer.")
+                done += "\n👉 " + offer
+                rows = [[Button("📢 Công khai", f"f:pb:{ticket.id}")]]
         elif action == "need_info":
             ticket = await service.ask_info(ticket_id, _who(turn), text, _now())
             done = _("The citizen was asked to add information to %s.")
@@ -96,18 +113,22 @@ async def _act(turn: Turn, ticket_id: int, action: str, text: str) -> list[Reply
             done = _("%s rejected; the citizen was told why.")
     except FeedbackRefused as exc:
         return _refused(turn, exc)
-    return [Reply("✅ " + done % esc(ticket.number))]
+    return [Reply("✅ " + done % esc(ticket.number), rows)]
 
 
 async def answer_command(turn: Turn, args: str) -> list[Reply]:
     """/traloi N text — N is the ticket number (PAKN-2026-000001) or its short id."""
     _ = turn.t.gettext
+    if not await _on_roster(turn):
+        return refusal(turn, hint=False)
     head, _sep, text = args.strip().partition(" ")
-    ticket = await turn.core.feedback.by_number(head) if "-" in head else None
-    if ticket is None and head.isdigit():
-        ticket = await turn.core.feedback.get(int(head))
-    if ticket is None or not text.strip():
+    if not head or not text.strip():
         return [Reply(_("Usage: /traloi TICKET text, e.g. /traloi PAKN-2026-000001 Dear citizen…"))]
+    ticket = await turn.core.feedback.by_number(head) if "-" in head else None
+    if ticket is None and parse_id(head) is not None:
+        ticket = await turn.core.feedback.get(parse_id(head))
+    if ticket is None:
+        return [Reply("🤔 " + _("Feedback %s was not found.") % esc(head[:40]))]
     return await _act(turn, ticket.id, "answer", text.strip())
 
 
@@ -116,8 +137,7 @@ async def overdue_command(turn: Turn, _args: str = "") -> list[Reply]:
     _ = turn.t.gettext
     official = await turn.core.officials.get(*_who(turn))
     if official is None:
-        text = _("Sorry, only one-stop desk officials on the roster can do this.")
-        return [Reply("🔒 " + text)]
+        return refusal(turn, hint=False)
     agency = None if official.is_leader else official.agency_code
     late = await turn.core.feedback.overdue(_now(), agency)
     lines = ["⏰ <b>" + _("Feedback past a deadline: %s") % len(late) + "</b>"]

@@ -25,10 +25,16 @@ async def _official(turn: Turn) -> Official | None:
     return await turn.core.officials.get(turn.msg.channel, turn.msg.user_id)
 
 
-def refusal(turn: Turn) -> list[Reply]:
+def refusal(turn: Turn, hint: bool = True) -> list[Reply]:
+    """To someone not on the roster: a private notice to them alone (never a message in the
+    desk's group), and nothing once they were told a few times in a minute."""
     _ = turn.t.gettext
-    text = _("Sorry, only one-stop desk officials on the roster can do this.")
-    return [Reply("🔒 " + text + "\n👉 " + _("To look up a dossier, just type its code."))]
+    if not turn.core.notice_guard.allow(turn.msg.channel, turn.msg.user_id):
+        return []
+    text = "🔒 " + _("Sorry, only one-stop desk officials on the roster can do this.")
+    if hint:
+        text += "\n👉 " + _("To look up a dossier, just type its code.")
+    return [Reply(text, notice=True)]
 
 
 async def set_status_command(turn: Turn, args: str) -> list[Reply]:

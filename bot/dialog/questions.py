@@ -6,6 +6,7 @@ from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.i18n import translator
 from bot.reply import Button, Reply, esc
+from bot.text import parse_id
 
 
 async def not_found(turn: Turn, question: str) -> Reply:
@@ -34,7 +35,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     """q:send:ID — only the citizen who asked may send it, and only once."""
     _ = turn.t.gettext
     qid = action.rsplit(":", 1)[-1]
-    question = await turn.core.questions.get(int(qid)) if qid.isdigit() else None
+    question = await turn.core.questions.get(parse_id(qid)) if parse_id(qid) else None
     if question is None or (question.channel, question.user_id) != (
         turn.msg.channel,
         turn.msg.user_id,

@@ -7,6 +7,7 @@ functions directly; the terminal chat and future channels call `handle`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.core import Core
 from bot.dialog import (
@@ -23,6 +24,7 @@ from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import translator
 from bot.reply import Reply, esc
+from bot.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,10 @@ MENU = {
 
 
 async def begin(core: Core, msg: Incoming) -> Turn:
-    """Load the user's language for this turn."""
+    """Clean what came in (nothing stored keeps a NUL or a control character) and load the
+    user's language for this turn."""
+    if clean(msg.text) != msg.text:
+        msg = replace(msg, text=clean(msg.text))
     locale = await core.users.locale(msg.channel, msg.user_id)
     return Turn(core, msg, translator(locale))
 
@@ -155,7 +160,10 @@ async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
 
 async def cancel(turn: Turn) -> list[Reply]:
     """/huy: leave whatever multi-step flow the user is in."""
-    await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
+    if await feedback.in_flow(turn):
+        await feedback.end(turn, "cancelled")  # the form's old buttons will say so
+    else:
+        await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
     return await menu.menu(turn)
 
 

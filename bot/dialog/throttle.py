@@ -39,3 +39,29 @@ class LookupGuard:
         cutoff = self.clock() - self.window
         while times and times[0] < cutoff:
             times.popleft()
+
+
+class NoticeGuard:
+    """At most `limit` refusal notices per user in `window` seconds; the rest get nothing.
+
+    A stranger pressing an officials' button over and over costs one popup each, so
+    repeating does not turn into a flood of calls (the popups never reach the group).
+    """
+
+    def __init__(self, limit: int = 3, window: float = 60.0, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._shown: dict[tuple[str, str], deque[float]] = {}
+
+    def allow(self, channel: str, user_id: str) -> bool:
+        now = self.clock()
+        if len(self._shown) > 10_000:  # a brake, not a record: forget everyone
+            self._shown.clear()
+        times = self._shown.setdefault((channel, user_id), deque())
+        while times and times[0] < now - self.window:
+            times.popleft()
+        if len(times) >= self.limit:
+            return False
+        times.append(now)
+        return True

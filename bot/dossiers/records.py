@@ -24,7 +24,7 @@ from bot.clock import stamp, unstamp
 from bot.dossiers.codes import normalize_dossier_code
 from bot.dossiers.model import CHANNELS, Dossier
 from bot.dossiers.phones import normalize_phone
-from bot.text import fold, nfc
+from bot.text import clean, fold, nfc
 
 FIELDS = (
     "code",
@@ -136,7 +136,7 @@ def _text(value: object, name: str) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise RecordError(f"{name}: expected text")
         value = str(value)
-    s = value.strip()
+    s = clean(value).strip()
     if not s:
         return None
     if len(s) > MAX_TEXT:

@@ -18,6 +18,9 @@ from bot.workdays.calendar import WorkCalendar
 
 REJECT_DAYS, ASK_INFO_DAYS, ANSWER_DAYS, PUBLISH_DAYS = 2, 5, 15, 2
 REMIND_BEFORE = 2  # working days
+# Publishing has only 2 working days: remind on the last one before the deadline, or the
+# 2-day lead would equal the whole limit and the reminder could never fire.
+LEAD = {"publish": 1}
 
 
 def local_day(moment: datetime, tz) -> date:
@@ -71,8 +74,10 @@ async def run_deadlines(service, now: datetime) -> DeadlineReport:
                     report.escalated += 1
                 continue
             left = calendar.working_days_between(today, due)
-            # A limit as short as the reminder lead (2 days) needs none: the alert was the notice.
-            if left > REMIND_BEFORE or calendar.working_days_between(start, due) <= REMIND_BEFORE:
+            lead = LEAD.get(kind, REMIND_BEFORE)
+            # A limit as short as the reminder lead (rejecting: 2 days) needs none: the alert
+            # was the notice.
+            if left > lead or calendar.working_days_between(start, due) <= lead:
                 continue
             chat = t.assignee or t.routed_chat_id
             if chat is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import html
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.feedback.repository import FeedbackService, Published
@@ -33,8 +33,11 @@ async def published_rows(
     start: date | None = None,
     end: date | None = None,
 ) -> list[Published]:
+    """Answers published from `start` to `end`, both days included (a report's period: one
+    ending today shows what was published today)."""
     service = FeedbackService(db, settings or Settings())
-    return await service.published(start or _ALL[0], end or _ALL[1])
+    last = end + timedelta(days=1) if end else _ALL[1]
+    return await service.published(start or _ALL[0], last)
 
 
 async def export_csv(

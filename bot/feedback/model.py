@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.clock import unstamp
-from bot.text import nfc, squash
+from bot.text import clean, nfc, squash
 
 # Category code -> the label citizens choose from (the order of the menu).
 CATEGORIES: dict[str, str] = {
@@ -151,7 +151,7 @@ def ticket_from_row(row) -> Ticket:
 
 def clean_text(text: str | None) -> str:
     """NFC and trimmed; inner line breaks kept (the officials read it as written)."""
-    return nfc(text or "").strip()
+    return nfc(clean(text or "")).strip()
 
 
 def text_hash(text: str) -> str:

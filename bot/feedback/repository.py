@@ -421,6 +421,13 @@ class FeedbackService:
             )
         return t
 
+    async def check(self, official, feedback_id: int, action: str) -> Ticket:
+        """Refuse at the first press what `action` would refuse at the last (a chooser shown
+        to someone who may not forward, say); the ticket when the official may go on."""
+        who = await self._official(official)
+        async with self.db.transaction() as conn:
+            return await self._checked(conn, feedback_id, who, action)
+
     async def set_pending(
         self, channel: str, user_id: str, feedback_id: int, action: str, now: datetime
     ) -> Ticket:

@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.dialog.dossier_text import next_step, status_name
+from bot.dialog.dossier_text import may_see_notes, next_step, status_name
 from bot.dossiers.model import DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
@@ -36,6 +36,7 @@ class DossierNotifier:
         apologised = {e.dossier_code for e in events if e.kind == "apology"}
         await self._subscribe_owners(conn, [e for e in events if e.kind == "created"])
         subs = await _subscribers_of(conn, {e.dossier_code for e in events})
+        phones = await _verified_phones(conn, [s for found in subs.values() for s in found])
         for event in events:
             if event.kind == "due_changed" and event.dossier_code in apologised:
                 continue  # the apology says it, with the reason
@@ -43,7 +44,10 @@ class DossierNotifier:
                 continue  # an old, finished dossier arriving in a first import: no news
             for sub in subs.get(event.dossier_code, ()):
                 t = translator(await self._locale(conn, sub.channel, sub.user_id))
-                reply = await self.compose(conn, t, event)
+                phone = phones.get((sub.channel, sub.user_id))
+                owner = bool(event.dossier and phone and phone == event.dossier.applicant_phone)
+                notes = may_see_notes(owner, own_chat=sub.chat_id == sub.user_id)
+                reply = await self.compose(conn, t, event, notes=notes)
                 if reply is not None:
                     key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key)
@@ -54,8 +58,9 @@ class DossierNotifier:
                 )
 
     async def compose(
-        self, conn: aiosqlite.Connection, t: Translator, event: DossierEvent
+        self, conn: aiosqlite.Connection, t: Translator, event: DossierEvent, notes: bool = False
     ) -> Reply | None:
+        """The message for one subscriber; the office's free text only with `notes`."""
         _ = t.gettext
         dossier = event.dossier
         if dossier is None:
@@ -67,14 +72,14 @@ class DossierNotifier:
         due = self._day(t, dossier.due_at)
         if event.kind in ("created", "status"):
             body = _("New status: %s") % ("<b>" + esc(status_name(t, dossier.status)) + "</b>")
-            lines = [head, body, "👉 " + esc(next_step(t, dossier, due))]
+            lines = [head, body, "👉 " + esc(next_step(t, dossier, due, notes=notes))]
         elif event.kind == "due_changed":
             lines = [head, _("The appointment date is now %s.") % esc(due)]
         elif event.kind == "apology":
             lines = [
                 head,
                 "🙏 " + _("We are sorry: your result cannot be returned on the appointment date."),
-                _("Reason: %s") % esc(event.reason or ""),
+                *([_("Reason: %s") % esc(event.reason or "")] if notes else []),
                 _("New appointment date: %s") % ("<b>" + esc(due) + "</b>"),
                 "👉 " + _("Nothing to do now; we will tell you when the result is ready."),
             ]
@@ -123,6 +128,21 @@ async def _subscribers_of(
         ) as cur:
             for code, channel, chat_id, user_id in await cur.fetchall():
                 found.setdefault(code, []).append(Subscriber(channel, chat_id, user_id))
+    return found
+
+
+async def _verified_phones(
+    conn: aiosqlite.Connection, subs: list[Subscriber]
+) -> dict[tuple[str, str], str]:
+    """(channel, user id) -> the phone that user verified, for the subscribers given."""
+    found: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(sorted({s.user_id for s in subs})):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT channel, user_id, phone FROM contacts WHERE user_id IN ({marks})", chunk
+        ) as cur:
+            for channel, user_id, phone in await cur.fetchall():
+                found[(channel, user_id)] = phone
     return found
 
 

@@ -29,7 +29,7 @@ from bot.ratings.model import (
     RatingRefused,
 )
 from bot.store import Database
-from bot.text import nfc
+from bot.text import clean, nfc
 
 __all__ = ["CHANGE_WINDOW", "FOLLOW_UPS", "LEVELS", "SATISFIED", "Ratings"]
 
@@ -207,7 +207,7 @@ class Ratings:
         now: datetime | None = None,
     ) -> bool:
         """Store the free-text comment (at most 1000 characters); False when unchanged."""
-        text = nfc(text or "").strip()
+        text = nfc(clean(text or "")).strip()
         if not text:
             raise RatingRefused("bad_value", "empty comment")
         if len(text) > MAX_COMMENT:
