@@ -130,6 +130,10 @@ async def dossier_probes(tmp: str) -> dict[str, str]:
         out["stranger's lookup shows the official's note"] = yes[
             "0987654321" in await stranger.say(CODE)
         ]
+        answer = await User(core, "officer").say(f"/hoso {CODE} ² xong")
+        out["/hoso CODE ² (a digit to isdigit, not to int)"] = (
+            "usage shown" if "Cách dùng" in answer else verdict(answer)
+        )
         new_day = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
         await User(core, "officer").say(f"/xinloi {CODE} {new_day} Chờ anh Tâm 0977111222")
         out["stranger receives the apology's reason"] = yes[

@@ -124,6 +124,10 @@ async def test_huge_numbers_are_not_found(desk):
     for action in (f"f:as:{HUGE}", f"f:an:{HUGE}", "f:cl:-1", "f:pb:1e9"):
         answer = await press_action(official, action)
         assert "Không tìm thấy phản ánh" in answer and "trục trặc" not in answer, action
+    await add_dossier(desk)
+    for status in ("²", HUGE, "0"):  # "²" is a digit to str.isdigit, not to int()
+        answer = await official.say(f"/hoso {CODE} {status} ghi chú")
+        assert "/hoso MÃ TRẠNG_THÁI" in answer and "trục trặc" not in answer, status
     citizen = Conversation(desk, user_id="dan")
     answer = await press_action(citizen, f"f:ok:{HUGE}")
     assert "Không tìm thấy phản ánh" in answer and "trục trặc" not in answer

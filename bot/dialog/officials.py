@@ -15,6 +15,7 @@ from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.repository import record_apology, set_status
 from bot.people.officials import Official
 from bot.reply import Reply, esc
+from bot.text import parse_id
 
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CODE_TAIL = re.compile(r"\d{6}\s*-\s*\d{4}(?!\d)")  # a code ends with yyMMdd-NNNN
@@ -46,7 +47,8 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
     code = find_dossier_code(args)
     rest = _after_code(args)
     head, _sep, note = rest.strip().partition(" ")
-    if code is None or not head.isdigit() or not 1 <= int(head) <= 10:
+    status = parse_id(head)
+    if code is None or status is None or not 1 <= status <= 10:
         return [
             Reply(
                 _("Usage: /hoso CODE STATUS [note], STATUS 1-10. Example:")
@@ -63,7 +65,7 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         event = await set_status(
             conn,
             code,
-            int(head),
+            status,
             turn.msg.user_id,
             note.strip() or None,
             on_events=turn.core.notifier,
@@ -72,7 +74,7 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         return [Reply(_("Dossier %s already has that status.") % esc(code))]
     text = _("Dossier %(code)s is now: %(status)s. Its followers are being notified.") % {
         "code": esc(code),
-        "status": esc(status_name(turn.t, int(head))),
+        "status": esc(status_name(turn.t, status)),
     }
     return [Reply("✅ " + text)]
 
@@ -80,7 +82,7 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
 def has_status_argument(args: str) -> bool:
     """`CODE 5 …`: a status after the code means a change, not a lookup."""
     head = _after_code(args).strip().split(" ", 1)[0]
-    return head.isdigit()
+    return head.isdigit()  # any digits, even "²": the change then says how to write it
 
 
 def _after_code(args: str) -> str:
