@@ -48,12 +48,37 @@ async def start(turn: Turn, _args: str = "") -> list[Reply]:
     return [Reply(text, [*rows, CANCEL])]
 
 
+async def start_about_delay(turn: Turn, code: str) -> list[Reply]:
+    """The dossier card's "complain about the delay": topic, agency and code filled in."""
+    _ = turn.t.gettext
+    dossier = await turn.core.dossiers.get(code)
+    if dossier is None:
+        return await start(turn)
+    agency = turn.core.settings.agency(dossier.agency_code)
+    data = {"category": "cham_tre", "dossier": dossier.code}
+    if agency is not None:
+        data.update(agency=agency.code, step="text")
+    else:
+        data.update(step="agency")
+    await _save(turn, data)
+    lines = [
+        "✉️ <b>" + _("Complaint about the delay of dossier %s") % esc(dossier.code) + "</b>",
+        _("Topic: %s") % esc(_("Dossier late or overdue")),
+    ]
+    if agency is None:
+        return [Reply("\n".join(lines), []), _ask_agency(turn)]
+    lines.append(_("Concerns: %s") % esc(agency.name))
+    return [Reply("\n".join(lines)), _ask_text(turn)]
+
+
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     """fb:c:CAT · fb:a:AGENCY · fb:skip · fb:next · fb:me · fb:anon · fb:ok · fb:pub:1|0
-    · fb:send · fb:x"""
-    state = await _state(turn)
+    · fb:send · fb:x · fb:late:CODE (from a late dossier's card)"""
     if action == "fb:x":
         return await cancel(turn)
+    if action.startswith("fb:late:"):
+        return await start_about_delay(turn, action.removeprefix("fb:late:"))
+    state = await _state(turn)
     if state is None:
         return await _expired(turn) if action.startswith("fb:") else []
     data = state
@@ -301,12 +326,13 @@ async def _submit(turn: Turn, data: dict) -> list[Reply]:
         attachments=[Attachment(**a) for a in data.get("attachments", [])],
     )
     try:
-        ticket = await core.feedback.submit(draft, _now())
+        await core.feedback.submit(draft, _now())
     except FeedbackRefused as exc:
         await core.conversations.clear(msg.channel, msg.user_id)
         return [Reply("✋ " + refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]
     await core.conversations.clear(msg.channel, msg.user_id)
-    text = "✅ " + _("Sent. Your ticket number is %s.") % f"<b>{esc(ticket.number)}</b>"
+    # The receipt, queued with the ticket, announces its number: once is enough.
+    text = "✅ " + _("Sent.")
     text += "\n👉 " + _("I will message you at each step. /phananhcuatoi lists your tickets.")
     return [Reply(text, [back_to_menu(turn)])]
 
@@ -332,7 +358,9 @@ def _reask(turn: Turn, data: dict) -> Reply:
 async def cancel(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
     await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
-    return [Reply("✖️ " + _("Cancelled. Nothing was sent."), [back_to_menu(turn)])]
+    return [
+        Reply("✖️ " + _("Your feedback form is cancelled. Nothing was sent."), [back_to_menu(turn)])
+    ]
 
 
 async def _expired(turn: Turn) -> list[Reply]:

@@ -23,6 +23,7 @@ from bot.ratings.model import percent
 from bot.ratings.stats import (
     DEFAULT_TZ,
     MAX_POINTS_766,
+    MIN_RATINGS,
     TARGET,
     Row766,
     SatisfactionRow,
@@ -53,6 +54,7 @@ h3{font-size:1rem;margin:1.2em 0 .4em}
 .card .name{font-weight:600}
 .card .rate{font-size:1.6rem;font-weight:700;line-height:1.2;white-space:nowrap}
 .nw{white-space:nowrap}
+.rate.few{font-size:1rem;font-weight:600}
 .ok .rate{color:#1e7d32}.low .rate{color:#b23c17}.none .rate{color:#5b6670}
 .bar{position:relative;height:12px;background:#e3e7eb;border-radius:6px;margin:6px 0 4px}
 .fill{height:100%;border-radius:6px;background:#2e9e44}
@@ -116,6 +118,13 @@ def _card(name: str, months: list[_Month], target: float) -> str:
             '<div class="muted">Chưa có đánh giá trong kỳ</div></div>'
         )
     s = latest.sat
+    if s.ratings < MIN_RATINGS:  # a rate from a handful of ratings says nothing: words, not red
+        return (
+            f'<div class="card none">{head}<span class="rate few">Quá ít đánh giá</span></div>'
+            f'<div class="bar">{marker}</div>'
+            f'<div class="muted">Tháng {_month_vi(latest.month)} · {s.ratings} đánh giá'
+            f" ({s.satisfied} hài lòng) · cần ít nhất {MIN_RATINGS} để kết luận</div></div>"
+        )
     ok = s.rate >= target
     return (
         f'<div class="card {"ok" if ok else "low"}">{head}'
@@ -163,8 +172,18 @@ def render_html(
 ) -> str:
     """The page from already computed rows (agency rows of `satisfaction`)."""
     merged = _merge(sat, rows766, agencies)
+    # Agencies with nothing in the period share one line instead of a card and a table each.
+    empty = [agencies.get(c, c) for c, ms in merged.items() if not ms]
+    merged = {c: ms for c, ms in merged.items() if ms}
     cards = "".join(_card(agencies.get(c, c), ms, target) for c, ms in merged.items())
+    if empty:
+        cards += (
+            '<div class="card none"><div class="muted">Chưa có đánh giá trong kỳ: '
+            f"{_e(', '.join(empty))}</div></div>"
+        )
     tables = "".join(_table(agencies.get(c, c), ms, max_points) for c, ms in merged.items())
+    if empty:
+        tables += f'<p class="muted">Chưa có số liệu: {_e(", ".join(empty))}.</p>'
     chart = ""
     if chart_png:
         data = base64.b64encode(chart_png).decode("ascii")
@@ -190,8 +209,11 @@ def render_html(
         " (Wilson) — càng ít đánh giá, khoảng càng rộng. QĐ 766: 100% − (tỷ lệ hồ sơ trễ hạn"
         " + tỷ lệ hồ sơ có phản ánh hoặc đánh giá không hài lòng), theo Quyết định"
         " 766/QĐ-TTg; yêu cầu bổ sung hồ sơ quá một lần tính là trễ hạn. Điểm tối đa"
-        f" {max_points:g} khi đạt từ {percent(target, 0)}. Đúng hạn: tỷ lệ hồ sơ trả kết quả"
-        " không muộn hơn ngày hẹn.</p><p>Trang này chỉ chứa số liệu tổng hợp, không chứa"
+        f" {max_points:g} khi đạt từ {percent(target, 0)}. Đúng hạn: số hồ sơ trả kết quả"
+        " không muộn hơn ngày hẹn / (số hồ sơ đã trả + số hồ sơ chưa xong mà đã quá hạn),"
+        " theo tháng của ngày trả hoặc ngày hẹn. Tỷ lệ từ dưới"
+        f" {MIN_RATINGS} đánh giá ghi là «Quá ít đánh giá»: quá ít để kết luận.</p>"
+        "<p>Trang này chỉ chứa số liệu tổng hợp, không chứa"
         " thông tin cá nhân.</p></footer></main></body></html>\n"
     )
 
@@ -263,7 +285,9 @@ async def write_report(
         start = date(first // 12, first % 12 + 1, 1)
     agencies = dict(agencies or {})
     sat = await satisfaction(db, start, end, tz=tz)
-    rows766 = await decision_766(db, start, end, tz=tz, target=target, max_points=max_points)
+    rows766 = await decision_766(
+        db, start, end, tz=tz, target=target, max_points=max_points, now=now
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
