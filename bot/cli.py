@@ -390,14 +390,16 @@ async def _report(settings, args) -> int:
     from bot.feedback.export import published_html_section, published_rows
 
     names = {a.code: a.name for a in settings.agencies}
+    aliases = {alias: a.code for a in settings.agencies for alias in a.aliases}
     db = await open_database(settings.db_path)
     try:
         answers = published_html_section(await published_rows(db, settings, start, end))
         for fmt, path in (("html", args.html), ("csv", args.csv)):
             if path:
                 written = await write_report(
-                    db, path, fmt, start, end, names, settings.timezone, extra_sections=[answers]
-                )
+                    db, path, fmt, start, end, names, settings.timezone,
+                    extra_sections=[answers], aliases=aliases,
+                )  # fmt: skip
                 print(f"wrote {written}")
     finally:
         await db.close()

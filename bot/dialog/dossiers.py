@@ -228,6 +228,8 @@ async def mine(turn: Turn) -> list[Reply]:
     lines = ["📋 <b>" + _("Your dossiers") + "</b>"]
     rows = []
     now, tz = datetime.now(UTC), core.settings.timezone
+    # Late ones first: they are what the citizen has to act on.
+    dossiers.sort(key=lambda d: lateness(d, now) != LATE)
     late_count = 0
     for d in dossiers:
         await core.subscriptions.add(msg.channel, msg.chat_id, msg.user_id, d.code, "owner")

@@ -83,6 +83,36 @@ class _Month:
     q766: Row766 | None
 
 
+def fold_aliases(
+    sat: Sequence[SatisfactionRow],
+    rows766: Sequence[Row766],
+    aliases: Mapping[str, str],
+    target: float = TARGET,
+    max_points: float = MAX_POINTS_766,
+) -> tuple[list[SatisfactionRow], list[Row766]]:
+    """Rows stored under an agency's alias (before it was known) counted with the agency."""
+    if not aliases:
+        return list(sat), list(rows766)
+    cells: dict[tuple[str, str], list[int]] = {}
+    for r in sat:
+        cell = cells.setdefault((aliases.get(r.key, r.key), r.month), [0, 0, 0])
+        cell[0] += r.ratings
+        cell[1] += r.satisfied
+        cell[2] += r.returned
+    folded = [SatisfactionRow.build(k, m, *c) for (k, m), c in sorted(cells.items())]
+    cells766: dict[tuple[str, str], list[int]] = {}
+    for r in rows766:
+        cell = cells766.setdefault((aliases.get(r.agency_code, r.agency_code), r.month), [0] * 6)
+        for i, n in enumerate((r.returned, r.overdue, r.asked_again, r.late,
+                               r.complaint_or_unsatisfied, r.open_overdue)):  # fmt: skip
+            cell[i] += n
+    folded766 = [
+        Row766.build(k, m, *c[:5], target, max_points, c[5])
+        for (k, m), c in sorted(cells766.items())
+    ]
+    return folded, folded766
+
+
 def _merge(
     sat: Sequence[SatisfactionRow], rows766: Sequence[Row766], agencies: Mapping[str, str]
 ) -> dict[str, list[_Month]]:
@@ -268,12 +298,14 @@ async def write_report(
     chart: bool = True,
     now: datetime | None = None,
     title: str = TITLE,
+    aliases: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the report ("html" or "csv"; CSV in UTF-8 with BOM, for Excel) and return its path.
 
     The period defaults to the last 12 local months up to today; agencies
-    (code → name) default to the codes found. `chart` embeds the monthly PNG
-    when matplotlib is installed.
+    (code → name) default to the codes found; `aliases` (alias → code) counts rows
+    stored under an alias with their agency. `chart` embeds the monthly PNG when
+    matplotlib is installed.
     """
     if fmt not in ("html", "csv"):
         raise ValueError(f"fmt must be 'html' or 'csv', not {fmt!r}")
@@ -288,6 +320,7 @@ async def write_report(
     rows766 = await decision_766(
         db, start, end, tz=tz, target=target, max_points=max_points, now=now
     )
+    sat, rows766 = fold_aliases(sat, rows766, aliases or {}, target, max_points)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
