@@ -13,7 +13,7 @@ from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
-from bot.feedback.messages import refusal_text
+from bot.feedback.messages import refusal_text, status_label
 from bot.reply import Button, Reply, esc
 
 FLOW = "feedback"
@@ -148,6 +148,7 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         return await _expired(turn)
     step = data.get("step")
     text = text.strip()
+    n = turn.t.number  # 4.000 in Vietnamese, as everywhere
     if step == "dossier":
         code = find_dossier_code(text)
         if code is None:
@@ -160,7 +161,10 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         if not MIN_TEXT <= len(text) <= MAX_TEXT:
             msg = _("Please write between %(min)s and %(max)s characters (you wrote %(n)s).")
             return [
-                Reply("✋ " + msg % {"min": MIN_TEXT, "max": MAX_TEXT, "n": len(text)}, [CANCEL])
+                Reply(
+                    "✋ " + msg % {"min": MIN_TEXT, "max": n(MAX_TEXT), "n": n(len(text))},
+                    [CANCEL],
+                )
             ]
         data.update(text=text, step="extras")
         await _save(turn, data)
@@ -378,7 +382,8 @@ async def mine(turn: Turn, _args: str = "") -> list[Reply]:
         return [Reply(_("You have not sent any feedback yet."), [back_to_menu(turn)])]
     lines = ["📋 <b>" + _("Your feedback") + "</b>"]
     for t in tickets:
-        lines.append(f"• <b>{esc(t.number)}</b> — {esc(t.status)} — {esc(t.text[:60])}")
+        state = status_label(turn.t, t.status)
+        lines.append(f"• <b>{esc(t.number)}</b> — {esc(state)} — {esc(t.text[:60])}")
     return [Reply("\n".join(lines), [back_to_menu(turn)])]
 
 

@@ -49,6 +49,21 @@ def _refusals(tr: Translator) -> dict[str, str]:
     }
 
 
+def status_label(tr: Translator, status: str) -> str:
+    """A ticket's state in words, never the stored keyword."""
+    _ = tr.gettext
+    labels = {
+        "received": _("received, waiting for an official"),
+        "assigned": _("an official is handling it"),
+        "need_info": _("waiting for more information from you"),
+        "forwarded": _("forwarded to another agency"),
+        "answered": _("answered"),
+        "rejected": _("not accepted"),
+        "closed": _("closed"),
+    }
+    return labels.get(status, status)
+
+
 def refusal_text(reason: str, detail: str | None = None, tr: Translator | None = None) -> str:
     tr = tr or translator(DEFAULT_LOCALE)
     text = _refusals(tr).get(reason) or tr.gettext("That could not be done. Please try again.")
