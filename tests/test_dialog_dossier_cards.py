@@ -162,3 +162,12 @@ async def test_a_status_change_on_a_late_dossier_does_not_say_wait(core):
     assert "Bạn chưa cần làm gì" not in text
     labels = [b.label for row in message.reply.buttons for b in row]
     assert "✉️ Phản ánh việc chậm trễ" in labels
+
+
+async def test_waiting_for_the_citizens_papers_is_not_called_the_offices_delay(core):
+    await add(core, PAPERS, status=5, due=-3, note="Tờ khai có chữ ký")
+    conv = await verified(core)
+    answer = await conv.say(PAPERS)
+    assert "Giấy tờ cần bổ sung: Tờ khai có chữ ký" in answer
+    assert "Hồ sơ của bạn đã trễ hạn" not in answer and "phiếu xin lỗi" not in answer
+    assert "✉️ Phản ánh việc chậm trễ" not in conv.buttons()

@@ -96,3 +96,27 @@ async def test_unsatisfied_alert_names_the_official_by_the_roster(tmp_path):
         assert "Chị Hoa" in alert.reply.text and "4242" not in alert.reply.text
     finally:
         await core.close()
+
+
+async def test_cancel_drops_an_officials_pending_answer_and_names_the_ticket(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.dialog.incoming import ACTION, Incoming
+    from bot.feedback import Draft
+
+    core = await open_core(make_settings(tmp_path, MOTCUA_OFFICIALS_CHAT_ID="-100700"))
+    try:
+        await core.officials.add("terminal", "desk", "official", "18496", "Chị Hoa")
+        text = "Đường vào thôn bị sạt lở, đề nghị xã sửa chữa sớm."
+        ticket = await core.feedback.submit(
+            Draft("terminal", "dan", "dan", "de_xuat", "18496", text), datetime.now(UTC)
+        )
+        official = Conversation(core, user_id="desk")
+        await official._send(Incoming(kind=ACTION, text=f"f:an:{ticket.id}", **official.base))
+        answer = await official.say("/huy")
+        assert f"Đã hủy: câu trả lời của bạn cho phản ánh số {ticket.number}." in answer
+        assert await core.feedback.pending_answer_for("terminal", "desk") is None
+        assert "Đăng ký khai sinh" in await official.say("lam giay khai sinh")  # not an answer
+        assert (await core.feedback.get(ticket.id)).answer is None
+    finally:
+        await core.close()

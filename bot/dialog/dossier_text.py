@@ -56,9 +56,14 @@ def status_name(t: Translator, status: int) -> str:
     return names.get(status, str(status))
 
 
+# The office's turn: registered, received, being processed. Waiting for the citizen's papers
+# or payment (5, 6) is not the office being late; a finished or ready dossier is not late.
+_OFFICE_TURN = frozenset({1, 2, 4})
+
+
 def lateness(dossier: Dossier, now: datetime) -> str | None:
-    """LATE: running and past its appointment; APOLOGISED: running on an apology's new date."""
-    if dossier.finished or dossier.status == 9 or dossier.due_at is None:
+    """LATE: the office's turn and past the appointment; APOLOGISED: on an apology's new date."""
+    if dossier.status not in _OFFICE_TURN or dossier.due_at is None:
         return None
     if dossier.due_at < now:
         return LATE
@@ -72,12 +77,12 @@ def next_step(
 ) -> str:
     """What the citizen should do now, in plain words; `notes` from may_see_notes."""
     _ = t.gettext
-    if late == LATE and dossier.status in (1, 2, 4):
+    if late == LATE:
         return _(
             "Your dossier is late. Ask the desk for the reason and the new date,"
             " or complain about the delay with the button below."
         )
-    if late == APOLOGISED and dossier.status in (1, 2, 4):
+    if late == APOLOGISED:
         return _("Nothing to do now: wait for the new appointment date, %s.") % due
     place = dossier.result_place or _("the one-stop desk where you filed")
     note = (" " + _("Note from the office: %s.") % dossier.note) if dossier.note and notes else ""
