@@ -173,6 +173,17 @@ async def stats_command(turn: Turn) -> list[Reply]:
     from bot.ratings.stats import MIN_RATINGS, satisfaction
 
     core = turn.core
+
+    def pct(value: float | None) -> str:
+        """85,0% in Vietnamese, 85.0% in English: numbers as the reader writes them."""
+        text = percent(value)
+        return text.replace(",", ".") if turn.t.locale == "en" else text
+
+    def month(key: str) -> str:
+        """2026-11 → 11/2026, as the title writes it."""
+        year, mon = key.split("-")
+        return f"{mon}/{year}"
+
     end = datetime.now(core.settings.timezone).date()
     months = end.year * 12 + end.month - 1 - 5  # the last six months, this one included
     start = date(months // 12, months % 12 + 1, 1)
@@ -195,13 +206,13 @@ async def stats_command(turn: Turn) -> list[Reply]:
         name = esc(core.settings.agency_name(code))
         if row.ratings < MIN_RATINGS:
             few = _("too few ratings to judge")
-            detail = f"{row.satisfied}/{row.ratings} = {percent(row.rate)}"
-            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}, {esc(row.month)}")
+            detail = f"{row.satisfied}/{row.ratings} = {pct(row.rate)}"
+            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}, {month(row.month)}")
             continue
         mark = "✅" if row.rate is not None and row.rate >= 0.9 else "⚠️"
         lines.append(
-            f"{mark} {name}: {esc(percent(row.rate))}"
-            f" ({row.satisfied}/{row.ratings}, {esc(row.month)})"
+            f"{mark} {name}: {esc(pct(row.rate))}"
+            f" ({row.satisfied}/{row.ratings}, {month(row.month)})"
         )
     if official.is_leader:
         silent = [a.name for a in core.settings.agencies if a.code not in latest]
