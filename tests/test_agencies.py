@@ -193,3 +193,30 @@ def test_report_counts_dossiers_stored_under_an_alias_with_their_agency(
     [line] = [x for x in lines if "UBND xã Hương Khê" in x]
     assert line.startswith("18496,UBND xã Hương Khê,") and ",2," in line  # both, one agency
     assert ALIAS not in "\n".join(lines)
+
+
+async def test_sync_stores_the_agency_code_and_counts_unknown_agencies(tmp_path):
+    import httpx
+    from test_dossier_sync import TZ, Server, item
+
+    from bot.dossiers.repository import DossierRepository
+    from bot.dossiers.sync import TrackingSync
+    from bot.store import open_database
+
+    settings = load_settings(environ={"MOTCUA_AGENCIES_FILE": agencies_file(tmp_path)}, dotenv=None)
+    db = await open_database(tmp_path / "s.sqlite3")
+    try:
+        async with Server() as server, httpx.AsyncClient(trust_env=False) as client:
+            server.script = [(200, [item(1, agency_code=ALIAS), item(2, agency_code="X.99")])]
+            sync = TrackingSync(
+                db, server.url, None, TZ, client=client,
+                agencies=AgencyResolver(settings.agencies),
+            )  # fmt: skip
+            report = await sync.run_once()
+        assert report.ok and report.added == 2
+        assert report.unknown_agency == [item(2)["code"]] and "unknown agency 1" in report.summary()
+        repo = DossierRepository(db)
+        assert (await repo.get(item(1)["code"])).agency_code == "18496"
+        assert (await repo.get(item(2)["code"])).agency_code == "X.99"
+    finally:
+        await db.close()
