@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_export_feedback(settings, args.csv))
         if command == "sync":
             return asyncio.run(_sync(settings, args.forever))
+        if command == "agencies":
+            return _agencies_check(settings)
+        if command == "demo":
+            return asyncio.run(_demo(settings, args))
     except KeyboardInterrupt:
         return 130
     parser.print_help()
@@ -67,16 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     add = off_sub.add_parser("add", help="add or update an official")
     add.add_argument("user_id")
     add.add_argument("--role", choices=["official", "leader"], default="official")
-    add.add_argument("--agency", help="agency code (required for officials)")
+    add.add_argument("--agency", help="agency code or alias (required for officials)")
     add.add_argument("--name", default="")
     add.add_argument("--channel", default="telegram", help="telegram, or terminal for motcua chat")
     rm = off_sub.add_parser("remove", help="remove an official")
     rm.add_argument("user_id")
+    rm.add_argument("--channel", default="telegram", help="telegram, or terminal")
     off_sub.add_parser("list", help="list the roster")
     st = sub.add_parser("stats", help="satisfaction and Decision 766 rates per agency and month")
     st.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
     st.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
-    st.add_argument("--agency", help="one agency code")
+    st.add_argument("--agency", help="one agency (code or alias)")
     st.add_argument("--json", action="store_true", help="JSON output")
     rep = sub.add_parser("report", help="write the public satisfaction report")
     rep.add_argument("--html", type=Path, help="write a self-contained HTML page here")
@@ -88,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--csv", type=Path, required=True, help="write the CSV here")
     syn = sub.add_parser("sync", help="pull dossier changes from MOTCUA_TRACKING_URL")
     syn.add_argument("--forever", action="store_true", help="keep pulling every interval")
+    ag = sub.add_parser("agencies", help="the agencies file (MOTCUA_AGENCIES_FILE)")
+    ag.add_argument("action", choices=["check"], help="check: print what is missing per agency")
+    demo = sub.add_parser("demo", help="fill a separate database with labelled demo data")
+    demo.add_argument("--db", type=Path, required=True, help="the demo database file (new)")
+    demo.add_argument(
+        "--role", choices=["leader", "official"], default="leader",
+        help="the terminal user's role on the demo roster",
+    )  # fmt: skip
     imp = sub.add_parser("import", help="import data into the store")
     imp.add_argument("kind", choices=["procedures", "dossiers"])
     imp.add_argument("paths", nargs="+", type=Path)
@@ -171,23 +184,25 @@ async def _officials(settings, args) -> int:
     roster = Officials(db)
     try:
         if args.action == "add":
-            if args.agency and settings.agency(args.agency) is None:
+            agency = settings.agency(args.agency) if args.agency else None
+            if args.agency and agency is None:
                 print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
                 return 2
+            code = agency.code if agency else None
             try:
-                await roster.add(args.channel, args.user_id, args.role, args.agency, args.name)
+                await roster.add(args.channel, args.user_id, args.role, code, args.name)
             except ValueError as exc:
                 print(f"motcua: {exc}", file=sys.stderr)
                 return 2
-            print(
-                f"{args.role} {args.user_id} added" + (f" for {args.agency}" if args.agency else "")
-            )
+            where = f" for {agency.name} ({agency.code})" if agency and code else ""
+            print(f"{args.role} {args.user_id} added{where}")
         elif args.action == "remove":
-            removed = await roster.remove("telegram", args.user_id)
+            removed = await roster.remove(args.channel, args.user_id)
             print(f"{args.user_id} removed" if removed else f"{args.user_id} was not on the roster")
         else:
             for o in await roster.all():
-                print(f"{o.channel}\t{o.user_id}\t{o.role}\t{o.agency_code or '*'}\t{o.name}")
+                agency = settings.agency_name(o.agency_code) if o.agency_code else "*"
+                print(f"{o.channel}\t{o.user_id}\t{o.role}\t{agency}\t{o.name}")
     finally:
         await db.close()
     return 0
@@ -195,17 +210,21 @@ async def _officials(settings, args) -> int:
 
 async def _import_dossiers(settings, paths: list[Path]) -> int:
     """Status changes found by the import reach subscribers through the outbox."""
+    from bot.dossiers.agency_ids import AgencyResolver
     from bot.dossiers.importer import UnsupportedFile, import_dossiers
     from bot.notify.dossier_events import DossierNotifier
     from bot.store import open_database
 
     db = await open_database(settings.db_path)
     notifier = DossierNotifier(settings)
+    agencies = AgencyResolver(settings.agencies)
     failed = False
     try:
         for path in paths:
             try:
-                report = await import_dossiers(db, path, settings.timezone, on_events=notifier)
+                report = await import_dossiers(
+                    db, path, settings.timezone, on_events=notifier, agencies=agencies
+                )
             except (UnsupportedFile, OSError) as exc:
                 print(f"{path}: {exc}", file=sys.stderr)
                 failed = True
@@ -213,9 +232,63 @@ async def _import_dossiers(settings, paths: list[Path]) -> int:
             print(f"{path}: {report.summary()}")
             for line, reason in report.rejected:
                 print(f"  rejected line {line}: {reason}")
+            _print_unknown_agencies(report.unknown_agency, settings)
     finally:
         await db.close()
     return 1 if failed else 0
+
+
+def _print_unknown_agencies(unknown: list[tuple[int, str]], settings) -> None:
+    """Stored as given, but listed: each unknown agency id with its lines."""
+    by_code: dict[str, list[int]] = {}
+    for line, code in unknown:
+        by_code.setdefault(code, []).append(line)
+    for code, lines in sorted(by_code.items()):
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        print(
+            f"  unknown agency {code!r}: {len(lines)} dossier(s), lines {shown}"
+            f" (stored; add it to {settings.agencies_file} as a code or an alias)"
+        )
+
+
+def _agencies_check(settings) -> int:
+    """What the agencies file still lacks, per agency; exit 1 when anything is missing."""
+    missing_any = False
+    print(f"{settings.agencies_file}: {len(settings.agencies)} agencies")
+    for a in settings.agencies:
+        gaps = a.missing()
+        missing_any = missing_any or bool(gaps)
+        aliases = ", ".join(a.aliases) or "-"
+        state = "missing: " + ", ".join(gaps) if gaps else "complete"
+        print(f"{a.code}\t{a.name}\t(aliases: {aliases})\t{state}")
+    if missing_any:
+        print(
+            "Fill these from a public source only (the desk's notice board, the commune's"
+            " portal); until then cards name the desk without a phone or an address."
+        )
+    return 1 if missing_any else 0
+
+
+async def _demo(settings, args) -> int:
+    from bot.demo import DEMO_PHONE, TERMINAL_USER, DemoRefused, build_demo
+
+    try:
+        codes = await build_demo(settings, args.db, args.role)
+    except DemoRefused as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 2
+    path = args.db
+    print(f"Demo database ready: {path} (demo data only: codes start with DEMO.)")
+    print(f"The terminal user '{TERMINAL_USER}' is a demo {args.role} on the roster.")
+    print("Try it:")
+    print(f"  MOTCUA_DB={path} .venv/bin/motcua chat")
+    print("    /thongke, /quahan, /phananhquahan          (as the demo official)")
+    print(f"    {codes[0]}      (a dossier 28 working days late)")
+    print(f"    {codes[1]}      (late, with the office's apology)")
+    print(f"    /hosocuatoi, then verify with the demo phone {DEMO_PHONE}")
+    print(f"  MOTCUA_DB={path} .venv/bin/motcua stats")
+    print(f"  MOTCUA_DB={path} .venv/bin/motcua report --html var/demo-report.html")
+    return 0
 
 
 async def _sync(settings, forever: bool) -> int:
@@ -260,14 +333,15 @@ async def _stats(settings, args) -> int:
     from bot.ratings.stats import decision_766, format_table, satisfaction, to_json
     from bot.store import open_database
 
-    if args.agency and settings.agency(args.agency) is None:
+    agency = settings.agency_code(args.agency) if args.agency else None
+    if args.agency and agency is None:
         print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
         return 2
     start, end = _period(settings, args)
     db = await open_database(settings.db_path)
     try:
-        sat = await satisfaction(db, start, end, args.agency, settings.timezone)
-        d766 = await decision_766(db, start, end, args.agency, settings.timezone)
+        sat = await satisfaction(db, start, end, agency, settings.timezone)
+        d766 = await decision_766(db, start, end, agency, settings.timezone)
     finally:
         await db.close()
     if args.json:
@@ -279,11 +353,29 @@ async def _stats(settings, args) -> int:
         }
         print(json.dumps(out, ensure_ascii=False, default=str, indent=1))
         return 0
-    print(f"Satisfaction {start} .. {end} (target 90%)")
-    print(format_table(sat))
+    from bot.i18n import translator
+    from bot.ratings.stats import MIN_RATINGS
+
+    t = translator(settings.locale)
+    _ = t.gettext
+    names = {a.code: a.name for a in settings.agencies}
+    print(_("Satisfaction %(start)s – %(end)s (target 90%%)") % {"start": start, "end": end})
+    print(format_table(sat, t, names, MIN_RATINGS))
+    print(_("Too few: under %s ratings, too few to judge.") % MIN_RATINGS)
     print()
-    print("Decision 766 handling-satisfaction rate")
-    print(format_table(d766))
+    print(_("Decision 766 handling-satisfaction rate"))
+    print(format_table(d766, t, names))
+    print(
+        _(
+            "On time: returned on time / (returned + still open past the appointment),"
+            " by the month of return or of the appointment."
+        )
+    )
+    if not agency:
+        seen = {r.key for r in sat} | {r.agency_code for r in d766}
+        silent = [a.name for a in settings.agencies if a.code not in seen]
+        if silent:
+            print(_("No data in this period: %s") % ", ".join(silent))
     return 0
 
 
@@ -298,14 +390,16 @@ async def _report(settings, args) -> int:
     from bot.feedback.export import published_html_section, published_rows
 
     names = {a.code: a.name for a in settings.agencies}
+    aliases = {alias: a.code for a in settings.agencies for alias in a.aliases}
     db = await open_database(settings.db_path)
     try:
         answers = published_html_section(await published_rows(db, settings, start, end))
         for fmt, path in (("html", args.html), ("csv", args.csv)):
             if path:
                 written = await write_report(
-                    db, path, fmt, start, end, names, settings.timezone, extra_sections=[answers]
-                )
+                    db, path, fmt, start, end, names, settings.timezone,
+                    extra_sections=[answers], aliases=aliases,
+                )  # fmt: skip
                 print(f"wrote {written}")
     finally:
         await db.close()

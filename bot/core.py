@@ -75,11 +75,19 @@ class Core:
 
     def tracking_sync(self):
         """The upstream one-stop system's sync, writing events through the notifier."""
+        from bot.dossiers.agency_ids import AgencyResolver
         from bot.dossiers.sync import TrackingSync
 
         s = self.settings
         token = str(s.tracking_token) or None
-        return TrackingSync(self.db, s.tracking_url, token, s.timezone, on_events=self.notifier)
+        return TrackingSync(
+            self.db,
+            s.tracking_url,
+            token,
+            s.timezone,
+            on_events=self.notifier,
+            agencies=AgencyResolver(s.agencies),
+        )
 
     async def close(self) -> None:
         await self.db.close()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.agencies import Agency, AgencyConfigError, load_agencies
+from bot.agencies import Agency, AgencyConfigError, agency_index, alias_key, load_agencies
 
 SUPPORTED_LOCALES = ("vi", "en")
 # Channels whose group chats officials can work from (terminal: `motcua chat` trials).
@@ -55,8 +56,25 @@ class Settings:
     def has_telegram(self) -> bool:
         return bool(self.telegram_token)
 
-    def agency(self, code: str) -> Agency | None:
-        return next((a for a in self.agencies if a.code == code), None)
+    @cached_property
+    def _agency_index(self) -> dict[str, Agency]:
+        return agency_index(self.agencies)
+
+    def agency(self, code: str | None) -> Agency | None:
+        """The agency by its code or any alias (the tracking system's id); None if unknown."""
+        if not code:
+            return None
+        return self._agency_index.get(alias_key(code))
+
+    def agency_code(self, code: str | None) -> str | None:
+        """The canonical code for a code or an alias; None if no agency has it."""
+        agency = self.agency(code)
+        return agency.code if agency else None
+
+    def agency_name(self, code: str | None) -> str:
+        """What people read: the agency's name, else the code as given."""
+        agency = self.agency(code)
+        return agency.name if agency else (code or "")
 
     def desk_chat(self, agency_code: str) -> int | None:
         """The agency's own officials chat, else the shared one (None: not set up)."""

@@ -1,18 +1,30 @@
 """How a dossier is told to a citizen: status, dates, timeliness and what to do next.
 
 Shared by lookups and notifications, so a citizen reads the same words either way.
+A late dossier says so plainly: the office's recorded apology with its new date,
+or, when none is recorded, that it is late and what the citizen may expect; with
+the desk's contact. Officials' notes (which papers to add, why it stopped) are
+shown only where `may_see_notes` allows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dossiers.model import Dossier
+from bot.agencies import Agency
+from bot.dossiers.model import Apology, Dossier
 from bot.dossiers.phones import mask_name, mask_phone
 from bot.i18n import Translator
 from bot.reply import esc
 from bot.workdays.calendar import WorkCalendar
+
+MORE_PAPERS = 5
+RETURNED = 10
+# Statuses where the citizen has to reach the desk: the card gives its contact.
+_CONTACT_STATUSES = frozenset({3, 5, 6, 8, 9})
+LATE, APOLOGISED = "late", "apologised"
 
 
 def status_name(t: Translator, status: int) -> str:
@@ -41,10 +53,34 @@ def may_see_notes(verified_owner: bool, own_chat: bool = True) -> bool:
     return verified_owner and own_chat
 
 
-def next_step(t: Translator, dossier: Dossier, due: str, notes: bool = False) -> str:
-    """What the citizen should do now, in plain words; the office's note only with `notes`
-    (see may_see_notes)."""
+# The office's turn: registered, received, being processed. Waiting for the citizen's papers
+# or payment (5, 6) is not the office being late; a finished or ready dossier is not late.
+_OFFICE_TURN = frozenset({1, 2, 4})
+
+
+def lateness(dossier: Dossier, now: datetime) -> str | None:
+    """LATE: the office's turn and past the appointment; APOLOGISED: on an apology's new date."""
+    if dossier.status not in _OFFICE_TURN or dossier.due_at is None:
+        return None
+    if dossier.due_at < now:
+        return LATE
+    if dossier.apologized_due_at is not None and dossier.apologized_due_at == dossier.due_at:
+        return APOLOGISED
+    return None
+
+
+def next_step(
+    t: Translator, dossier: Dossier, due: str, *, notes: bool = False, late: str | None = None
+) -> str:
+    """What the citizen should do now, in plain words; `notes` from may_see_notes."""
     _ = t.gettext
+    if late == LATE:
+        return _(
+            "Your dossier is late. Ask the desk for the reason and the new date,"
+            " or complain about the delay with the button below."
+        )
+    if late == APOLOGISED:
+        return _("Nothing to do now: wait for the new appointment date, %s.") % due
     place = dossier.result_place or _("the one-stop desk where you filed")
     note = (" " + _("Note from the office: %s.") % dossier.note) if dossier.note and notes else ""
     steps = {
@@ -52,7 +88,7 @@ def next_step(t: Translator, dossier: Dossier, due: str, notes: bool = False) ->
         2: _("Nothing to do now. The appointment date is %s.") % due,
         3: _("Your dossier was not accepted. Contact the one-stop desk for the reason.") + note,
         4: _("Nothing to do now. Wait for the result; the appointment date is %s.") % due,
-        5: _("Bring or send the missing documents to the one-stop desk.") + note,
+        5: _("Bring or send the missing documents to the one-stop desk."),
         6: _("Pay the fees or taxes stated by the office, then keep the receipt.") + note,
         7: _("Your dossier was withdrawn as you asked. Nothing more to do."),
         8: _("Processing was stopped. Contact the one-stop desk to learn why.") + note,
@@ -60,6 +96,23 @@ def next_step(t: Translator, dossier: Dossier, due: str, notes: bool = False) ->
         10: _("Your result was returned. Thank you for using our services."),
     }
     return steps.get(dossier.status, "")
+
+
+def papers_lines(t: Translator, dossier: Dossier, *, notes: bool) -> list[str]:
+    """Status 5: which papers, from the official's note (owner only)."""
+    _ = t.gettext
+    if dossier.status != MORE_PAPERS:
+        return []
+    if not dossier.note:
+        return ["📄 " + esc(_("The office did not write which papers; ask the desk."))]
+    if not notes:
+        return [
+            "📄 "
+            + esc(
+                _("The office wrote which papers to add; verify the dossier is yours to read it.")
+            )
+        ]
+    return ["📄 " + _("Papers to add: %s") % ("<b>" + esc(dossier.note) + "</b>")]
 
 
 def timeliness(
@@ -72,13 +125,121 @@ def timeliness(
     today = now.astimezone(tz).date()
     due = dossier.due_at.astimezone(tz).date()
     if due == today:
-        return _("due today")
+        return _("due today") if dossier.due_at >= now else _("overdue since today")
     if due > today:
         n = calendar.working_days_between(today, due)
         return t.ngettext("%s working day left", "%s working days left", n) % n
-    n = calendar.working_days_between(due, today)
-    n = max(n, 1)
+    n = max(calendar.working_days_between(due, today), 1)
     return t.ngettext("overdue by %s working day", "overdue by %s working days", n) % n
+
+
+def delay_lines(
+    t: Translator,
+    dossier: Dossier,
+    apology: Apology | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    tz: ZoneInfo,
+) -> list[str]:
+    """The plain statement of a delay: the recorded apology, or that there is none yet."""
+    _ = t.gettext
+    late = lateness(dossier, now)
+    if late is None:
+        return []
+    day = t.day
+    if late == APOLOGISED and apology is not None:
+        return [
+            "🙏 <b>" + esc(_("Your dossier is late. The office apologised.")) + "</b>",
+            _("Reason: %s") % esc(apology.reason),
+            _("New appointment date: %s")
+            % ("<b>" + esc(day(dossier.due_at.astimezone(tz))) + "</b>"),
+        ]
+    if late == APOLOGISED:
+        return []
+    when = timeliness(t, dossier, now, calendar, tz)
+    lines = [
+        "⚠️ <b>"
+        + esc(
+            _("Your dossier is late: %(when)s (appointment %(day)s).")
+            % {
+                "when": when,
+                "day": day(dossier.due_at.astimezone(tz)),
+            }
+        )
+        + "</b>"
+    ]
+    if apology is not None and apology.new_due_at == dossier.due_at:
+        lines.append(
+            esc(
+                _(
+                    "The office apologised before (%(reason)s) and promised %(day)s;"
+                    " that date has passed too."
+                )
+                % {
+                    "reason": apology.reason,
+                    "day": day(apology.new_due_at.astimezone(tz)),
+                }
+            )
+        )
+    else:
+        lines.append(esc(_("The office has not sent you an apology yet.")))
+    lines.append(
+        esc(
+            _(
+                "Your right: when a result is late, the office must send you an apology"
+                " with the reason and a new appointment date."
+            )
+        )
+    )
+    return lines
+
+
+def contact_lines(t: Translator, agency: Agency | None, agency_code: str) -> list[str]:
+    """Where to reach the desk; only what the agencies file says, nothing made up."""
+    _ = t.gettext
+    name = agency.name if agency else agency_code
+    lines = ["🏛 " + _("One-stop desk: %s") % esc(name)]
+    if agency is None:
+        return lines
+    if agency.address:
+        lines.append("📍 " + _("Address: %s") % esc(agency.address))
+    if agency.phone:
+        lines.append("☎️ " + _("Phone: %s") % esc(agency.phone))
+    if agency.hours:
+        lines.append("🕗 " + _("Opening hours: %s") % esc(agency.hours))
+    return lines
+
+
+def needs_contact(dossier: Dossier, now: datetime) -> bool:
+    return dossier.status in _CONTACT_STATUSES or lateness(dossier, now) is not None
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What the card needs besides the dossier; the same for lookups and notifications."""
+
+    now: datetime
+    calendar: WorkCalendar
+    tz: ZoneInfo
+    agency: Agency | None = None
+    apology: Apology | None = None  # the latest recorded one
+
+
+def status_body(t: Translator, dossier: Dossier, ctx: CardContext, *, verified: bool) -> list[str]:
+    """Delay, papers, return date, contact and the next step: the part every message shares."""
+    _ = t.gettext
+    notes = may_see_notes(verified)
+    due = t.day(dossier.due_at.astimezone(ctx.tz)) if dossier.due_at else _("not set")
+    lines = delay_lines(t, dossier, ctx.apology, ctx.now, ctx.calendar, ctx.tz)
+    lines += papers_lines(t, dossier, notes=notes)
+    if dossier.status == RETURNED and dossier.status_at:
+        returned = t.day(dossier.status_at.astimezone(ctx.tz))
+        lines.append("📦 " + _("Result returned on %s.") % esc(returned))
+    if needs_contact(dossier, ctx.now):
+        lines += contact_lines(t, ctx.agency, dossier.agency_code)
+    late = lateness(dossier, ctx.now)
+    lines.append("👉 " + esc(next_step(t, dossier, due, notes=notes, late=late)))
+    return lines
 
 
 def dossier_card(
@@ -87,12 +248,11 @@ def dossier_card(
     procedure_name: str | None,
     *,
     verified: bool,
-    now: datetime,
-    calendar: WorkCalendar,
-    tz: ZoneInfo,
+    ctx: CardContext,
 ) -> str:
     """The answer to 'where is my dossier?'; personal data masked unless verified."""
     _ = t.gettext
+    tz = ctx.tz
     due = t.day(dossier.due_at.astimezone(tz)) if dossier.due_at else _("not set")
     lines = [
         "📂 <b>" + _("Dossier %s") % esc(dossier.code) + "</b>",
@@ -101,7 +261,7 @@ def dossier_card(
     if procedure_name:
         lines.append(_("Procedure: %s") % esc(procedure_name))
     lines.append(_("Received: %s") % esc(t.day(dossier.received_at.astimezone(tz))))
-    when = timeliness(t, dossier, now, calendar, tz)
+    when = timeliness(t, dossier, ctx.now, ctx.calendar, tz)
     lines.append(_("Appointment: %s") % esc(due) + (f" ({esc(when)})" if when else ""))
     if dossier.applicant_name or dossier.applicant_phone:
         name = dossier.applicant_name if verified else mask_name(dossier.applicant_name)
@@ -109,5 +269,5 @@ def dossier_card(
         who = ", ".join(esc(x) for x in (name, phone) if x)
         lines.append(_("Applicant: %s") % who)
     lines.append("")
-    lines.append("👉 " + esc(next_step(t, dossier, due, notes=may_see_notes(verified))))
+    lines += status_body(t, dossier, ctx, verified=verified)
     return "\n".join(lines)

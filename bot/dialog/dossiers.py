@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.dialog.context import Turn
-from bot.dialog.dossier_text import dossier_card, status_name
+from bot.dialog.dossier_text import (
+    LATE,
+    RETURNED,
+    CardContext,
+    dossier_card,
+    lateness,
+    status_name,
+    timeliness,
+)
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import dossier_code_problem, find_dossier_code, looks_like_dossier_code
 from bot.dossiers.model import Dossier
@@ -77,22 +85,35 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     core, msg = turn.core, turn.msg
     verified = await _is_owner(turn, dossier)
     proc = await core.procedure(dossier.procedure_code)
-    text = dossier_card(
-        turn.t,
-        dossier,
-        proc.name if proc else None,
-        verified=verified,
-        now=datetime.now(UTC),
-        calendar=core.calendar,
-        tz=core.settings.timezone,
-    )
+    ctx = await card_context(turn, dossier)
+    text = dossier_card(turn.t, dossier, proc.name if proc else None, verified=verified, ctx=ctx)
     rows: list[list[Button]] = []
+    if lateness(dossier, ctx.now) is not None:
+        rows.append([Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")])
+    if dossier.status == RETURNED:
+        rows.append([Button("⭐ " + _("Rate this service"), f"r:o:{dossier.code}")])
     if not await core.subscriptions.is_subscribed(msg.channel, msg.chat_id, dossier.code):
         rows.append([Button("🔔 " + _("Tell me when it changes"), f"d:sub:{dossier.code}")])
     if not verified:
         rows.append([Button("📱 " + _("It is mine: verify"), "d:verify")])
     rows.append(back_to_menu(turn))
     return Reply(text, rows)
+
+
+async def card_context(turn: Turn, dossier: Dossier) -> CardContext:
+    """Now, the calendar, the desk and the latest apology (read only when there is one)."""
+    core = turn.core
+    apology = None
+    if dossier.apologized_due_at is not None:
+        recorded = await core.dossiers.apologies(dossier.code)
+        apology = recorded[-1] if recorded else None
+    return CardContext(
+        now=datetime.now(UTC),
+        calendar=core.calendar,
+        tz=core.settings.timezone,
+        agency=core.settings.agency(dossier.agency_code),
+        apology=apology,
+    )
 
 
 async def _is_owner(turn: Turn, dossier: Dossier) -> bool:
@@ -206,11 +227,33 @@ async def mine(turn: Turn) -> list[Reply]:
         return [Reply("📋 " + text + "\n👉 " + hint, [back_to_menu(turn)])]
     lines = ["📋 <b>" + _("Your dossiers") + "</b>"]
     rows = []
+    now, tz = datetime.now(UTC), core.settings.timezone
+    # Late ones first: they are what the citizen has to act on.
+    dossiers.sort(key=lambda d: lateness(d, now) != LATE)
+    late_count = 0
     for d in dossiers:
         await core.subscriptions.add(msg.channel, msg.chat_id, msg.user_id, d.code, "owner")
-        due = turn.t.day(d.due_at.astimezone(core.settings.timezone)) if d.due_at else "—"
-        lines.append(f"• <b>{esc(d.code)}</b>: {esc(status_name(turn.t, d.status))} · {esc(due)}")
-        rows.append([Button(d.code, f"d:show:{d.code}")])
+        due = turn.t.day(d.due_at.astimezone(tz)) if d.due_at else "—"
+        line = f"• <b>{esc(d.code)}</b>: {esc(status_name(turn.t, d.status))} · {esc(due)}"
+        label = d.code
+        if lateness(d, now) == LATE:
+            late_count += 1
+            line += " · ⚠️ <b>" + esc(timeliness(turn.t, d, now, core.calendar, tz)) + "</b>"
+            label = "⚠️ " + d.code
+        lines.append(line)
+        rows.append([Button(label, f"d:show:{d.code}")])
+    if late_count:
+        lines.append(
+            "⚠️ "
+            + turn.t.ngettext(
+                "%s dossier is late: press it to see the apology, the desk's contact"
+                " and how to complain.",
+                "%s dossiers are late: press one to see the apology, the desk's contact"
+                " and how to complain.",
+                late_count,
+            )
+            % late_count
+        )
     lines.append("👉 " + _("I will message you when any of them changes. Press one for details."))
     rows.append(back_to_menu(turn))
     return [Reply("\n".join(lines), rows)]

@@ -13,7 +13,7 @@ from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
-from bot.feedback.messages import refusal_text
+from bot.feedback.messages import refusal_text, status_label
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
 
@@ -49,9 +49,34 @@ async def start(turn: Turn, _args: str = "") -> list[Reply]:
     return [Reply(text, [*rows, CANCEL])]
 
 
+async def start_about_delay(turn: Turn, code: str) -> list[Reply]:
+    """The dossier card's "complain about the delay": topic, agency and code filled in."""
+    _ = turn.t.gettext
+    dossier = await turn.core.dossiers.get(code)
+    if dossier is None:
+        return await start(turn)
+    agency = turn.core.settings.agency(dossier.agency_code)
+    data = {"category": "cham_tre", "dossier": dossier.code}
+    if agency is not None:
+        data.update(agency=agency.code, step="text")
+    else:
+        data.update(step="agency")
+    await _save(turn, data)
+    lines = [
+        "✉️ <b>" + _("Complaint about the delay of dossier %s") % esc(dossier.code) + "</b>",
+        _("Topic: %s") % esc(_("Dossier late or overdue")),
+    ]
+    if agency is None:
+        return [Reply("\n".join(lines), []), _ask_agency(turn)]
+    lines.append(_("Concerns: %s") % esc(agency.name))
+    return [Reply("\n".join(lines)), _ask_text(turn)]
+
+
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     """fb:c:CAT · fb:a:AGENCY · fb:skip · fb:next · fb:me · fb:anon · fb:ok · fb:pub:1|0
-    · fb:send · fb:x"""
+    · fb:send · fb:x · fb:late:CODE (from a late dossier's card)"""
+    if action.startswith("fb:late:"):
+        return await start_about_delay(turn, action.removeprefix("fb:late:"))
     state = await _state(turn)
     if state is None:  # a button of a form that is over: say how it ended
         return await _stale(turn) if action.startswith("fb:") else []
@@ -129,6 +154,7 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         return await _stale(turn)
     step = data.get("step")
     text = text.strip()
+    n = turn.t.number  # 4.000 in Vietnamese, as everywhere
     if step == "dossier":
         code = find_dossier_code(text)
         if code is None:
@@ -141,7 +167,10 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         if not MIN_TEXT <= len(text) <= MAX_TEXT:
             msg = _("Please write between %(min)s and %(max)s characters (you wrote %(n)s).")
             return [
-                Reply("✋ " + msg % {"min": MIN_TEXT, "max": MAX_TEXT, "n": len(text)}, [CANCEL])
+                Reply(
+                    "✋ " + msg % {"min": MIN_TEXT, "max": n(MAX_TEXT), "n": n(len(text))},
+                    [CANCEL],
+                )
             ]
         data.update(text=text, step="extras")
         await _save(turn, data)
@@ -312,7 +341,8 @@ async def _submit(turn: Turn, data: dict) -> list[Reply]:
         await end(turn, "refused")
         return [Reply("✋ " + refusal_text(exc.reason, exc.detail, turn.t), [back_to_menu(turn)])]
     await end(turn, "sent", number=ticket.number)
-    text = "✅ " + _("Sent. Your ticket number is %s.") % f"<b>{esc(ticket.number)}</b>"
+    # The receipt, queued with the ticket, announces its number: once is enough.
+    text = "✅ " + _("Sent.")
     text += "\n👉 " + _("I will message you at each step. /phananhcuatoi lists your tickets.")
     return [Reply(text, [back_to_menu(turn)])]
 
@@ -338,7 +368,9 @@ def _reask(turn: Turn, data: dict) -> Reply:
 async def cancel(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
     await end(turn, "cancelled")
-    return [Reply("✖️ " + _("Cancelled. Nothing was sent."), [back_to_menu(turn)])]
+    return [
+        Reply("✖️ " + _("Your feedback form is cancelled. Nothing was sent."), [back_to_menu(turn)])
+    ]
 
 
 async def _stale(turn: Turn) -> list[Reply]:
@@ -372,7 +404,8 @@ async def mine(turn: Turn, _args: str = "") -> list[Reply]:
         return [Reply(_("You have not sent any feedback yet."), [back_to_menu(turn)])]
     lines = ["📋 <b>" + _("Your feedback") + "</b>"]
     for t in tickets:
-        lines.append(f"• <b>{esc(t.number)}</b> — {esc(t.status)} — {esc(t.text[:60])}")
+        state = status_label(turn.t, t.status)
+        lines.append(f"• <b>{esc(t.number)}</b> — {esc(state)} — {esc(t.text[:60])}")
     return [Reply("\n".join(lines), [back_to_menu(turn)])]
 
 

@@ -26,6 +26,20 @@ async def _official(turn: Turn) -> Official | None:
     return await turn.core.officials.get(turn.msg.channel, turn.msg.user_id)
 
 
+def _may_act(turn: Turn, official: Official, agency_code: str) -> bool:
+    """The roster's agency against the dossier's, both resolved through the aliases."""
+    settings = turn.core.settings
+    return official.may_act_for(settings.agency_code(agency_code) or agency_code)
+
+
+def _agency_ids(turn: Turn, code: str | None) -> list[str]:
+    """An agency's code and aliases: dossiers stored before an alias was known still count."""
+    agency = turn.core.settings.agency(code)
+    if agency is None:
+        return [code] if code else []
+    return [agency.code, *agency.aliases]
+
+
 def refusal(turn: Turn, hint: bool = True) -> list[Reply]:
     """To someone not on the roster: a private notice to them alone (never a message in the
     desk's group), and nothing once they were told a few times in a minute."""
@@ -59,7 +73,7 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
     dossier = await turn.core.dossiers.get(code)
     if dossier is None:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
-    if not official.may_act_for(dossier.agency_code):
+    if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
     async with turn.core.db.transaction() as conn:
         event = await set_status(
@@ -113,7 +127,7 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     dossier = await turn.core.dossiers.get(code)
     if dossier is None:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
-    if not official.may_act_for(dossier.agency_code):
+    if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
     new_due = datetime.combine(day, time(17, 0), turn.core.settings.timezone)
     try:
@@ -134,7 +148,7 @@ async def overdue_command(turn: Turn) -> list[Reply]:
     if official is None:
         return refusal(turn)
     core = turn.core
-    agencies = None if official.is_leader else [official.agency_code]
+    agencies = None if official.is_leader else _agency_ids(turn, official.agency_code)
     now = datetime.now(UTC)
     late = await core.dossiers.overdue(agencies, now, core.calendar, limit=MAX_LISTED)
     soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
@@ -144,7 +158,8 @@ async def overdue_command(turn: Turn) -> list[Reply]:
         apologised = d.apologized_due_at is not None and d.due_at == d.apologized_due_at
         mark = _("apology sent") if apologised else _("NO apology yet")
         when = timeliness(turn.t, d, now, core.calendar, tz)
-        lines.append(f"• {esc(d.code)} — {esc(when)} — {esc(mark)}")
+        where = f" — {esc(core.settings.agency_name(d.agency_code))}" if official.is_leader else ""
+        lines.append(f"• {esc(d.code)}{where} — {esc(when)} — {esc(mark)}")
     lines.append("")
     lines.append("📅 <b>" + _("Due by the next working day: %s") % len(soon) + "</b>")
     for d in soon:
@@ -163,9 +178,20 @@ async def stats_command(turn: Turn) -> list[Reply]:
         return refusal(turn)
     from bot.ratings.chart import monthly_chart_png
     from bot.ratings.model import percent
-    from bot.ratings.stats import satisfaction
+    from bot.ratings.stats import MIN_RATINGS, satisfaction
 
     core = turn.core
+
+    def pct(value: float | None) -> str:
+        """85,0% in Vietnamese, 85.0% in English: numbers as the reader writes them."""
+        text = percent(value)
+        return text.replace(",", ".") if turn.t.locale == "en" else text
+
+    def month(key: str) -> str:
+        """2026-11 → 11/2026, as the title writes it."""
+        year, mon = key.split("-")
+        return f"{mon}/{year}"
+
     end = datetime.now(core.settings.timezone).date()
     months = end.year * 12 + end.month - 1 - 5  # the last six months, this one included
     start = date(months // 12, months % 12 + 1, 1)
@@ -185,10 +211,23 @@ async def stats_command(turn: Turn) -> list[Reply]:
     if not latest:
         return [Reply("\n".join([*lines, _("No ratings in this period yet.")]))]
     for code, row in sorted(latest.items()):
+        name = esc(core.settings.agency_name(code))
+        if row.ratings < MIN_RATINGS:
+            few = _("too few ratings to judge")
+            detail = f"{row.satisfied}/{row.ratings} = {pct(row.rate)}"
+            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}, {month(row.month)}")
+            continue
         mark = "✅" if row.rate is not None and row.rate >= 0.9 else "⚠️"
         lines.append(
-            f"{mark} {esc(names.get(code, code))}: {esc(percent(row.rate))}"
-            f" ({row.satisfied}/{row.ratings}, {esc(row.month)})"
+            f"{mark} {name}: {esc(pct(row.rate))}"
+            f" ({row.satisfied}/{row.ratings}, {month(row.month)})"
         )
-    png = monthly_chart_png(rows, names)
+    if official.is_leader:
+        silent = [a.name for a in core.settings.agencies if a.code not in latest]
+        if silent:
+            lines.append("▫️ " + _("No ratings yet: %s") % esc(", ".join(silent)))
+    lines.append(
+        "<i>" + esc(_("A rate needs at least %s ratings to mean something.") % MIN_RATINGS) + "</i>"
+    )
+    png = monthly_chart_png([r for r in rows if r.key in latest], names)
     return [Reply("\n".join(lines), photo=png)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from bot.conversations import ENDED
 from bot.core import Core
 from bot.dialog import (
     dossiers,
@@ -159,12 +160,38 @@ async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
 
 
 async def cancel(turn: Turn) -> list[Reply]:
-    """/huy: leave whatever multi-step flow the user is in."""
-    if await feedback.in_flow(turn):
+    """/huy: leave whatever multi-step flow the user is in, and say which (or that none was)."""
+    _ = turn.t.gettext
+    channel, user_id = turn.msg.channel, turn.msg.user_id
+    state = await turn.core.conversations.get(channel, user_id)
+    if state is not None and state.flow.endswith(ENDED):
+        state = None  # a flow that is over, remembered only to explain its old buttons
+    if state is not None and state.flow == feedback.FLOW:
         await feedback.end(turn, "cancelled")  # the form's old buttons will say so
+    elif state is not None:
+        await turn.core.conversations.clear(channel, user_id)
+    pending = await turn.core.feedback.pop_pending(channel, user_id)
+    done: list[str] = []
+    if state is not None and state.flow == feedback.FLOW:
+        done.append(_("your feedback form (nothing was sent)"))
+    elif state is not None and state.flow == ratings.COMMENT_FLOW:
+        code = esc(state.data.get("code", ""))
+        done.append(_("the comment on your rating of dossier %s (the rating is kept)") % code)
+    elif state is not None:
+        done.append(_("what you were doing"))
+    if pending is not None:
+        ticket = await turn.core.feedback.get(pending.feedback_id)
+        number = ticket.number if ticket else str(pending.feedback_id)
+        done.append(_("your reply to feedback no. %s") % esc(number))
+    if not done:
+        text = "👌 " + _("Nothing was in progress, so there is nothing to cancel.")
     else:
-        await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
-    return await menu.menu(turn)
+        text = "✖️ " + _("Cancelled: %s.") % "; ".join(done)
+    return [
+        Reply(
+            text + "\n👉 " + _("What would you like to do? Press a button."), menu.main_menu(turn)
+        )
+    ]
 
 
 async def dossier_command(turn: Turn, args: str) -> list[Reply]:

@@ -19,6 +19,7 @@ from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.dossiers.agency_ids import AGENCY, AgencyResolver
 from bot.dossiers.batches import batches, use_process
 from bot.dossiers.reader import SUFFIXES, UnsupportedFile, file_kind
 from bot.dossiers.records import Row
@@ -40,12 +41,17 @@ class DossierImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    # Stored as given, but no agency in the agencies file has this code or alias.
+    unknown_agency: list[tuple[int, str]] = field(default_factory=list)  # (line, agency code)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
             f" rejected {len(self.rejected)}"
         )
+        if self.unknown_agency:
+            text += f"; unknown agency {len(self.unknown_agency)}"
+        return text
 
 
 async def import_dossiers(
@@ -55,10 +61,12 @@ async def import_dossiers(
     on_events: OnEvents | None = None,
     batch_size: int = BATCH,
     process: bool | None = None,
+    agencies: AgencyResolver | None = None,
 ) -> DossierImportReport:
     """Import one file; times without an offset are local time in `tz` (Asia/Ho_Chi_Minh).
 
     `process`: parse in a helper process (None: when the file is big enough).
+    `agencies`: store aliases as the agency's code and report unknown agencies.
     """
     path = Path(path)
     file_kind(path)
@@ -73,9 +81,13 @@ async def import_dossiers(
     ):
         async for rows, lines, rejected in parsed:
             report.rejected.extend(rejected)
+            if rows and agencies is not None:
+                rows, unknown = agencies.resolve(rows)
+                report.unknown_agency.extend((lines[i], rows[i][AGENCY]) for i in unknown)
             if rows:
                 await _write(db, rows, lines, source, on_events, report)
     report.rejected.sort(key=lambda item: item[0])
+    report.unknown_agency.sort()
     return report
 
 

@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.clock import stamp, utcnow
+from bot.dossiers.agency_ids import AGENCY, AgencyResolver
 from bot.dossiers.records import RecordError, Row, parse_row, stamp_time
 from bot.dossiers.repository import OnEvents, apply_rows
 from bot.store import Database
@@ -68,12 +69,14 @@ class SyncReport:
     cursor_before: str | None = None
     cursor: str | None = None  # after the run (the stored one)
     error: str | None = None  # why the run stopped early
+    unknown_agency: list[str] = field(default_factory=list)  # dossier codes, stored as given
 
     def summary(self) -> str:
         head = "ok" if self.ok else f"failed ({self.error})"
+        unknown = f", unknown agency {len(self.unknown_agency)}" if self.unknown_agency else ""
         return (
             f"{head}: added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
-            f" rejected {len(self.rejected)}; cursor {self.cursor or '-'}"
+            f" rejected {len(self.rejected)}{unknown}; cursor {self.cursor or '-'}"
         )
 
 
@@ -108,8 +111,10 @@ class TrackingSync:
         name: str = "tracking",
         timeout: float = 30.0,
         max_pages: int = 100,
+        agencies: AgencyResolver | None = None,
     ):
         self.db = db
+        self.agencies = agencies  # aliases stored as the agency's code
         self.url = url
         self._token = token or ""
         self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
@@ -233,6 +238,11 @@ class TrackingSync:
                 reason = f"{code}: {exc}" if isinstance(code, str) else str(exc)
                 report.rejected.append((i, reason))
                 log.warning("dossier sync: item %d skipped: %s", i, reason)
+        if self.agencies is not None and rows:
+            rows, unknown = self.agencies.resolve(rows)
+            report.unknown_agency.extend(rows[i][0] for i in unknown)
+            for i in unknown:
+                log.warning("dossier sync: %s: unknown agency %r", rows[i][0], rows[i][AGENCY])
         return rows
 
     def _latest(self, items: list[Any]) -> str | None:

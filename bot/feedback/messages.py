@@ -49,6 +49,21 @@ def _refusals(tr: Translator) -> dict[str, str]:
     }
 
 
+def status_label(tr: Translator, status: str) -> str:
+    """A ticket's state in words, never the stored keyword."""
+    _ = tr.gettext
+    labels = {
+        "received": _("received, waiting for an official"),
+        "assigned": _("an official is handling it"),
+        "need_info": _("waiting for more information from you"),
+        "forwarded": _("forwarded to another agency"),
+        "answered": _("answered"),
+        "rejected": _("not accepted"),
+        "closed": _("closed"),
+    }
+    return labels.get(status, status)
+
+
 def refusal_text(reason: str, detail: str | None = None, tr: Translator | None = None) -> str:
     tr = tr or translator(DEFAULT_LOCALE)
     text = _refusals(tr).get(reason) or tr.gettext("That could not be done. Please try again.")
@@ -61,10 +76,13 @@ def day(d: date | None) -> str:
 
 def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply:
     _ = tr.gettext
+    about_staff = t.category == "nhung_nhieu"
+    # A report about staff goes to the leaders: the receipt never names the desk it is about.
+    sent_to = _("the commune's leaders and inspection") if about_staff else agency_name
     lines = [
         "✅ <b>" + _("Feedback no. %s received") % esc(t.number) + "</b>",
         _("Topic: %s") % esc(t.category_label),
-        _("Sent to: %s") % esc(agency_name),
+        _("Sent to: %s") % esc(sent_to),
         _("Answer due by: %s (15 working days).") % day(dl.answer_by),
     ]
     if t.anonymous:
@@ -75,7 +93,15 @@ def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply
                 " into it, but the law does not oblige it to answer."
             )
         )
-    if not t.routed:
+    if not t.routed and about_staff:
+        lines.append(
+            "⚠️ "
+            + _(
+                "The leaders have no group in the app yet. Your report is saved and is not"
+                " shown to the staff it is about."
+            )
+        )
+    elif not t.routed:
         lines.append(
             "⚠️ "
             + _(
@@ -212,8 +238,10 @@ def reminder(t: Ticket, kind: str, due: date, days_left: int) -> Reply:
     )
 
 
-def escalation(t: Ticket, agency_name: str, kind: str, due: date) -> Reply:
-    who = f"cán bộ {esc(t.assignee)}" if t.assignee else "chưa có cán bộ nhận"
+def escalation(t: Ticket, agency_name: str, kind: str, due: date, assignee_name: str = "") -> Reply:
+    """`assignee_name`: the roster name of the assignee (their account id when unnamed)."""
+    name = assignee_name or t.assignee
+    who = f"cán bộ {esc(name)}" if t.assignee else "chưa có cán bộ nhận"
     return Reply(
         f"🔺 <b>Phản ánh {esc(t.number)} quá hạn {KIND_NAMES.get(kind, kind)}</b>"
         f" (hạn {day(due)})\n"

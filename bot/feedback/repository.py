@@ -570,7 +570,13 @@ class FeedbackService:
                     conn,
                     self.staff_channel,
                     chat,
-                    messages.escalation(t, self._agency_name(t.agency_code), kind, due),
+                    messages.escalation(
+                        t,
+                        self._agency_name(t.agency_code),
+                        kind,
+                        due,
+                        await _roster_name(conn, self.staff_channel, t.assignee),
+                    ),
                     dedupe_key=f"fb-escalate:{t.id}:{note}",
                 )
             where = "" if chat is not None else " no_chat"
@@ -723,3 +729,15 @@ async def _attach(conn: aiosqlite.Connection, feedback_id: int, a: Attachment, a
         " VALUES (?,?,?,?,?,?,?)",
         (feedback_id, a.kind, a.file_id, a.lat, a.lon, a.size, at),
     )
+
+
+async def _roster_name(conn: aiosqlite.Connection, channel: str, user_id: str | None) -> str:
+    """An official as colleagues know them: the roster name, else the account id."""
+    if not user_id:
+        return ""
+    row = await _one(
+        conn,
+        "SELECT name FROM officials WHERE channel = ? AND user_id = ?",
+        (channel, str(user_id)),
+    )
+    return (row[0] if row and row[0] else "") or str(user_id)

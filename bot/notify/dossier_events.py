@@ -11,9 +11,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import utcnow
-from bot.dialog.dossier_text import may_see_notes, next_step, status_name
-from bot.dossiers.model import DossierEvent
+from bot.clock import unstamp, utcnow
+from bot.dialog.dossier_text import CardContext, lateness, may_see_notes, status_body, status_name
+from bot.dossiers.model import Apology, DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
 from bot.notify.rating_events import invite_owners
@@ -23,20 +23,22 @@ from bot.ratings.model import RETURNED
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 from bot.users import stored_locale
+from bot.workdays.calendar import WorkCalendar, default_calendar
 
 
 class DossierNotifier:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, calendar: WorkCalendar | None = None):
         self.settings = settings
         self.tz = settings.timezone
         self.default_locale = settings.locale
+        self.calendar = calendar or default_calendar()
 
     async def __call__(self, conn: aiosqlite.Connection, events: list[DossierEvent]) -> None:
         """One message per (event, subscriber); lookups are batched, imports send thousands."""
         apologised = {e.dossier_code for e in events if e.kind == "apology"}
         await self._subscribe_owners(conn, [e for e in events if e.kind == "created"])
         subs = await _subscribers_of(conn, {e.dossier_code for e in events})
-        phones = await _verified_phones(conn, [s for found in subs.values() for s in found])
+        owners = await _owners_of(conn, events, subs)
         for event in events:
             if event.kind == "due_changed" and event.dossier_code in apologised:
                 continue  # the apology says it, with the reason
@@ -44,10 +46,10 @@ class DossierNotifier:
                 continue  # an old, finished dossier arriving in a first import: no news
             for sub in subs.get(event.dossier_code, ()):
                 t = translator(await self._locale(conn, sub.channel, sub.user_id))
-                phone = phones.get((sub.channel, sub.user_id))
-                owner = bool(event.dossier and phone and phone == event.dossier.applicant_phone)
-                notes = may_see_notes(owner, own_chat=sub.chat_id == sub.user_id)
-                reply = await self.compose(conn, t, event, notes=notes)
+                owner = (event.dossier_code, sub.channel, sub.user_id) in owners
+                # an official's free text only to the verified owner, in their own chat
+                verified = may_see_notes(owner, own_chat=sub.chat_id == sub.user_id)
+                reply = await self.compose(conn, t, event, verified=verified)
                 if reply is not None:
                     key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key)
@@ -58,10 +60,17 @@ class DossierNotifier:
                 )
 
     async def compose(
-        self, conn: aiosqlite.Connection, t: Translator, event: DossierEvent, notes: bool = False
+        self,
+        conn: aiosqlite.Connection,
+        t: Translator,
+        event: DossierEvent,
+        *,
+        verified: bool = False,
     ) -> Reply | None:
-        """The message for one subscriber; the office's free text only with `notes`."""
+        """The message for one follower; `verified`: they proved the dossier is theirs, in
+        their own chat, so the office's free text may be shown (see may_see_notes)."""
         _ = t.gettext
+        notes = may_see_notes(verified)
         dossier = event.dossier
         if dossier is None:
             return None
@@ -70,9 +79,21 @@ class DossierNotifier:
         if name:
             head += "\n" + esc(name)
         due = self._day(t, dossier.due_at)
+        rows = [[Button("📂 " + _("See the dossier"), f"d:show:{dossier.code}")]]
         if event.kind in ("created", "status"):
             body = _("New status: %s") % ("<b>" + esc(status_name(t, dossier.status)) + "</b>")
-            lines = [head, body, "👉 " + esc(next_step(t, dossier, due, notes=notes))]
+            now = utcnow()
+            apology = None
+            if dossier.apologized_due_at is not None:
+                apology = await _latest_apology(conn, dossier.code)
+            ctx = CardContext(
+                now, self.calendar, self.tz, self.settings.agency(dossier.agency_code), apology
+            )
+            lines = [head, body, *status_body(t, dossier, ctx, verified=verified)]
+            if lateness(dossier, now) is not None:
+                rows.insert(
+                    0, [Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")]
+                )
         elif event.kind == "due_changed":
             lines = [head, _("The appointment date is now %s.") % esc(due)]
         elif event.kind == "apology":
@@ -85,8 +106,7 @@ class DossierNotifier:
             ]
         else:
             return None
-        button = Button("📂 " + _("See the dossier"), f"d:show:{dossier.code}")
-        return Reply("\n".join(lines), [[button]])
+        return Reply("\n".join(lines), rows)
 
     def _day(self, t: Translator, moment: datetime | None) -> str:
         return t.day(moment.astimezone(self.tz)) if moment else t.gettext("not set")
@@ -131,21 +151,6 @@ async def _subscribers_of(
     return found
 
 
-async def _verified_phones(
-    conn: aiosqlite.Connection, subs: list[Subscriber]
-) -> dict[tuple[str, str], str]:
-    """(channel, user id) -> the phone that user verified, for the subscribers given."""
-    found: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(sorted({s.user_id for s in subs})):
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            f"SELECT channel, user_id, phone FROM contacts WHERE user_id IN ({marks})", chunk
-        ) as cur:
-            for channel, user_id, phone in await cur.fetchall():
-                found[(channel, user_id)] = phone
-    return found
-
-
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -157,3 +162,36 @@ async def _procedure_name(conn: aiosqlite.Connection, code: str) -> str | None:
     ) as cur:
         row = await cur.fetchone()
     return row[0] if row else None
+
+
+async def _owners_of(
+    conn: aiosqlite.Connection, events: list[DossierEvent], subs: dict[str, list[Subscriber]]
+) -> set[tuple[str, str, str]]:
+    """(dossier code, channel, user id) of followers whose verified phone is the applicant's."""
+    phones: dict[str, set[str]] = {}
+    for event in events:
+        d = event.dossier
+        if d is not None and d.applicant_phone and subs.get(d.code):
+            phones.setdefault(d.applicant_phone, set()).add(d.code)
+    owners: set[tuple[str, str, str]] = set()
+    for chunk in _chunks(list(phones)):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT channel, user_id, phone FROM contacts WHERE phone IN ({marks})", chunk
+        ) as cur:
+            for channel, user_id, phone in await cur.fetchall():
+                for code in phones[phone]:
+                    owners.add((code, channel, user_id))
+    return owners
+
+
+async def _latest_apology(conn: aiosqlite.Connection, code: str) -> Apology | None:
+    async with conn.execute(
+        "SELECT id, dossier_code, reason, new_due_at, recorded_at, recorded_by, event_id,"
+        " old_due_at FROM apologies WHERE dossier_code = ? ORDER BY id DESC LIMIT 1",
+        (code,),
+    ) as cur:
+        r = await cur.fetchone()
+    if r is None:
+        return None
+    return Apology(r[0], r[1], r[2], unstamp(r[3]), unstamp(r[4]), r[5], r[6], unstamp(r[7]))

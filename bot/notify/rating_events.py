@@ -92,11 +92,14 @@ async def alert_unsatisfied(
         return False
     _ = translator(settings.locale).gettext
     async with conn.execute(
-        "SELECT actor FROM dossier_events WHERE dossier_code = ? AND source LIKE 'official:%'"
-        " ORDER BY id DESC LIMIT 1",
-        (dossier.code,),
+        "SELECT e.actor, o.name FROM dossier_events e LEFT JOIN officials o"
+        " ON o.user_id = e.actor AND o.channel = ?"
+        " WHERE e.dossier_code = ? AND e.source LIKE 'official:%' ORDER BY e.id DESC LIMIT 1",
+        (settings.staff_channel, dossier.code),
     ) as cur:
         row = await cur.fetchone()
+    if row and row[1]:
+        row = (row[1],)  # the roster name, as colleagues know them
     lines = ["🙁 <b>" + _("A citizen is not satisfied: dossier %s") % esc(dossier.code) + "</b>"]
     if procedure_name:
         lines.append(_("Procedure: %s") % esc(procedure_name))

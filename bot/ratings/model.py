@@ -55,7 +55,7 @@ FOLLOW_UPS: dict[str, FollowUp] = {
         FollowUp(
             "contacts_count",
             "Chỉ số 3",
-            "Ông/bà phải đến hoặc liên hệ nơi tiếp nhận hồ sơ mấy lần để hoàn thiện hồ sơ?",
+            "Bạn phải đến hoặc liên hệ nơi tiếp nhận hồ sơ mấy lần để hoàn thiện hồ sơ?",
             (("1", "1 lần"), ("2", "2 lần"), ("3+", "3 lần trở lên")),
             {"1": 2, "2": 1, "3+": 0},
         ),
@@ -73,7 +73,7 @@ FOLLOW_UPS: dict[str, FollowUp] = {
         FollowUp(
             "timeliness",
             "Chỉ số 1",
-            "Ông/bà nhận kết quả so với ngày hẹn trả như thế nào?",
+            "Bạn nhận kết quả so với ngày hẹn trả như thế nào?",
             (("truoc_hen", "Trước hẹn"), ("dung_hen", "Đúng hẹn"), ("sau_hen", "Sau hẹn")),
             {"truoc_hen": 2, "dung_hen": 1, "sau_hen": 0},
         ),

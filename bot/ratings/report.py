@@ -23,6 +23,7 @@ from bot.ratings.model import percent
 from bot.ratings.stats import (
     DEFAULT_TZ,
     MAX_POINTS_766,
+    MIN_RATINGS,
     TARGET,
     Row766,
     SatisfactionRow,
@@ -53,6 +54,7 @@ h3{font-size:1rem;margin:1.2em 0 .4em}
 .card .name{font-weight:600}
 .card .rate{font-size:1.6rem;font-weight:700;line-height:1.2;white-space:nowrap}
 .nw{white-space:nowrap}
+.rate.few{font-size:1rem;font-weight:600}
 .ok .rate{color:#1e7d32}.low .rate{color:#b23c17}.none .rate{color:#5b6670}
 .bar{position:relative;height:12px;background:#e3e7eb;border-radius:6px;margin:6px 0 4px}
 .fill{height:100%;border-radius:6px;background:#2e9e44}
@@ -79,6 +81,36 @@ class _Month:
     month: str
     sat: SatisfactionRow | None
     q766: Row766 | None
+
+
+def fold_aliases(
+    sat: Sequence[SatisfactionRow],
+    rows766: Sequence[Row766],
+    aliases: Mapping[str, str],
+    target: float = TARGET,
+    max_points: float = MAX_POINTS_766,
+) -> tuple[list[SatisfactionRow], list[Row766]]:
+    """Rows stored under an agency's alias (before it was known) counted with the agency."""
+    if not aliases:
+        return list(sat), list(rows766)
+    cells: dict[tuple[str, str], list[int]] = {}
+    for r in sat:
+        cell = cells.setdefault((aliases.get(r.key, r.key), r.month), [0, 0, 0])
+        cell[0] += r.ratings
+        cell[1] += r.satisfied
+        cell[2] += r.returned
+    folded = [SatisfactionRow.build(k, m, *c) for (k, m), c in sorted(cells.items())]
+    cells766: dict[tuple[str, str], list[int]] = {}
+    for r in rows766:
+        cell = cells766.setdefault((aliases.get(r.agency_code, r.agency_code), r.month), [0] * 6)
+        for i, n in enumerate((r.returned, r.overdue, r.asked_again, r.late,
+                               r.complaint_or_unsatisfied, r.open_overdue)):  # fmt: skip
+            cell[i] += n
+    folded766 = [
+        Row766.build(k, m, *c[:5], target, max_points, c[5])
+        for (k, m), c in sorted(cells766.items())
+    ]
+    return folded, folded766
 
 
 def _merge(
@@ -116,6 +148,13 @@ def _card(name: str, months: list[_Month], target: float) -> str:
             '<div class="muted">Chưa có đánh giá trong kỳ</div></div>'
         )
     s = latest.sat
+    if s.ratings < MIN_RATINGS:  # a rate from a handful of ratings says nothing: words, not red
+        return (
+            f'<div class="card none">{head}<span class="rate few">Quá ít đánh giá</span></div>'
+            f'<div class="bar">{marker}</div>'
+            f'<div class="muted">Tháng {_month_vi(latest.month)} · {s.ratings} đánh giá'
+            f" ({s.satisfied} hài lòng) · cần ít nhất {MIN_RATINGS} để kết luận</div></div>"
+        )
     ok = s.rate >= target
     return (
         f'<div class="card {"ok" if ok else "low"}">{head}'
@@ -163,8 +202,18 @@ def render_html(
 ) -> str:
     """The page from already computed rows (agency rows of `satisfaction`)."""
     merged = _merge(sat, rows766, agencies)
+    # Agencies with nothing in the period share one line instead of a card and a table each.
+    empty = [agencies.get(c, c) for c, ms in merged.items() if not ms]
+    merged = {c: ms for c, ms in merged.items() if ms}
     cards = "".join(_card(agencies.get(c, c), ms, target) for c, ms in merged.items())
+    if empty:
+        cards += (
+            '<div class="card none"><div class="muted">Chưa có đánh giá trong kỳ: '
+            f"{_e(', '.join(empty))}</div></div>"
+        )
     tables = "".join(_table(agencies.get(c, c), ms, max_points) for c, ms in merged.items())
+    if empty:
+        tables += f'<p class="muted">Chưa có số liệu: {_e(", ".join(empty))}.</p>'
     chart = ""
     if chart_png:
         data = base64.b64encode(chart_png).decode("ascii")
@@ -190,8 +239,11 @@ def render_html(
         " (Wilson) — càng ít đánh giá, khoảng càng rộng. QĐ 766: 100% − (tỷ lệ hồ sơ trễ hạn"
         " + tỷ lệ hồ sơ có phản ánh hoặc đánh giá không hài lòng), theo Quyết định"
         " 766/QĐ-TTg; yêu cầu bổ sung hồ sơ quá một lần tính là trễ hạn. Điểm tối đa"
-        f" {max_points:g} khi đạt từ {percent(target, 0)}. Đúng hạn: tỷ lệ hồ sơ trả kết quả"
-        " không muộn hơn ngày hẹn.</p><p>Trang này chỉ chứa số liệu tổng hợp, không chứa"
+        f" {max_points:g} khi đạt từ {percent(target, 0)}. Đúng hạn: số hồ sơ trả kết quả"
+        " không muộn hơn ngày hẹn / (số hồ sơ đã trả + số hồ sơ chưa xong mà đã quá hạn),"
+        " theo tháng của ngày trả hoặc ngày hẹn. Tỷ lệ từ dưới"
+        f" {MIN_RATINGS} đánh giá ghi là «Quá ít đánh giá»: quá ít để kết luận.</p>"
+        "<p>Trang này chỉ chứa số liệu tổng hợp, không chứa"
         " thông tin cá nhân.</p></footer></main></body></html>\n"
     )
 
@@ -246,12 +298,14 @@ async def write_report(
     chart: bool = True,
     now: datetime | None = None,
     title: str = TITLE,
+    aliases: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the report ("html" or "csv"; CSV in UTF-8 with BOM, for Excel) and return its path.
 
     The period defaults to the last 12 local months up to today; agencies
-    (code → name) default to the codes found. `chart` embeds the monthly PNG
-    when matplotlib is installed.
+    (code → name) default to the codes found; `aliases` (alias → code) counts rows
+    stored under an alias with their agency. `chart` embeds the monthly PNG when
+    matplotlib is installed.
     """
     if fmt not in ("html", "csv"):
         raise ValueError(f"fmt must be 'html' or 'csv', not {fmt!r}")
@@ -263,7 +317,10 @@ async def write_report(
         start = date(first // 12, first % 12 + 1, 1)
     agencies = dict(agencies or {})
     sat = await satisfaction(db, start, end, tz=tz)
-    rows766 = await decision_766(db, start, end, tz=tz, target=target, max_points=max_points)
+    rows766 = await decision_766(
+        db, start, end, tz=tz, target=target, max_points=max_points, now=now
+    )
+    sat, rows766 = fold_aliases(sat, rows766, aliases or {}, target, max_points)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":

@@ -16,9 +16,9 @@ migration's indexes are what make the counts covering.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from math import sqrt
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from bot.store import Database
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TARGET = 0.90
+MIN_RATINGS = 20  # below this, a rate is "too few ratings", not a figure to judge by
 MAX_POINTS_766 = 18.0  # the satisfaction criterion of Decision 766's 100-point index
 # Rating key → its column (each leads an index of the migration); returned dossiers have no
 # field of their own: they are counted per procedure and mapped through the catalog.
@@ -133,18 +134,25 @@ class Row766:
     rate: float | None
     points: float | None
     max_points: float
-    on_time_share: float | None  # 1 − overdue / returned
+    # (returned on time) / (returned + still open past their appointment): a dossier
+    # left unfinished past its date is late too, not merely absent from the count.
+    on_time_share: float | None
+    open_overdue: int = 0  # still running, appointment (in this month) passed
 
     @classmethod
-    def build(cls, agency, month, returned, overdue, asked, late, unsat, target, max_points):
+    def build(
+        cls, agency, month, returned, overdue, asked, late, unsat, target, max_points,
+        open_overdue=0,
+    ):  # fmt: skip
         rate = points = on_time = None
         if returned:
             rate = max(0.0, 1.0 - late / returned - unsat / returned)
             points = min(rate, target) * max_points / target
-            on_time = 1.0 - overdue / returned
+        if returned or open_overdue:
+            on_time = (returned - overdue) / (returned + open_overdue)
         return cls(
             agency, month, returned, overdue, asked, late, unsat, rate, points, max_points,
-            on_time,
+            on_time, open_overdue,
         )  # fmt: skip
 
 
@@ -287,15 +295,19 @@ async def decision_766(
     tz: tzinfo | None = None,
     target: float = TARGET,
     max_points: float = MAX_POINTS_766,
+    now: datetime | None = None,
 ) -> list[Row766]:
     """Decision 766 satisfaction rate and points per agency and month of return.
 
     Returned and late-returned dossiers are index range counts; the dossiers
     asked for more documents more than once, and the unsatisfied or
-    complained-about ones (a minority), are looked up one by one.
+    complained-about ones (a minority), are looked up one by one. Dossiers still
+    open past their appointment (before `now`) count against the on-time share of
+    the month their appointment fell in.
     """
     ranges = month_ranges(start, end, tz)
     cells = await _returned_counts(db, ranges, "agency", agency, late=True)
+    still_open = await _open_overdue(db, ranges, agency, now or datetime.now(UTC))
     # The month of return as a CASE over the boundaries: cheaper than joining each row to them.
     month = " ".join(f"WHEN d.status_at < '{hi}' THEN '{label}'" for label, _lo, hi in ranges)
     where = " AND d.agency_code = ?" if agency is not None else ""
@@ -321,13 +333,46 @@ async def decision_766(
     for a, month, n in unsatisfied:
         extra.setdefault((a, month), [0, 0, 0])[2] = n
     rows = []
-    for (a, month), (returned, overdue) in sorted(cells.items()):
-        asked_again, asked_and_overdue, unsat = extra.get((a, month), (0, 0, 0))
+    for key in sorted(set(cells) | set(still_open)):
+        a, month = key
+        returned, overdue = cells.get(key, (0, 0))
+        asked_again, asked_and_overdue, unsat = extra.get(key, (0, 0, 0))
         late = overdue + asked_again - asked_and_overdue
         rows.append(
-            Row766.build(a, month, returned, overdue, asked_again, late, unsat, target, max_points)
+            Row766.build(
+                a,
+                month,
+                returned,
+                overdue,
+                asked_again,
+                late,
+                unsat,
+                target,
+                max_points,
+                still_open.get(key, 0),
+            )  # fmt: skip
         )
     return rows
+
+
+# Open and the office's to act on: processed (9) and finished dossiers are not "open late".
+# Written as the running-dossiers index's own condition, so SQLite uses that small index.
+_OPEN_SQL = "status IN (1, 2, 4, 5, 6, 9) AND status != 9"
+
+
+async def _open_overdue(
+    db: Database, ranges: Sequence, agency: str | None, now: datetime
+) -> dict[tuple[str, str], int]:
+    """(agency, month of the appointment) → dossiers still open after it (before `now`)."""
+    high = min(ranges[-1][2], stamp(now))
+    month = " ".join(f"WHEN due_at < '{hi}' THEN '{label}'" for label, _lo, hi in ranges)
+    where = " AND agency_code = ?" if agency is not None else ""
+    rows = await db.fetchall(
+        f"SELECT agency_code, CASE {month} END, COUNT(*) FROM dossiers"
+        f" WHERE {_OPEN_SQL} AND due_at >= ? AND due_at < ?{where} GROUP BY 1, 2",
+        (ranges[0][1], high, *([agency] if agency is not None else [])),
+    )
+    return {(r[0], r[1]): r[2] for r in rows}
 
 
 async def answer_feedback(
@@ -353,7 +398,28 @@ _HEADERS = {
     "high": "KTC95 cao", "response_rate": "Phản hồi", "overdue": "Quá hạn",
     "asked_again": "Bổ sung >1", "late": "Trễ (766)", "complaint_or_unsatisfied": "KHL/PA",
     "points": "Điểm", "max_points": "Tối đa", "on_time_share": "Đúng hạn",
+    "open_overdue": "Đang quá hạn",
 }  # fmt: skip
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker: extracted, translated later
+    return message
+
+
+def _header_ids() -> dict[str, str]:
+    """English ids of the headers, for a translator (the Vietnamese catalog gives _HEADERS)."""
+    return {
+        "key": N_("Agency"), "agency_code": N_("Agency"), "month": N_("Month"),
+        "ratings": N_("Ratings"), "satisfied": N_("Satisfied"), "returned": N_("Returned"),
+        "rate": N_("Rate"), "low": N_("CI95 low"), "high": N_("CI95 high"),
+        "response_rate": N_("Response"), "overdue": N_("Overdue"),
+        "asked_again": N_("Asked again"), "late": N_("Late (766)"),
+        "complaint_or_unsatisfied": N_("Complaints"), "points": N_("Points"),
+        "max_points": N_("Max"), "on_time_share": N_("On time"),
+        "open_overdue": N_("Open overdue"),
+    }  # fmt: skip
+
+
 _PERCENT = {"rate", "low", "high", "response_rate", "on_time_share"}
 
 
@@ -367,14 +433,41 @@ def _cell(name: str, value: object) -> str:
     return str(value)
 
 
-def format_table(rows: list[SatisfactionRow] | list[Row766]) -> str:
-    """Plain aligned text, numbers right-aligned; '(không có số liệu)' when empty."""
+def format_table(
+    rows: list[SatisfactionRow] | list[Row766],
+    t=None,
+    names: Mapping[str, str] | None = None,
+    min_ratings: int = 0,
+) -> str:
+    """Plain aligned text, numbers right-aligned; '(không có số liệu)' when empty.
+
+    `t` (a Translator): headers and words in its language (default: Vietnamese headers,
+    agency codes). `names`: agency code → name shown instead of the code. `min_ratings`:
+    a satisfaction rate from fewer ratings reads "too few" in words.
+    """
+    gettext = t.gettext if t is not None else None
     if not rows:
-        return "(không có số liệu)"
-    names = [f.name for f in fields(rows[0]) if f.name != "max_points"]
-    table = [[_HEADERS.get(n, n) for n in names]]
-    table += [[_cell(n, getattr(r, n)) for n in names] for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(names))]
+        return gettext("(no data)") if gettext else "(không có số liệu)"
+    names = names or {}
+    columns = [f.name for f in fields(rows[0]) if f.name != "max_points"]
+    if gettext:
+        ids = _header_ids()
+        headers = [gettext(ids.get(n, n)) for n in columns]
+        few = gettext("too few")
+    else:
+        headers = [_HEADERS.get(n, n) for n in columns]
+        few = "quá ít"
+
+    def cell(row, name: str) -> str:
+        value = getattr(row, name)
+        if name in ("key", "agency_code") and value in names:
+            return names[value]
+        if name == "rate" and isinstance(row, SatisfactionRow) and row.ratings < min_ratings:
+            return few
+        return _cell(name, value)
+
+    table = [headers] + [[cell(r, n) for n in columns] for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     text_columns = {0, 1}  # key/agency and month
     return "\n".join(
         "  ".join(
