@@ -13,7 +13,7 @@ from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
-from bot.feedback.messages import refusal_text
+from bot.feedback.messages import refusal_text, status_name
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
 
@@ -21,7 +21,11 @@ FLOW = "feedback"
 IDLE = timedelta(minutes=30)
 MIN_TEXT, MAX_TEXT = 15, 4000
 MAX_ATTACHMENTS = 5
-CANCEL = [Button("✖️ Hủy / Cancel", "fb:x")]
+
+
+def cancel_button(turn: Turn) -> list[Button]:
+    """One language per reply: the label is translated, never "Hủy / Cancel"."""
+    return [Button("✖️ " + turn.t.gettext("Cancel"), "fb:x")]
 
 
 def _now() -> datetime:
@@ -46,7 +50,7 @@ async def start(turn: Turn, _args: str = "") -> list[Reply]:
     rows = [[Button(labels.get(code, label), f"fb:c:{code}")] for code, label in CATEGORIES.items()]
     text = "✉️ <b>" + _("Send feedback to the authorities") + "</b>\n"
     text += "👉 " + _("Step 1: what is it about? Press one. (/huy to cancel)")
-    return [Reply(text, [*rows, CANCEL])]
+    return [Reply(text, [*rows, cancel_button(turn)])]
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
@@ -141,7 +145,10 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         if not MIN_TEXT <= len(text) <= MAX_TEXT:
             msg = _("Please write between %(min)s and %(max)s characters (you wrote %(n)s).")
             return [
-                Reply("✋ " + msg % {"min": MIN_TEXT, "max": MAX_TEXT, "n": len(text)}, [CANCEL])
+                Reply(
+                    "✋ " + msg % {"min": MIN_TEXT, "max": MAX_TEXT, "n": len(text)},
+                    [cancel_button(turn)],
+                )
             ]
         data.update(text=text, step="extras")
         await _save(turn, data)
@@ -191,13 +198,15 @@ async def on_media(turn: Turn) -> list[Reply]:
 def _ask_agency(turn: Turn) -> Reply:
     _ = turn.t.gettext
     rows = [[Button(a.name, f"fb:a:{a.code}")] for a in turn.core.settings.agencies]
-    return Reply("🏛 " + _("Step 2: which commune or office does it concern?"), [*rows, CANCEL])
+    return Reply(
+        "🏛 " + _("Step 2: which commune or office does it concern?"), [*rows, cancel_button(turn)]
+    )
 
 
 def _ask_dossier(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "📂 " + _("Step 3: if it is about a dossier, type its code. Otherwise press Skip.")
-    return Reply(text, [[Button("⏭ " + _("Skip"), "fb:skip")], CANCEL])
+    return Reply(text, [[Button("⏭ " + _("Skip"), "fb:skip")], cancel_button(turn)])
 
 
 def _ask_text(turn: Turn) -> Reply:
@@ -205,13 +214,13 @@ def _ask_text(turn: Turn) -> Reply:
     text = "✍️ " + _(
         "Step 4: write what happened, clearly, in one message (15 to 4,000 characters)."
     )
-    return Reply(text, [CANCEL])
+    return Reply(text, [cancel_button(turn)])
 
 
 def _ask_extras(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "📎 " + _("Step 5: you may send photos or your location. Then press Next.")
-    return Reply(text, [[Button("➡️ " + _("Next"), "fb:next")], CANCEL])
+    return Reply(text, [[Button("➡️ " + _("Next"), "fb:next")], cancel_button(turn)])
 
 
 async def _ask_name(turn: Turn) -> Reply:
@@ -225,7 +234,7 @@ async def _ask_name(turn: Turn) -> Reply:
             ),
         ]
     )
-    return Reply(text, [[Button("🕶 " + _("Send anonymously"), "fb:anon")], CANCEL])
+    return Reply(text, [[Button("🕶 " + _("Send anonymously"), "fb:anon")], cancel_button(turn)])
 
 
 async def _ask_phone(turn: Turn) -> Reply:
@@ -233,7 +242,7 @@ async def _ask_phone(turn: Turn) -> Reply:
     rows = []
     if await turn.core.privacy.verified_phone(turn.msg.channel, turn.msg.user_id):
         rows.append([Button("📱 " + _("Use my verified phone number"), "fb:me")])
-    rows += [[Button("🕶 " + _("Send anonymously"), "fb:anon")], CANCEL]
+    rows += [[Button("🕶 " + _("Send anonymously"), "fb:anon")], cancel_button(turn)]
     return Reply("📞 " + _("Type your phone number, so the office can answer you."), rows)
 
 
@@ -246,7 +255,7 @@ def consent_wording(turn: Turn) -> str:
 def _ask_consent(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "🔒 " + _("Do you agree?") + "\n<i>" + esc(consent_wording(turn)) + "</i>"
-    return Reply(text, [[Button("✅ " + _("I agree"), "fb:ok")], CANCEL])
+    return Reply(text, [[Button("✅ " + _("I agree"), "fb:ok")], cancel_button(turn)])
 
 
 def _ask_publish(turn: Turn) -> Reply:
@@ -255,7 +264,7 @@ def _ask_publish(turn: Turn) -> Reply:
     rows = [
         [Button("✅ " + _("Yes, publish"), "fb:pub:1")],
         [Button("🚫 " + _("No, keep it private"), "fb:pub:0")],
-        CANCEL,
+        cancel_button(turn),
     ]
     return Reply(text, rows)
 
@@ -282,7 +291,7 @@ def _summary(turn: Turn, data: dict) -> Reply:
         lines.append(
             "🕶 " + _("Anonymous tip: the office may act on it but is not obliged to answer you.")
         )
-    rows = [[Button("📨 " + _("Send"), "fb:send")], CANCEL]
+    rows = [[Button("📨 " + _("Send"), "fb:send")], cancel_button(turn)]
     return Reply("\n".join(lines), rows)
 
 
@@ -332,7 +341,9 @@ def _reask(turn: Turn, data: dict) -> Reply:
         return asks[step](turn)
     if step == "confirm":
         return _summary(turn, data)
-    return Reply("👉 " + _("Please answer the question above, or /huy to cancel."), [CANCEL])
+    return Reply(
+        "👉 " + _("Please answer the question above, or /huy to cancel."), [cancel_button(turn)]
+    )
 
 
 async def cancel(turn: Turn) -> list[Reply]:
@@ -372,7 +383,9 @@ async def mine(turn: Turn, _args: str = "") -> list[Reply]:
         return [Reply(_("You have not sent any feedback yet."), [back_to_menu(turn)])]
     lines = ["📋 <b>" + _("Your feedback") + "</b>"]
     for t in tickets:
-        lines.append(f"• <b>{esc(t.number)}</b> — {esc(t.status)} — {esc(t.text[:60])}")
+        lines.append(
+            f"• <b>{esc(t.number)}</b> — {esc(status_name(turn.t, t.status))} — {esc(t.text[:60])}"
+        )
     return [Reply("\n".join(lines), [back_to_menu(turn)])]
 
 

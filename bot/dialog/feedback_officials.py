@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from bot.dialog.context import Turn
 from bot.dialog.officials import refusal
 from bot.feedback import FeedbackRefused
-from bot.feedback.messages import forward_buttons, refusal_text
+from bot.feedback.messages import forward_buttons, refusal_text, status_name
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
 
@@ -142,5 +142,7 @@ async def overdue_command(turn: Turn, _args: str = "") -> list[Reply]:
     late = await turn.core.feedback.overdue(_now(), agency)
     lines = ["⏰ <b>" + _("Feedback past a deadline: %s") % len(late) + "</b>"]
     for t in late[:30]:
-        lines.append(f"• <b>{esc(t.number)}</b> — {esc(t.status)} — {esc(t.text[:50])}")
+        lines.append(
+            f"• <b>{esc(t.number)}</b> — {esc(status_name(turn.t, t.status))} — {esc(t.text[:50])}"
+        )
     return [Reply("\n".join(lines))]

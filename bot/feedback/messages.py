@@ -49,6 +49,21 @@ def _refusals(tr: Translator) -> dict[str, str]:
     }
 
 
+def status_name(tr: Translator, status: str) -> str:
+    """A ticket's status in the reader's language (the stored value is an English key)."""
+    _ = tr.gettext
+    names = {
+        "received": _("Received, waiting for an official"),
+        "assigned": _("An official is handling it"),
+        "need_info": _("More information needed"),
+        "answered": _("Answered"),
+        "rejected": _("Not accepted"),
+        "closed": _("Closed"),
+        "forwarded": _("Forwarded to another office"),
+    }
+    return names.get(status, status)
+
+
 def refusal_text(reason: str, detail: str | None = None, tr: Translator | None = None) -> str:
     tr = tr or translator(DEFAULT_LOCALE)
     text = _refusals(tr).get(reason) or tr.gettext("That could not be done. Please try again.")
