@@ -2,9 +2,10 @@
 questions to search?
 
 Run from the repository: `.venv/bin/python bench/life_events.py [--verbose]`.
-Reads bench/data/life_events.jsonl (descriptions written by the project, labelled with the
-event or "none"; ids 1-50 were used while writing the cues, ids 51 and up are held out and
-were not looked at while tuning) and, when ../shared is there, the search evaluation set
+Reads bench/data/life_events.jsonl: descriptions written by the project, labelled with the
+event or "none". Ids 1-50 were used while writing the cues; ids 51-72 were written with them
+but never used to change them, ids 73 and up were written afterwards: both are held out.
+When ../shared is there, it also runs the search evaluation set
 (`../shared/eval/dev-questions.jsonl`): none of those is a life event, so every one the
 matcher takes is a procedure question stolen from search.
 """

@@ -51,6 +51,7 @@ class Text:
 @dataclass(frozen=True)
 class Step:
     code: str
+    label: Text  # a short name for its button; the card shows the full one
     note: Text
 
 
@@ -126,7 +127,10 @@ def parse_life_events(text: str, origin: str = "life events") -> list[LifeEvent]
             LifeEvent(
                 id=entry["id"],
                 title=_text(entry.get("title"), where),
-                steps=[Step(s["code"], _text(s.get("note"), where)) for s in entry["steps"]],
+                steps=[
+                    Step(s["code"], _text(s.get("label"), where), _text(s.get("note"), where))
+                    for s in entry["steps"]
+                ],
                 notes=[_text(n, where) for n in entry.get("notes", [])],
                 elsewhere=[
                     Elsewhere(_text(e.get("what"), where), _text(e.get("where"), where))

@@ -47,15 +47,13 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     if found:
         lines.append(_("The procedures, in the order to do them:"))
         for n, (step, proc) in enumerate(found, 1):
-            name = procedure_label(turn, proc).removeprefix("🇻🇳 ")
-            if locale == "en" and not english_name(proc.code):
-                name += " " + _("(in Vietnamese)")
-            lines.append(f"{n}. <b>{esc(name)}</b> — {esc(step.note.get(locale))}")
-            rows.append([Button(f"{n}. {procedure_label(turn, proc)}", f"p:c:{proc.code8}")])
+            label = step.label.get(locale)
+            lines.append(f"{n}. <b>{esc(label)}</b> — {esc(step.note.get(locale))}")
+            rows.append([Button(f"{n}. {_short(label)}", f"p:c:{proc.code8}")])
     for note in event.notes:
         lines += ["", "ℹ️ " + esc(note.get(locale))]
     if event.elsewhere:
-        lines += ["", "🏛 <b>" + esc(_("Not at the commune")) + "</b>"]
+        lines += ["", "🏛 <b>" + esc(_("Not at the commune's one-stop desk")) + "</b>"]
         for item in event.elsewhere:
             lines.append(f"• {esc(item.what.get(locale))}: {esc(item.where.get(locale))}")
     lines.append("")
