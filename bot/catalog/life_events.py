@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from bot.catalog.tokenize import fast_fold
@@ -63,7 +63,7 @@ class Elsewhere:
     where: Text
 
 
-@dataclass
+@dataclass(eq=False)  # compared (and hashed) by identity: the data is loaded once
 class LifeEvent:
     id: str
     title: Text
@@ -89,6 +89,14 @@ def _text(value: object, where: str) -> Text:
     return Text(value["vi"], value["en"])
 
 
+def _by_first(entries: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """A set's entries as folded word tuples, by first word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for entry in sorted({words_of(e) for e in entries if words_of(e)}, key=len, reverse=True):
+        out.setdefault(entry[0], []).append(entry)
+    return out
+
+
 def _compile(cue: str, sets: dict[str, list[tuple[str, ...]]], where: str):
     """A cue as (kind, value) elements: word, set, gap, not, num."""
     out: list[tuple[str, object]] = []
@@ -104,18 +112,15 @@ def _compile(cue: str, sets: dict[str, list[tuple[str, ...]]], where: str):
             out.append(("not" if part.startswith("!") else "set", sets[name]))
         else:
             out.extend(("word", w) for w in words_of(part))
-    if not any(kind in ("word", "set") for kind, _ in out):
-        raise ValueError(f"{where}: cue {cue!r} has no words")
+    if not out or out[0][0] not in ("word", "set"):
+        raise ValueError(f"{where}: cue {cue!r} has no words (or does not start with one)")
     return out
 
 
 def parse_life_events(text: str, origin: str = "life events") -> list[LifeEvent]:
     """Parse and validate the data; ValueError naming the event on any problem."""
     data = json.loads(text)
-    sets = {
-        name: sorted({words_of(entry) for entry in entries}, key=len, reverse=True)
-        for name, entries in data.get("sets", {}).items()
-    }
+    sets = {name: _by_first(entries) for name, entries in data.get("sets", {}).items()}
     events = []
     seen = set()
     for entry in data["events"]:
@@ -151,9 +156,23 @@ def load_life_events() -> tuple[LifeEvent, ...]:
     return tuple(parse_life_events(text, origin=f"{PACKAGE}/{RESOURCE}"))
 
 
-def _entry_at(words: tuple[str, ...], i: int, entries: list[tuple[str, ...]]) -> list[int]:
+@cache
+def _cues_by_first_word(events: tuple[LifeEvent, ...]) -> dict[str, list[tuple[LifeEvent, list]]]:
+    """Every cue under each word it can start with: most words of a message start none."""
+    index: dict[str, list[tuple[LifeEvent, list]]] = {}
+    for event in events:
+        for cue in event.cues:
+            kind, value = cue[0]
+            for first in [value] if kind == "word" else value:
+                index.setdefault(first, []).append((event, cue))
+    return index
+
+
+def _entry_at(words: tuple[str, ...], i: int, entries: dict) -> list[int]:
     """Lengths of the set's entries found at position i."""
-    return [len(e) for e in entries if words[i : i + len(e)] == e]
+    if i >= len(words):
+        return []
+    return [len(e) for e in entries.get(words[i], ()) if words[i : i + len(e)] == e]
 
 
 def _match_from(words: tuple[str, ...], i: int, cue: list, k: int = 0) -> bool:
@@ -182,16 +201,19 @@ def _has(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def find_event(text: str, events: tuple[LifeEvent, ...] | None = None) -> EventMatch | None:
-    """The life event the message describes (the earliest cue), or None."""
-    words = words_of(text)
-    best: EventMatch | None = None
-    for event in load_life_events() if events is None else events:
-        for cue in event.cues:
-            at = next((i for i in range(len(words)) if _match_from(words, i, cue)), None)
-            if at is not None and (best is None or at < best.at):
+    """The life event the message describes (the earliest cue; ties: the data's order)."""
+    return _find(words_of(text), load_life_events() if events is None else tuple(events))
+
+
+@lru_cache(maxsize=4096)  # citizens repeat themselves, as the search's answer cache assumes
+def _find(words: tuple[str, ...], events: tuple[LifeEvent, ...]) -> EventMatch | None:
+    index = _cues_by_first_word(events)
+    for at, word in enumerate(words):
+        for event, cue in index.get(word, ()):
+            if _match_from(words, at, cue):
                 deferred = any(_has(words, phrase) for phrase in event.defer)
-                best = EventMatch(event, deferred, at)
-    return best
+                return EventMatch(event, deferred, at)
+    return None
 
 
 def event_by_id(event_id: str) -> LifeEvent | None:
