@@ -9,13 +9,13 @@ DEATH_ORDER = ["2.002622", "1.000656", "1.003197", "1.010039", "1.001731", "2.00
 
 
 def card_codes(conv: Conversation) -> list[str]:
-    """Codes of the procedure buttons (p:c:CODE) in the last replies, in order."""
+    """Codes of the step buttons (e:EVENT:CODE) in the last replies, in order."""
     return [
-        b.action.removeprefix("p:c:")
+        b.action.split(":")[2]
         for r in conv.replies
         for row in r.buttons
         for b in row
-        if b.action.startswith("p:c:")
+        if b.action.startswith("e:") and b.action.count(":") == 2
     ]
 
 
@@ -40,6 +40,8 @@ async def test_a_step_button_opens_that_card(core):
     await conv.say("me toi vua qua doi can lam giay to gi")
     answer = await conv.press("2. Đăng ký khai tử")
     assert "1.000656" in answer and "Thời gian và lệ phí" in answer
+    answer = await conv.press("↩️ Khi gia đình có người mất")  # back to the group
+    assert card_codes(conv)[: len(DEATH_ORDER)] == DEATH_ORDER
 
 
 async def test_naming_the_procedure_gets_its_card_and_the_group_one_press_away(core):

@@ -49,7 +49,7 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
         for n, (step, proc) in enumerate(found, 1):
             label = step.label.get(locale)
             lines.append(f"{n}. <b>{esc(label)}</b> — {esc(step.note.get(locale))}")
-            rows.append([Button(f"{n}. {_short(label)}", f"p:c:{proc.code8}")])
+            rows.append([Button(f"{n}. {_short(label)}", f"e:{event.id}:{proc.code8}")])
     for note in event.notes:
         lines += ["", "ℹ️ " + esc(note.get(locale))]
     if event.elsewhere:
@@ -66,9 +66,23 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """e:ID — a card's button to its life event's group (replaces the card in place)."""
-    event = event_by_id(action.partition(":")[2])
+    """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
+    button back to the group. Both replace the message in place, as card sections do."""
+    from bot.dialog.procedures import card_reply  # procedures hooks this module in
+
+    _ = turn.t.gettext
+    _e, _sep, rest = action.partition(":")
+    event_id, _sep, code = rest.partition(":")
+    event = event_by_id(event_id)
     if event is None:
-        _ = turn.t.gettext
         return [Reply(_("That procedure is no longer in the catalog. Please ask again."))]
-    return [await event_reply(turn, event, edit=True)]
+    if not code:
+        return [await event_reply(turn, event, edit=True)]
+    proc = await turn.core.procedure(code)
+    if proc is None:
+        text = _("That procedure is no longer in the catalog. Please ask again.")
+        return [Reply(text, [back_to_menu(turn)])]
+    reply = card_reply(turn, proc, [], edit=True)
+    back = Button("↩️ " + event.title.get(turn.t.locale), f"e:{event.id}")
+    reply.buttons[-1:-1] = [[back]]
+    return [reply]
