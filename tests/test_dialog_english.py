@@ -161,3 +161,10 @@ async def test_no_mixed_language_replies(core):
             assert not _has_vietnamese(line), f"unmarked Vietnamese in an English reply: {line}"
         for label in buttons:
             assert label.startswith("🇻🇳") or not _has_vietnamese(label), label
+
+
+async def test_english_life_event_in_vietnamese_mode_offers_english(core):
+    conv = Conversation(core)
+    answer = await conv.say("my grandmother died last week")
+    assert "Khi gia đình có người mất" in answer
+    assert conv.buttons()[-2] == "🇬🇧 English" and "Menu chính" in conv.buttons()[-1]

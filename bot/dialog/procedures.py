@@ -55,26 +55,33 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
             return [card_reply(turn, proc, [])]
+    query, english = search_query(question)
+    # Asked in English by someone reading Vietnamese: offer English replies.
+    extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and turn.t.locale != "en" else []
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
     if event and not event.deferred:
-        return [await life_events.event_reply(turn, event.event)]
-    query, english = search_query(question)
+        reply = await life_events.event_reply(turn, event.event)
+    else:
+        reply = await _search_reply(turn, question, query, event)
+    reply.buttons[-1:-1] = extra  # above "main menu", the last row
+    return [reply]
+
+
+async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
+    """The best procedure's card (with its life event's group one press away), else the
+    event named around a procedure search does not know, else "not found"."""
     result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
     proc = None
     if not result.abstained and result.matches:
         proc = await turn.core.procedure(result.matches[0].code)
     if proc is None:  # nothing fits (or the index and the store disagree): never guess
-        if event:  # a life event that named a procedure search does not know
-            return [await life_events.event_reply(turn, event.event)]
-        return [await questions.not_found(turn, question)]
+        if event:
+            return await life_events.event_reply(turn, event.event)
+        return await questions.not_found(turn, question)
     reply = card_reply(turn, proc, [m.code for m in result.matches[1:]])
-    extra = []
-    if event:  # the card answers; its event's whole group is one press away
-        extra.append([life_events.event_button(turn, event.event)])
-    if english and turn.t.locale != "en":  # asked in English: offer English replies
-        extra.append([Button(LANGUAGE_NAMES["en"], "lang:en")])
-    reply.buttons[-1:-1] = extra
-    return [reply]
+    if event:
+        reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
+    return reply
 
 
 def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> Reply:
