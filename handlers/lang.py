@@ -12,6 +12,11 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, menu.choose_language)
 
 
+async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/lang shows the chooser; /lang en, /lang vi switch at once."""
+    await respond(update, context, menu.language_command, " ".join(context.args or []))
+
+
 async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember the language the user pressed."""
     code = (update.callback_query.data or "").partition(":")[2]
@@ -19,6 +24,6 @@ async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler("lang", choose))
+    application.add_handler(CommandHandler("lang", command))
     application.add_handler(CallbackQueryHandler(choose, pattern=r"^lang$"))
     application.add_handler(CallbackQueryHandler(chosen, pattern=r"^lang:"))

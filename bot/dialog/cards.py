@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog.english import english_name
 from bot.catalog.model import (
     IN_PERSON,
     LEVEL_COMMUNE,
@@ -23,6 +24,30 @@ from bot.catalog.model import (
 )
 from bot.i18n import Translator
 from bot.reply import esc
+
+
+def in_vietnamese(t: Translator, text: str) -> str:
+    """Catalog text (Vietnamese) as shown: marked as such in English mode. Escaped."""
+    if t.locale != "en":
+        return esc(text)
+    return esc(text) + " " + esc(t.gettext("(in Vietnamese)"))
+
+
+def title(t: Translator, proc: Procedure) -> str:
+    """The procedure's name for headings: its English name in English mode when the
+    English layer has one, else the catalog's (marked). Escaped."""
+    if t.locale == "en":
+        name = english_name(proc.code)
+        if name:
+            return esc(name)
+    return in_vietnamese(t, proc.name)
+
+
+def _catalog_note(t: Translator) -> list[str]:
+    """In English mode, a section's catalog text is Vietnamese: say so once, up front."""
+    if t.locale != "en":
+        return []
+    return ["<i>" + esc(t.gettext("The catalog's text below is in Vietnamese.")) + "</i>"]
 
 
 def level_names(t: Translator, proc: Procedure) -> str:
@@ -59,6 +84,8 @@ def time_text(t: Translator, filing: Filing) -> str:
         }
         if filing.time_unit in units:
             return units[filing.time_unit] % shown
+    if filing.time_text and t.locale == "en":
+        return _("(in Vietnamese: %s)") % filing.time_text
     return filing.time_text or _("not stated")
 
 
@@ -66,10 +93,15 @@ def fee_text(t: Translator, filing: Filing) -> str:
     """The amount formatted for the locale, with the source's words when they say more."""
     _ = t.gettext
     if filing.fee_amount is None:
+        if filing.fee_text and t.locale == "en":
+            return _("(in Vietnamese: %s)") % filing.fee_text
         return filing.fee_text or _("not stated")
     shown = _("free of charge") if filing.fee_amount == 0 else t.money(filing.fee_amount)
     if _says_more(filing.fee_text):
-        shown += f" ({filing.fee_text})"
+        if t.locale == "en":
+            shown += " " + _("(in Vietnamese: %s)") % filing.fee_text
+        else:
+            shown += f" ({filing.fee_text})"
     return shown
 
 
@@ -84,15 +116,17 @@ def _says_more(fee_text: str) -> bool:
 def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
     """The first answer: what it is, where, how long, how much, and what to do next."""
     _ = t.gettext
-    lines = [f"📋 <b>{esc(proc.name)}</b>"]
+    lines = [f"📋 <b>{title(t, proc)}</b>"]
+    if t.locale == "en" and english_name(proc.code):
+        lines.append(f"🇻🇳 <i>{in_vietnamese(t, proc.name)}</i>")
     meta = [_("Code: %s") % esc(proc.code)]
     if proc.levels:
         meta.append(esc(level_names(t, proc)))
     lines.append(" · ".join(meta))
     if proc.field:
-        lines.append(_("Field: %s") % esc(proc.field))
+        lines.append(_("Field: %s") % in_vietnamese(t, proc.field))
     if proc.agency:
-        lines.append(_("Where: %s") % esc(proc.agency))
+        lines.append(_("Where: %s") % in_vietnamese(t, proc.agency))
     if proc.filings:
         lines.append("")
         lines.append("<b>" + _("Time and fee") + "</b>")
@@ -104,7 +138,7 @@ def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
     elif proc.filings_text:
         lines.append("")
         lines.append("<b>" + _("Time and fee") + "</b>")
-        lines.append(esc(_shorten(proc.filings_text, 600)))
+        lines.append(in_vietnamese(t, _shorten(proc.filings_text, 600)))
     link = proc.portal_url or portal_url
     if proc.online_level in (ONLINE_FULL, ONLINE_PARTIAL):
         lines.append("")
@@ -122,7 +156,9 @@ def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
 
 def documents_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["📄 <b>" + _("Documents for: %s") % esc(proc.name) + "</b>"]
+    lines = ["📄 <b>" + _("Documents for: %s") % title(t, proc) + "</b>"]
+    if proc.documents or proc.documents_text:
+        lines += _catalog_note(t)
     if proc.documents:
         group = ""
         for i, doc in enumerate(proc.documents, 1):
@@ -146,7 +182,9 @@ def documents_section(t: Translator, proc: Procedure) -> str:
 
 def steps_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["📝 <b>" + _("Steps for: %s") % esc(proc.name) + "</b>"]
+    lines = ["📝 <b>" + _("Steps for: %s") % title(t, proc) + "</b>"]
+    if proc.steps or proc.requirements or proc.result:
+        lines += _catalog_note(t)
     if proc.steps:
         for i, step in enumerate(proc.steps, 1):
             body = step if len(proc.steps) == 1 else f"{i}. {step}"
@@ -165,7 +203,9 @@ def steps_section(t: Translator, proc: Procedure) -> str:
 
 def legal_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["⚖️ <b>" + _("Legal basis for: %s") % esc(proc.name) + "</b>"]
+    lines = ["⚖️ <b>" + _("Legal basis for: %s") % title(t, proc) + "</b>"]
+    if proc.legal_basis or proc.legal_text:
+        lines += _catalog_note(t)
     if proc.legal_basis:
         for doc in proc.legal_basis:
             lines.append(f"• {esc(doc.title)}" + (f" ({esc(doc.number)})" if doc.number else ""))

@@ -21,7 +21,11 @@ FLOW = "feedback"
 IDLE = timedelta(minutes=30)
 MIN_TEXT, MAX_TEXT = 15, 4000
 MAX_ATTACHMENTS = 5
-CANCEL = [Button("✖️ Hủy / Cancel", "fb:x")]
+
+
+def cancel_button(turn: Turn) -> list[Button]:
+    """One language per reply: the label is translated, never "Hủy / Cancel"."""
+    return [Button("✖️ " + turn.t.gettext("Cancel"), "fb:x")]
 
 
 def _now() -> datetime:
@@ -46,7 +50,7 @@ async def start(turn: Turn, _args: str = "") -> list[Reply]:
     rows = [[Button(labels.get(code, label), f"fb:c:{code}")] for code, label in CATEGORIES.items()]
     text = "✉️ <b>" + _("Send feedback to the authorities") + "</b>\n"
     text += "👉 " + _("Step 1: what is it about? Press one. (/huy to cancel)")
-    return [Reply(text, [*rows, CANCEL])]
+    return [Reply(text, [*rows, cancel_button(turn)])]
 
 
 async def start_about_delay(turn: Turn, code: str) -> list[Reply]:
@@ -169,7 +173,7 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
             return [
                 Reply(
                     "✋ " + msg % {"min": MIN_TEXT, "max": n(MAX_TEXT), "n": n(len(text))},
-                    [CANCEL],
+                    [cancel_button(turn)],
                 )
             ]
         data.update(text=text, step="extras")
@@ -220,13 +224,15 @@ async def on_media(turn: Turn) -> list[Reply]:
 def _ask_agency(turn: Turn) -> Reply:
     _ = turn.t.gettext
     rows = [[Button(a.name, f"fb:a:{a.code}")] for a in turn.core.settings.agencies]
-    return Reply("🏛 " + _("Step 2: which commune or office does it concern?"), [*rows, CANCEL])
+    return Reply(
+        "🏛 " + _("Step 2: which commune or office does it concern?"), [*rows, cancel_button(turn)]
+    )
 
 
 def _ask_dossier(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "📂 " + _("Step 3: if it is about a dossier, type its code. Otherwise press Skip.")
-    return Reply(text, [[Button("⏭ " + _("Skip"), "fb:skip")], CANCEL])
+    return Reply(text, [[Button("⏭ " + _("Skip"), "fb:skip")], cancel_button(turn)])
 
 
 def _ask_text(turn: Turn) -> Reply:
@@ -234,13 +240,13 @@ def _ask_text(turn: Turn) -> Reply:
     text = "✍️ " + _(
         "Step 4: write what happened, clearly, in one message (15 to 4,000 characters)."
     )
-    return Reply(text, [CANCEL])
+    return Reply(text, [cancel_button(turn)])
 
 
 def _ask_extras(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "📎 " + _("Step 5: you may send photos or your location. Then press Next.")
-    return Reply(text, [[Button("➡️ " + _("Next"), "fb:next")], CANCEL])
+    return Reply(text, [[Button("➡️ " + _("Next"), "fb:next")], cancel_button(turn)])
 
 
 async def _ask_name(turn: Turn) -> Reply:
@@ -254,7 +260,7 @@ async def _ask_name(turn: Turn) -> Reply:
             ),
         ]
     )
-    return Reply(text, [[Button("🕶 " + _("Send anonymously"), "fb:anon")], CANCEL])
+    return Reply(text, [[Button("🕶 " + _("Send anonymously"), "fb:anon")], cancel_button(turn)])
 
 
 async def _ask_phone(turn: Turn) -> Reply:
@@ -262,7 +268,7 @@ async def _ask_phone(turn: Turn) -> Reply:
     rows = []
     if await turn.core.privacy.verified_phone(turn.msg.channel, turn.msg.user_id):
         rows.append([Button("📱 " + _("Use my verified phone number"), "fb:me")])
-    rows += [[Button("🕶 " + _("Send anonymously"), "fb:anon")], CANCEL]
+    rows += [[Button("🕶 " + _("Send anonymously"), "fb:anon")], cancel_button(turn)]
     return Reply("📞 " + _("Type your phone number, so the office can answer you."), rows)
 
 
@@ -275,7 +281,7 @@ def consent_wording(turn: Turn) -> str:
 def _ask_consent(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "🔒 " + _("Do you agree?") + "\n<i>" + esc(consent_wording(turn)) + "</i>"
-    return Reply(text, [[Button("✅ " + _("I agree"), "fb:ok")], CANCEL])
+    return Reply(text, [[Button("✅ " + _("I agree"), "fb:ok")], cancel_button(turn)])
 
 
 def _ask_publish(turn: Turn) -> Reply:
@@ -284,7 +290,7 @@ def _ask_publish(turn: Turn) -> Reply:
     rows = [
         [Button("✅ " + _("Yes, publish"), "fb:pub:1")],
         [Button("🚫 " + _("No, keep it private"), "fb:pub:0")],
-        CANCEL,
+        cancel_button(turn),
     ]
     return Reply(text, rows)
 
@@ -311,7 +317,7 @@ def _summary(turn: Turn, data: dict) -> Reply:
         lines.append(
             "🕶 " + _("Anonymous tip: the office may act on it but is not obliged to answer you.")
         )
-    rows = [[Button("📨 " + _("Send"), "fb:send")], CANCEL]
+    rows = [[Button("📨 " + _("Send"), "fb:send")], cancel_button(turn)]
     return Reply("\n".join(lines), rows)
 
 
@@ -362,7 +368,9 @@ def _reask(turn: Turn, data: dict) -> Reply:
         return asks[step](turn)
     if step == "confirm":
         return _summary(turn, data)
-    return Reply("👉 " + _("Please answer the question above, or /huy to cancel."), [CANCEL])
+    return Reply(
+        "👉 " + _("Please answer the question above, or /huy to cancel."), [cancel_button(turn)]
+    )
 
 
 async def cancel(turn: Turn) -> list[Reply]:

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from bot.dialog.context import Turn
 from bot.i18n import LOCALES, translator
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, esc
+from bot.text import fold
 
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
+# What people type after /lang, folded: the code, the name in either language.
+LANGUAGE_WORDS = {
+    "vi": "vi",
+    "vn": "vi",
+    "viet": "vi",
+    "tieng viet": "vi",
+    "vietnamese": "vi",
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "anh": "en",
+    "tieng anh": "en",
+}
 
 
 def main_menu(turn: Turn) -> list[list[Button]]:
@@ -84,6 +98,20 @@ async def help_(turn: Turn) -> list[Reply]:
 async def choose_language(turn: Turn) -> list[Reply]:
     buttons = [[Button(LANGUAGE_NAMES[code], f"lang:{code}")] for code in LOCALES]
     return [Reply("🌐 " + turn.t.gettext("Choose your language:"), buttons)]
+
+
+async def language_command(turn: Turn, args: str) -> list[Reply]:
+    """/lang shows the chooser; /lang en, /lang vi (or the language's name) switch at once."""
+    wanted = " ".join(fold(args).split())
+    if not wanted:
+        return await choose_language(turn)
+    code = LANGUAGE_WORDS.get(wanted)
+    if code is None:
+        _ = turn.t.gettext
+        text = _("I do not know the language %s. Choose one:") % esc(args.strip()[:30])
+        buttons = [[Button(LANGUAGE_NAMES[c], f"lang:{c}")] for c in LOCALES]
+        return [Reply("🌐 " + text, buttons)]
+    return await set_language(turn, code)
 
 
 async def set_language(turn: Turn, code: str) -> list[Reply]:

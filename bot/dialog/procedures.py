@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog.english import search_query
+from bot.catalog.life_events import find_event
 from bot.catalog.model import is_valid_code, normalize_code
-from bot.dialog import questions
+from bot.dialog import life_events, questions
 from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
 from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
+from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
 from bot.reply import Button, Reply, esc
 
 MAX_QUESTION = 1000
@@ -53,14 +55,33 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
             return [card_reply(turn, proc, [])]
-    result = turn.core.index.search(question, limit=1 + OTHER_MATCHES)
-    if result.abstained or not result.matches:
-        return [await questions.not_found(turn, question)]
-    best, *others = result.matches
-    proc = await turn.core.procedure(best.code)
-    if proc is None:  # the index and the store disagree: say so rather than guess
-        return [await questions.not_found(turn, question)]
-    return [card_reply(turn, proc, [m.code for m in others])]
+    query, english = search_query(question)
+    # Asked in English by someone reading Vietnamese: offer English replies.
+    extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and turn.t.locale != "en" else []
+    event = find_event(question)  # "bố em mới mất": the event's group, not one card
+    if event and not event.deferred:
+        reply = await life_events.event_reply(turn, event.event)
+    else:
+        reply = await _search_reply(turn, question, query, event)
+    reply.buttons[-1:-1] = extra  # above "main menu", the last row
+    return [reply]
+
+
+async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
+    """The best procedure's card (with its life event's group one press away), else the
+    event named around a procedure search does not know, else "not found"."""
+    result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
+    proc = None
+    if not result.abstained and result.matches:
+        proc = await turn.core.procedure(result.matches[0].code)
+    if proc is None:  # nothing fits (or the index and the store disagree): never guess
+        if event:
+            return await life_events.event_reply(turn, event.event)
+        return await questions.not_found(turn, question)
+    reply = card_reply(turn, proc, [m.code for m in result.matches[1:]])
+    if event:
+        reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
+    return reply
 
 
 def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> Reply:
@@ -140,13 +161,9 @@ async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:
     for code in codes:
         proc = await turn.core.procedure(code)
         if proc:
-            rows.append([Button(_label(proc.name), f"p:c:{proc.code8}")])
+            rows.append([Button(life_events.procedure_label(turn, proc), f"p:c:{proc.code8}")])
     if not rows:
         return await prompt(turn)
     rows.append(back_to_menu(turn))
     text = "🔀 " + esc(_("Other procedures that may fit — press one:"))
     return [Reply(text, rows, edit=True)]
-
-
-def _label(name: str, limit: int = 60) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

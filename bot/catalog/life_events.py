@@ -1,0 +1,220 @@
+"""Life events: "bố em mới mất" names no procedure, but a death needs several, in order.
+
+The events are data (`bot/data/life_events.json`); this module loads them and finds
+the event a message describes, on folded text (`tokenize.fast_fold`), so a message
+with or without accents matches alike. A cue is a few words in order:
+
+- a word, matched folded ("mất" also matches "mat");
+- `{set}`: any entry of a named set (entries may be several words);
+- `*`: up to three other words ("bố em mới mất");
+- `!{set}`: the next words must not be an entry of the set ("mất giấy" is a lost paper);
+- `{num}`: a number ("mẹ em 82 tuổi").
+
+A message that names one of the event's procedures itself ("bố em mất, làm giấy khai tử
+thế nào") is a procedure question: `defer` phrases send it to search, and the match is
+kept so the card can offer the whole group.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+from bot.catalog.tokenize import fast_fold
+
+PACKAGE = "bot"
+RESOURCE = "data/life_events.json"
+GAP = 3  # words a `*` may skip
+_WORDS = re.compile(r"[^\W_]+")
+_ELEMENT = re.compile(r"!?\{[^}]+\}|\*|[^\s{}*!]+")
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """Folded words, punctuation dropped: cues may cross a comma ("bố em mất, làm gì")."""
+    return tuple(_WORDS.findall(fast_fold(text)))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in both languages; the data carries both, the dialog picks one."""
+
+    vi: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: Text  # a short name for its button; the card shows the full one
+    note: Text
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A matter the commune does not handle, and where it is handled."""
+
+    what: Text
+    where: Text
+
+
+@dataclass(eq=False)  # compared (and hashed) by identity: the data is loaded once
+class LifeEvent:
+    id: str
+    title: Text
+    steps: list[Step]
+    notes: list[Text]
+    elsewhere: list[Elsewhere]
+    cues: list[list[tuple[str, object]]] = field(repr=False)
+    defer: list[tuple[str, ...]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    event: LifeEvent
+    deferred: bool  # the message names a procedure of its own: search answers first
+    at: int  # word position of the cue (the earliest cue wins)
+
+
+def _text(value: object, where: str) -> Text:
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(k), str) and value[k].strip() for k in ("vi", "en")
+    ):
+        raise ValueError(f"{where}: expected {{'vi': ..., 'en': ...}} with both filled")
+    return Text(value["vi"], value["en"])
+
+
+def _by_first(entries: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """A set's entries as folded word tuples, by first word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for entry in sorted({words_of(e) for e in entries if words_of(e)}, key=len, reverse=True):
+        out.setdefault(entry[0], []).append(entry)
+    return out
+
+
+def _compile(cue: str, sets: dict[str, list[tuple[str, ...]]], where: str):
+    """A cue as (kind, value) elements: word, set, gap, not, num."""
+    out: list[tuple[str, object]] = []
+    for part in _ELEMENT.findall(cue):
+        if part == "*":
+            out.append(("gap", GAP))
+        elif part == "{num}":
+            out.append(("num", None))
+        elif part.startswith(("{", "!{")):
+            name = part.strip("!{}")
+            if name not in sets:
+                raise ValueError(f"{where}: unknown set {{{name}}} in cue {cue!r}")
+            out.append(("not" if part.startswith("!") else "set", sets[name]))
+        else:
+            out.extend(("word", w) for w in words_of(part))
+    if not out or out[0][0] not in ("word", "set"):
+        raise ValueError(f"{where}: cue {cue!r} has no words (or does not start with one)")
+    return out
+
+
+def parse_life_events(text: str, origin: str = "life events") -> list[LifeEvent]:
+    """Parse and validate the data; ValueError naming the event on any problem."""
+    data = json.loads(text)
+    sets = {name: _by_first(entries) for name, entries in data.get("sets", {}).items()}
+    events = []
+    seen = set()
+    for entry in data["events"]:
+        where = f"{origin}: event {entry.get('id')!r}"
+        if not entry.get("id") or entry["id"] in seen:
+            raise ValueError(f"{where}: missing or repeated id")
+        seen.add(entry["id"])
+        events.append(
+            LifeEvent(
+                id=entry["id"],
+                title=_text(entry.get("title"), where),
+                steps=[
+                    Step(s["code"], _text(s.get("label"), where), _text(s.get("note"), where))
+                    for s in entry["steps"]
+                ],
+                notes=[_text(n, where) for n in entry.get("notes", [])],
+                elsewhere=[
+                    Elsewhere(_text(e.get("what"), where), _text(e.get("where"), where))
+                    for e in entry.get("elsewhere", [])
+                ],
+                cues=[_compile(c, sets, where) for c in entry["cues"]],
+                defer=[words_of(d) for d in entry.get("defer", []) if words_of(d)],
+            )
+        )
+        if not events[-1].steps and not events[-1].elsewhere:
+            raise ValueError(f"{where}: no steps and nowhere else to send the citizen")
+    return events
+
+
+@cache
+def load_life_events() -> tuple[LifeEvent, ...]:
+    text = resources.files(PACKAGE).joinpath(RESOURCE).read_text(encoding="utf-8")
+    return tuple(parse_life_events(text, origin=f"{PACKAGE}/{RESOURCE}"))
+
+
+@cache
+def _cues_by_first_word(events: tuple[LifeEvent, ...]) -> dict[str, list[tuple[LifeEvent, list]]]:
+    """Every cue under each word it can start with: most words of a message start none."""
+    index: dict[str, list[tuple[LifeEvent, list]]] = {}
+    for event in events:
+        for cue in event.cues:
+            kind, value = cue[0]
+            for first in [value] if kind == "word" else value:
+                index.setdefault(first, []).append((event, cue))
+    return index
+
+
+def _entry_at(words: tuple[str, ...], i: int, entries: dict) -> list[int]:
+    """Lengths of the set's entries found at position i."""
+    if i >= len(words):
+        return []
+    return [len(e) for e in entries.get(words[i], ()) if words[i : i + len(e)] == e]
+
+
+def _match_from(words: tuple[str, ...], i: int, cue: list, k: int = 0) -> bool:
+    """Whether cue[k:] matches starting at word i (backtracking over gaps and set entries)."""
+    if k == len(cue):
+        return True
+    kind, value = cue[k]
+    if kind == "not":
+        return not _entry_at(words, i, value) and _match_from(words, i, cue, k + 1)
+    if kind == "gap":
+        return any(
+            _match_from(words, j, cue, k + 1) for j in range(i, min(i + value, len(words)) + 1)
+        )
+    if i >= len(words):
+        return False
+    if kind == "word":
+        return words[i] == value and _match_from(words, i + 1, cue, k + 1)
+    if kind == "num":
+        return words[i].isdigit() and _match_from(words, i + 1, cue, k + 1)
+    return any(_match_from(words, i + n, cue, k + 1) for n in _entry_at(words, i, value))
+
+
+def _has(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def find_event(text: str, events: tuple[LifeEvent, ...] | None = None) -> EventMatch | None:
+    """The life event the message describes (the earliest cue; ties: the data's order)."""
+    return _find(words_of(text), load_life_events() if events is None else tuple(events))
+
+
+@lru_cache(maxsize=4096)  # citizens repeat themselves, as the search's answer cache assumes
+def _find(words: tuple[str, ...], events: tuple[LifeEvent, ...]) -> EventMatch | None:
+    index = _cues_by_first_word(events)
+    for at, word in enumerate(words):
+        for event, cue in index.get(word, ()):
+            if _match_from(words, at, cue):
+                deferred = any(_has(words, phrase) for phrase in event.defer)
+                return EventMatch(event, deferred, at)
+    return None
+
+
+def event_by_id(event_id: str) -> LifeEvent | None:
+    return next((e for e in load_life_events() if e.id == event_id), None)

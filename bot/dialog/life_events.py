@@ -1,0 +1,88 @@
+"""Answer a life event ("bố em mới mất") with its procedures in order, each a button.
+
+The events are data (`bot/catalog/life_events.py`); steps whose procedure the catalog
+lacks are left out, and what the commune does not handle (divorce, passports) is named
+with where to go instead, rather than shown as a wrong card.
+"""
+
+from __future__ import annotations
+
+from bot.catalog.english import english_name
+from bot.catalog.life_events import LifeEvent, event_by_id
+from bot.dialog.context import Turn
+from bot.dialog.menu import back_to_menu
+from bot.reply import Button, Reply, esc
+
+LABEL = 56  # characters of a procedure's name on its button
+
+
+def procedure_label(turn: Turn, proc) -> str:
+    """A procedure's name for a button: English when there is one in English mode,
+    else the catalog's Vietnamese name (flagged 🇻🇳 in English mode)."""
+    if turn.t.locale == "en":
+        name = english_name(proc.code)
+        return _short(name) if name else "🇻🇳 " + _short(proc.name)
+    return _short(proc.name)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL else name[: LABEL - 1].rstrip() + "…"
+
+
+def event_button(turn: Turn, event: LifeEvent) -> Button:
+    """The button a card carries to its event's whole group."""
+    return Button("🧭 " + event.title.get(turn.t.locale), f"e:{event.id}")
+
+
+async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply:
+    _ = turn.t.gettext
+    locale = turn.t.locale
+    lines = [f"🧭 <b>{esc(event.title.get(locale))}</b>"]
+    rows: list[list[Button]] = []
+    found = []
+    for step in event.steps:
+        proc = await turn.core.procedure(step.code)
+        if proc is not None:
+            found.append((step, proc))
+    if found:
+        lines.append(_("The procedures, in the order to do them:"))
+        for n, (step, proc) in enumerate(found, 1):
+            label = step.label.get(locale)
+            lines.append(f"{n}. <b>{esc(label)}</b> — {esc(step.note.get(locale))}")
+            rows.append([Button(f"{n}. {_short(label)}", f"e:{event.id}:{proc.code8}")])
+    for note in event.notes:
+        lines += ["", "ℹ️ " + esc(note.get(locale))]
+    if event.elsewhere:
+        lines += ["", "🏛 <b>" + esc(_("Not at the commune's one-stop desk")) + "</b>"]
+        for item in event.elsewhere:
+            lines.append(f"• {esc(item.what.get(locale))}: {esc(item.where.get(locale))}")
+    lines.append("")
+    if found:
+        lines.append("👉 " + esc(_("Press a procedure to see its documents, time and fee.")))
+    else:
+        lines.append("👉 " + esc(_("The one-stop desk of your commune can tell you more.")))
+    rows.append(back_to_menu(turn))
+    return Reply("\n".join(lines), rows, edit=edit)
+
+
+async def on_action(turn: Turn, action: str) -> list[Reply]:
+    """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
+    button back to the group. Both replace the message in place, as card sections do."""
+    from bot.dialog.procedures import card_reply  # procedures hooks this module in
+
+    _ = turn.t.gettext
+    _e, _sep, rest = action.partition(":")
+    event_id, _sep, code = rest.partition(":")
+    event = event_by_id(event_id)
+    if event is None:
+        return [Reply(_("That procedure is no longer in the catalog. Please ask again."))]
+    if not code:
+        return [await event_reply(turn, event, edit=True)]
+    proc = await turn.core.procedure(code)
+    if proc is None:
+        text = _("That procedure is no longer in the catalog. Please ask again.")
+        return [Reply(text, [back_to_menu(turn)])]
+    reply = card_reply(turn, proc, [], edit=True)
+    back = Button("↩️ " + event.title.get(turn.t.locale), f"e:{event.id}")
+    reply.buttons[-1:-1] = [[back]]
+    return [reply]
