@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_report(settings, args))
         if command == "export":
             return asyncio.run(_export_feedback(settings, args.csv))
+        if command == "learned":
+            return asyncio.run(_learned(settings, args))
         if command == "sync":
             return asyncio.run(_sync(settings, args.forever))
     except KeyboardInterrupt:
@@ -88,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--csv", type=Path, required=True, help="write the CSV here")
     syn = sub.add_parser("sync", help="pull dossier changes from MOTCUA_TRACKING_URL")
     syn.add_argument("--forever", action="store_true", help="keep pulling every interval")
+    lrn = sub.add_parser("learned", help="wordings officials linked to procedures (search learns)")
+    lrn_sub = lrn.add_subparsers(dest="action", required=True)
+    lrn_sub.add_parser("list", help="list the learned wordings")
+    lrm = lrn_sub.add_parser("remove", help="forget a learned wording")
+    lrm.add_argument("id", type=int)
     imp = sub.add_parser("import", help="import data into the store")
     imp.add_argument("kind", choices=["procedures", "dossiers"])
     imp.add_argument("paths", nargs="+", type=Path)
@@ -324,3 +331,25 @@ async def _export_feedback(settings, path: Path) -> int:
         await db.close()
     print(f"wrote {count} published answers to {path}")
     return 0
+
+
+async def _learned(settings, args) -> int:
+    """List or remove what officials taught the search; a running bot notices within a minute."""
+    from bot.catalog import learned
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    try:
+        if args.action == "remove":
+            if not await learned.remove(db, args.id):
+                print(f"motcua: no learned wording {args.id}", file=sys.stderr)
+                return 1
+            print(f"removed learned wording {args.id}")
+            return 0
+        entries = await learned.load(db)
+        for e in entries:
+            print(f"{e.id}\t{e.procedure_code}\t{e.created_at}\t{e.linked_by}\t{e.text}")
+        print(f"{len(entries)} learned wording(s)", file=sys.stderr)
+        return 0
+    finally:
+        await db.close()

@@ -53,6 +53,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
         proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
             return [card_reply(turn, proc, [])]
+    await turn.core.refresh_learned()  # wordings officials linked (checked once a minute)
     result = turn.core.index.search(question, limit=1 + OTHER_MATCHES)
     if result.abstained or not result.matches:
         return [await questions.not_found(turn, question)]
