@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_report(settings, args))
         if command == "export":
             return asyncio.run(_export_feedback(settings, args.csv))
+        if command == "learned":
+            return asyncio.run(_learned(settings, args))
         if command == "sync":
             return asyncio.run(_sync(settings, args.forever))
         if command == "agencies":
@@ -101,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", choices=["leader", "official"], default="leader",
         help="the terminal user's role on the demo roster",
     )  # fmt: skip
+    lrn = sub.add_parser("learned", help="wordings officials linked to procedures (search learns)")
+    lrn_sub = lrn.add_subparsers(dest="action", required=True)
+    lrn_sub.add_parser("list", help="list the learned wordings")
+    lrm = lrn_sub.add_parser("remove", help="forget a learned wording")
+    lrm.add_argument("id", type=int)
     imp = sub.add_parser("import", help="import data into the store")
     imp.add_argument("kind", choices=["procedures", "dossiers"])
     imp.add_argument("paths", nargs="+", type=Path)
@@ -418,3 +425,25 @@ async def _export_feedback(settings, path: Path) -> int:
         await db.close()
     print(f"wrote {count} published answers to {path}")
     return 0
+
+
+async def _learned(settings, args) -> int:
+    """List or remove what officials taught the search; a running bot notices within a minute."""
+    from bot.catalog import learned
+    from bot.store import open_database
+
+    db = await open_database(settings.db_path)
+    try:
+        if args.action == "remove":
+            if not await learned.remove(db, args.id):
+                print(f"motcua: no learned wording {args.id}", file=sys.stderr)
+                return 1
+            print(f"removed learned wording {args.id}")
+            return 0
+        entries = await learned.load(db)
+        for e in entries:
+            print(f"{e.id}\t{e.procedure_code}\t{e.created_at}\t{e.linked_by}\t{e.text}")
+        print(f"{len(entries)} learned wording(s)", file=sys.stderr)
+        return 0
+    finally:
+        await db.close()

@@ -7,8 +7,10 @@ chat and the CLI open it around their own loop.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
+from bot.catalog import learned
 from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
@@ -28,6 +30,7 @@ from bot.users import Users
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
 log = logging.getLogger(__name__)
+LEARNED_CHECK = 60.0  # seconds between looks at the store for learned wordings
 
 
 @dataclass
@@ -55,6 +58,8 @@ class Core:
         self._by_code8: dict[str, Procedure] = {}
         # Texts rendered from the catalog in memory (cards per locale), dropped with it.
         self.rendered: dict[tuple[str, ...], str] = {}
+        self._learned_checked = -LEARNED_CHECK
+        self._learned_version: tuple[int, int] | None = None
         for code in sorted(self.index.procedures, key=lambda c: (len(c), c), reverse=True):
             self._by_code8[code[:8]] = self.index.procedures[code]
 
@@ -72,6 +77,23 @@ class Core:
         """Rebuild the search index after the catalog changed."""
         self.index = SearchIndex(await self.catalog.all(), preferred_levels=("xa", "tinh"))
         self.__post_init__()
+        await self.refresh_learned(force=True)
+
+    async def refresh_learned(self, force: bool = False) -> None:
+        """Teach the index the wordings officials linked to procedures.
+
+        Cheap to call before every search: the store is asked at most every
+        LEARNED_CHECK seconds whether anything changed (`motcua learned remove`
+        runs in another process), and the wordings are reloaded only then.
+        """
+        now = time.monotonic()
+        if not force and now - self._learned_checked < LEARNED_CHECK:
+            return
+        self._learned_checked = now
+        current = await learned.version(self.db)
+        if force or current != self._learned_version:
+            self._learned_version = current
+            self.index.teach(await learned.load(self.db))
 
     def tracking_sync(self):
         """The upstream one-stop system's sync, writing events through the notifier."""
@@ -102,7 +124,7 @@ async def open_core(settings: Settings) -> Core:
     procedures = await catalog.all()
     index = SearchIndex(procedures, preferred_levels=("xa", "tinh"))
     log.info("catalog: %d procedures indexed", len(procedures))
-    return Core(
+    core = Core(
         settings,
         db,
         catalog,
@@ -119,6 +141,8 @@ async def open_core(settings: Settings) -> Core:
         Conversations(db),
         FeedbackService(db, settings, staff_channel=settings.staff_channel),
     )
+    await core.refresh_learned(force=True)
+    return core
 
 
 async def seed_default_catalog(db: Database) -> int:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.catalog import learned
 from bot.clock import stamp, utcnow
 from bot.notify.outbox import enqueue
 from bot.reply import Reply
 from bot.store import Database
+
+_NUMBER = re.compile(r"^CH-?(\d+)$", re.IGNORECASE)
 
 
 @dataclass
@@ -18,6 +22,23 @@ class Question:
     chat_id: str
     text: str
     sent_at: str | None
+    locale: str = "vi"
+    answered_at: str | None = None
+    procedure_code: str | None = None
+
+    @property
+    def number(self) -> str:
+        """How people name it ("CH-12"): not to be confused with a feedback ticket's id."""
+        return f"CH-{self.id}"
+
+
+def parse_number(text: str) -> int | None:
+    """CH-12 (or ch12) → 12; anything else → None."""
+    m = _NUMBER.match(text.strip())
+    return int(m.group(1)) if m else None
+
+
+_COLUMNS = "id, channel, user_id, chat_id, text, sent_at, locale, answered_at, procedure_code"
 
 
 class Questions:
@@ -33,9 +54,10 @@ class Questions:
             return int(cur.lastrowid)
 
     async def get(self, question_id: int) -> Question | None:
+        if not 0 < question_id < 2**63:  # a typed number: SQLite integers stop there
+            return None
         row = await self.db.fetchone(
-            "SELECT id, channel, user_id, chat_id, text, sent_at FROM questions WHERE id = ?",
-            (question_id,),
+            f"SELECT {_COLUMNS} FROM questions WHERE id = ?", (question_id,)
         )
         return Question(*row) if row else None
 
@@ -51,4 +73,48 @@ class Questions:
             if cur.rowcount != 1:
                 return False
             await enqueue(conn, staff_channel, chat_id, alert, dedupe_key=f"question:{question.id}")
+            return True
+
+    async def answer(
+        self, question: Question, who: tuple[str, str], text: str, to_citizen: Reply
+    ) -> bool:
+        """Record an official's answer and queue it to the citizen; False if answered before."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE questions SET answered_at = ?, answer = ?, handled_by = ?"
+                " WHERE id = ? AND answered_at IS NULL",
+                (stamp(utcnow()), text, ":".join(who), question.id),
+            )
+            if cur.rowcount != 1:
+                return False
+            await enqueue(
+                conn,
+                question.channel,
+                question.chat_id,
+                to_citizen,
+                dedupe_key=f"question-answer:{question.id}",
+            )
+            return True
+
+    async def link(
+        self, question: Question, code: str, who: tuple[str, str], to_citizen: Reply
+    ) -> bool:
+        """An official says which procedure answers the question: the citizen is told, and
+        the wording is kept so the search answers it next time; False if linked before."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE questions SET procedure_code = ?, handled_by = COALESCE(handled_by, ?)"
+                " WHERE id = ? AND procedure_code IS NULL",
+                (code, ":".join(who), question.id),
+            )
+            if cur.rowcount != 1:
+                return False
+            await learned.add(conn, question.text, code, question.id, who)
+            await enqueue(
+                conn,
+                question.channel,
+                question.chat_id,
+                to_citizen,
+                dedupe_key=f"question-link:{question.id}",
+            )
             return True

@@ -50,7 +50,7 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In the officials' group: a message right after Answer / Need info / Reject is the text."""
-    await respond(update, context, feedback_officials.pending_text, update.effective_message.text)
+    await respond(update, context, router.staff_text, update.effective_message.text)
 
 
 def register(application: Application) -> None:

@@ -25,6 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.catalog.learned import Learned, LearnedPhrasings
 from bot.catalog.model import LEVEL_COMMUNE, LEVEL_PROVINCE, Procedure
 from bot.catalog.synonyms import ALTERNATIVES, ASKING
 from bot.catalog.tokenize import Query, analyse, folded_phrases, marked_form, terms, tokens
@@ -219,7 +220,13 @@ class SearchIndex:
         self._full_texts: dict[str, str] = {}
         self._answers: OrderedDict[tuple[str, int], tuple[bool, tuple[Match, ...]]] = OrderedDict()
         self.answers_kept = ANSWER_CACHE  # 0 turns the cache off (benchmarks of cold questions)
+        self.learned: LearnedPhrasings | None = None  # wordings officials linked to procedures
         self._build()
+
+    def teach(self, learned: Iterable[Learned]) -> None:
+        """Use these learned wordings from now on (cached answers may change: drop them)."""
+        self.learned = LearnedPhrasings(learned, self.idf)
+        self._answers.clear()
 
     def _build(self) -> None:
         """What abstention compares against (names, their readings), then the index."""
@@ -477,10 +484,26 @@ class SearchIndex:
                 p = self._docs[self._by_code8[code]]
                 return SearchResult(query, False, [Match(p.code, p.name, 1.0)])
         parsed, ranked = self.rank(query, limit)
+        taught = self._taught(query, parsed)
+        if taught is not None:
+            rest = [c for c in ranked if c.procedure.code8 != taught.code8][: limit - 1]
+            matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in rest]
+            return SearchResult(query, False, [Match(taught.code, taught.name, 1.0), *matches])
         if not parsed.slots or not ranked or not confident(ranked[0]):
             return SearchResult(query, True)
         matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in ranked]
         return SearchResult(query, False, matches)
+
+    def _taught(self, query: str, parsed: Query) -> Procedure | None:
+        """The procedure an official linked to a wording close to this question; never
+        when the question quotes a title (a quoted title or code says what is meant)."""
+        if not self.learned or parsed.quoted:
+            return None
+        hit = self.learned.match(query)
+        if hit is None:
+            return None
+        doc = self._by_code8.get(hit[0].procedure_code[:8])
+        return self._docs[doc] if doc is not None else None
 
 
 def confident(best: Candidate) -> bool:

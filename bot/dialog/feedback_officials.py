@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.dialog import questions_officials
 from bot.dialog.context import Turn
 from bot.dialog.officials import refusal
 from bot.feedback import FeedbackRefused
@@ -122,6 +123,9 @@ async def answer_command(turn: Turn, args: str) -> list[Reply]:
     if not await _on_roster(turn):
         return refusal(turn, hint=False)
     head, _sep, text = args.strip().partition(" ")
+    replies = await questions_officials.answer_command(turn, head, text)
+    if replies is not None:  # CH-12: a question passed on by the bot, not a ticket
+        return replies
     if not head or not text.strip():
         return [Reply(_("Usage: /traloi TICKET text, e.g. /traloi PAKN-2026-000001 Dear citizen…"))]
     ticket = await turn.core.feedback.by_number(head) if "-" in head else None

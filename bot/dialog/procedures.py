@@ -70,6 +70,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
 async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
     """The best procedure's card (with its life event's group one press away), else the
     event named around a procedure search does not know, else "not found"."""
+    await turn.core.refresh_learned()  # wordings officials linked (checked once a minute)
     result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
     proc = None
     if not result.abstained and result.matches:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.dialog import questions_officials
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.i18n import translator
@@ -32,7 +33,10 @@ async def not_found(turn: Turn, question: str) -> Reply:
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """q:send:ID — only the citizen who asked may send it, and only once."""
+    """q:send:ID — only the citizen who asked may send it, and only once; the officials'
+    buttons under the alert (q:an, q:ln, q:lk) are theirs."""
+    if not action.startswith("q:send:"):
+        return await questions_officials.on_action(turn, action)
     _ = turn.t.gettext
     qid = action.rsplit(":", 1)[-1]
     question = await turn.core.questions.get(parse_id(qid)) if parse_id(qid) else None
@@ -48,15 +52,19 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
             "Please call or visit your commune's one-stop desk."
         )
         return [Reply("ℹ️ " + text, [back_to_menu(turn)])]
-    gettext = translator(turn.core.settings.locale).gettext
+    locale = turn.core.settings.locale
+    gettext = translator(locale).gettext
     alert = Reply(
         "\n".join(
             [
                 "❓ <b>" + gettext("A citizen's question the bot could not answer") + "</b>",
-                gettext("Question no. %s") % question.id,
+                gettext("Question no. %s") % question.number,
                 esc(question.text),
+                "👉 "
+                + gettext("Answer it, or say which procedure it is: I will learn the wording."),
             ]
-        )
+        ),
+        questions_officials.alert_buttons(question, locale),
     )
     if not await turn.core.questions.send_to_officials(
         question, chat, alert, turn.core.settings.staff_channel
@@ -65,7 +73,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     text = "\n".join(
         [
             "✅ "
-            + _("Your question no. %s was sent to the one-stop desk officials.") % question.id,
+            + _("Your question no. %s was sent to the one-stop desk officials.") % question.number,
             "👉 " + _("Meanwhile you can ask me about another procedure."),
         ]
     )

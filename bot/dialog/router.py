@@ -20,6 +20,7 @@ from bot.dialog import (
     officials,
     procedures,
     questions,
+    questions_officials,
     ratings,
 )
 from bot.dialog.context import Turn
@@ -140,6 +141,10 @@ async def waiting_text(turn: Turn, text: str, waiting: set[str]) -> list[Reply] 
                 return await ratings.comment(turn, text, state.data["code"])
         elif state is not None and state.flow == feedback.FLOW:
             return await feedback.on_text(turn, text)
+        elif state is not None and state.flow in questions_officials.FLOWS:
+            replies = await questions_officials.pending_text(turn, text)
+            if replies is not None:
+                return replies
     if "pending" in waiting:
         return await feedback_officials.pending_text(turn, text)
     if "need_info" in waiting:
@@ -147,6 +152,15 @@ async def waiting_text(turn: Turn, text: str, waiting: set[str]) -> list[Reply] 
         if awaiting is not None:
             return await feedback_info(turn, awaiting, text)
     return None
+
+
+async def staff_text(turn: Turn, text: str) -> list[Reply]:
+    """A message in the officials' group: the text an official's pressed button awaits
+    (a question's answer or procedure code, a ticket's answer / request / reason)."""
+    replies = await questions_officials.pending_text(turn, text)
+    if replies is not None:
+        return replies
+    return await feedback_officials.pending_text(turn, text)
 
 
 async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
