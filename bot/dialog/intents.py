@@ -54,6 +54,8 @@ STRONG = frozenset([DOSSIER, HUMAN])
 # Small talk and abuse carry their topic in those words ("xổ số miền trung").
 WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, FOLLOWUP])
 QUESTION_WORDS = 2
+# Any message but a strong one with this many such words is a question: chit-chat is short.
+LONG = 4
 # A follow-up that names a procedure is about the one shown before when search offers
 # it among this many ("làm căn cước cần mang gì" after the ID-card card).
 NEAR = 3
@@ -92,7 +94,7 @@ _CUES = {
 1.0: nấu ăn, mua điện thoại, ai làm ra, ai tạo ra, do ai làm, rảnh không, đẹp trai
 1.0: who are you, what can you do, are you a robot, are you human, how are you
 1.0: weather, joke, bored, your name
-0.5: buồn, chán, thử, kể, mưa
+0.5: buồn, chán, thử
 """,
     ABUSE: """
 1.0: =ngu, đồ ngu, ngu quá, ngu vãi, ngu như bò, thằng ngu, dm, đm, dmm, đmm, đkm, vcl
@@ -360,6 +362,6 @@ def classify(
         if kind == FOLLOWUP and context in codes[:NEAR]:
             return Intent(FOLLOWUP, section, code=context)
         return Intent(PROCEDURE, query=query, code=codes[0])
-    if kind in WRAPPERS and len(reading.content) >= QUESTION_WORDS:
+    if len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
         return Intent(PROCEDURE, query=query)
     return Intent(kind, section)
