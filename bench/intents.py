@@ -5,7 +5,8 @@ how many procedure questions does it steal from search?
 Run from the repository: `.venv/bin/python bench/intents.py [--verbose]`.
 Reads bench/data/conversation_turns.jsonl (written by hand, before the classifier):
 `text`, `intent`, `section` for follow-ups, `code` for procedure questions (the bundled
-catalog's), `context` for the procedure shown just before. Every 5th turn is held out:
+catalog's), `context` for the procedure shown just before (the dialog answers a follow-up from it;
+the classifier itself does not need it). Every 5th turn is held out:
 its figures are printed apart, and nothing is tuned on it. A second file of turns,
 written after the classifier, is scored apart too.
 """
@@ -52,7 +53,7 @@ def evaluate(turns: list[dict], finds) -> tuple[dict, list[str]]:
     codes_right = codes_total = 0
     failures = []
     for turn in turns:
-        got = classify(turn["text"], finds, turn.get("context"))
+        got = classify(turn["text"], finds)
         want = turn["intent"]
         confusion[(want, got.kind)] += 1
         ok = got.kind == want

@@ -84,6 +84,7 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     _ = turn.t.gettext
     core, msg = turn.core, turn.msg
     verified = await _is_owner(turn, dossier)
+    await core.recent.dossier_shown(msg.channel, msg.user_id, dossier.code)
     proc = await core.procedure(dossier.procedure_code)
     ctx = await card_context(turn, dossier)
     text = dossier_card(turn.t, dossier, proc.name if proc else None, verified=verified, ctx=ctx)

@@ -56,9 +56,6 @@ WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, FOLLOWUP])
 QUESTION_WORDS = 2
 # Any message but a strong one with this many such words is a question: chit-chat is short.
 LONG = 4
-# A follow-up that names a procedure is about the one shown before when search offers
-# it among this many ("làm căn cước cần mang gì" after the ID-card card).
-NEAR = 3
 
 # Cue phrases, written as citizens type them (marks matter only when typed: "ngu"
 # does not match "ngủ"), one weight per line: a 1.0 cue decides alone, weaker cues
@@ -335,14 +332,12 @@ def search_words(text: str) -> str:
 
 
 def classify(
-    text: str,
-    finds: Callable[[str], list[str]],
-    context: str | None = None,
+    text: str, finds: Callable[[str], list[str]], reading: Reading | None = None
 ) -> Intent:
     """The intent of `text`. `finds(query)` lists the codes (8 characters) search answers
-    with, best first, or none when it abstains; `context` is the procedure the user was
-    last shown: a follow-up naming it, or a procedure search offers beside it, is about it."""
-    reading = read(text)
+    with, best first, or none when it abstains. A message that names a procedure gets
+    that procedure whatever was shown before: the same question, the same answer."""
+    reading = reading or read(text)
     query = search_words(text)
     ranked = [k for k in PRIORITY if reading.scores.get(k, 0.0) >= ENOUGH - 1e-9]
     if not ranked and not reading.content:
@@ -353,14 +348,17 @@ def classify(
     section = None
     if kind == FOLLOWUP:
         section = max(reading.sections, key=lambda s: reading.sections[s])
-        # "mất bao lâu" reads as "lost" to search: it looks for what is left
-        query = search_words(reading.without_followup) or query
     if kind in STRONG or not reading.content:
         return Intent(kind, section)
     codes = finds(query)
     if codes:
-        if kind == FOLLOWUP and context in codes[:NEAR]:
-            return Intent(FOLLOWUP, section, code=context)
+        if kind == FOLLOWUP:
+            # "… mất bao lâu" reads as "lost" to search: once the whole message names a
+            # procedure, the words the follow-up cues leave name it better
+            rest = search_words(reading.without_followup)
+            found = finds(rest)
+            if found:
+                return Intent(PROCEDURE, query=rest, code=found[0])
         return Intent(PROCEDURE, query=query, code=codes[0])
     if len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
         return Intent(PROCEDURE, query=query)

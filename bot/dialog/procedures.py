@@ -52,6 +52,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     if code and is_valid_code(normalize_code(code.group())):
         proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
+            await remember(turn, proc, [])
             return [card_reply(turn, proc, [])]
     result = turn.core.index.search(question, limit=1 + OTHER_MATCHES)
     if result.abstained or not result.matches:
@@ -60,12 +61,26 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     proc = await turn.core.procedure(best.code)
     if proc is None:  # the index and the store disagree: say so rather than guess
         return [await questions.not_found(turn, question)]
+    await remember(turn, proc, [m.code for m in others])
     return [card_reply(turn, proc, [m.code for m in others])]
+
+
+async def remember(turn: Turn, proc, other_codes: list[str]) -> None:
+    """The card a follow-up ("còn phí thì sao?") will refer to, for a while."""
+    msg = turn.msg
+    await turn.core.recent.procedure_shown(
+        msg.channel, msg.user_id, proc.code8, _others(proc, other_codes)
+    )
 
 
 def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> Reply:
     """The card with its buttons. Sections replace the card in place and carry the other
     matches along (`p:d:CODE:C1,C2`), so "back to the procedure" shows the same card."""
+    return Reply(_card_text(turn, proc), card_rows(turn, proc, other_codes), edit=edit)
+
+
+def card_rows(turn: Turn, proc, other_codes: list[str]) -> list[list[Button]]:
+    """The card's buttons: its sections, the answer's rating, other matches, the menu."""
     _ = turn.t.gettext
     code = proc.code8
     others = _others(proc, other_codes)
@@ -81,7 +96,7 @@ def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> 
     if others:
         rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
     rows.append(back_to_menu(turn))
-    return Reply(_card_text(turn, proc), rows, edit=edit)
+    return rows
 
 
 def _others(proc, codes: list[str]) -> list[str]:
@@ -127,6 +142,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
     render = SECTIONS.get(kind)
+    await remember(turn, proc, others)
     if render is None:  # "c", or an action from an older version
         return [card_reply(turn, proc, others, edit=True)]
     back = "p:c:" + _ref(proc, _others(proc, others))
