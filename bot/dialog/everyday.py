@@ -1,5 +1,6 @@
 """Short replies to what is not a procedure question: a greeting, thanks, a goodbye,
-small talk, abuse, asking for a person, a dossier without its code, a follow-up.
+small talk, abuse, asking for a person, a dossier without its code, a follow-up, and
+"cho hỏi" with nothing asked yet.
 
 `answer` runs before search (`router.free_text`): it returns None for a procedure
 question, which search then answers. Each reply fits on a phone screen and says
@@ -26,8 +27,12 @@ def _finds(turn: Turn):
 
 
 async def answer(turn: Turn, text: str) -> list[Reply] | None:
+    if len(text) > procedures.MAX_QUESTION:  # search says it is too long
+        return None
     reading = intents.read(text)
     if not reading.scores:  # most questions: no cue at all
+        if not reading.content and intents.has_words(text):  # "sao", "có", "bác ơi"
+            return await procedures.prompt(turn)
         return None
     intent = intents.classify(text, _finds(turn), reading)
     if intent.kind == intents.PROCEDURE:
@@ -41,6 +46,8 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
         return await dossier(turn, recent)
     if intent.kind == intents.HUMAN:
         return [await human(turn, text)]
+    if intent.kind == intents.ASK:
+        return await procedures.prompt(turn)
     return [REPLIES[intent.kind](turn)]
 
 

@@ -27,8 +27,9 @@ ABUSE = "abuse"
 HUMAN = "human"
 DOSSIER = "dossier"
 FOLLOWUP = "followup"
+ASK = "ask"  # about to ask, nothing asked yet: "cho hỏi", "giúp tôi với", "không hiểu"
 PROCEDURE = "procedure"
-INTENTS = (GREETING, THANKS, GOODBYE, SMALLTALK, ABUSE, HUMAN, DOSSIER, FOLLOWUP, PROCEDURE)
+INTENTS = (GREETING, THANKS, GOODBYE, SMALLTALK, ABUSE, HUMAN, DOSSIER, FOLLOWUP, ASK, PROCEDURE)
 
 # Sections of a procedure a follow-up asks about.
 FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL = (
@@ -44,7 +45,7 @@ SECTIONS = (FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL)
 
 # When several intents reach ENOUGH, the first of these wins: "cảm ơn, hồ sơ của tôi
 # đến đâu rồi" is about the dossier, "ok cảm ơn, tạm biệt" is a goodbye.
-PRIORITY = (DOSSIER, HUMAN, FOLLOWUP, ABUSE, SMALLTALK, GOODBYE, THANKS, GREETING)
+PRIORITY = (DOSSIER, HUMAN, FOLLOWUP, ABUSE, SMALLTALK, GOODBYE, THANKS, GREETING, ASK)
 ENOUGH = 1.0
 # Kept even when the message also names a procedure the search finds.
 STRONG = frozenset([DOSSIER, HUMAN])
@@ -52,7 +53,7 @@ STRONG = frozenset([DOSSIER, HUMAN])
 # this many words their cues do not explain, the message is a question, even one search
 # cannot answer ("hộ chiếu mất bao lâu" is not about the card shown before).
 # Small talk and abuse carry their topic in those words ("xổ số miền trung").
-WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, FOLLOWUP])
+WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, FOLLOWUP, ASK])
 QUESTION_WORDS = 2
 # Any message but a strong one with this many such words is a question: chit-chat is short.
 LONG = 4
@@ -121,6 +122,10 @@ _CUES = {
 0.5: đang xử lý, sao lâu thế, chưa thấy gì, sao chưa
 0.3: hồ sơ, tuần trước, hôm trước, tháng trước, bước nào
 """,
+    ASK: """
+1.0: hỏi, cho hỏi, xin hỏi, muốn hỏi, hỏi chút, hỏi tí, giúp tôi, giúp với, giúp em, giúp mình
+1.0: không hiểu, chưa hiểu, help, hướng dẫn, menu, i have a question
+""",
     FOLLOWUP + ":" + FEE: """
 1.0: phí, lệ phí, mức phí, bao nhiêu tiền, hết bao nhiêu, tốn bao nhiêu, mất tiền
 1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền
@@ -167,11 +172,18 @@ các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
 trên dưới
-i you it is are the a an do does to me my what how can please there this that of
-for in on be so and we us get take file need submit apply go will
 """
 # Looked up as typed, like the cues: "đỏ" (sổ đỏ) is not the filler "đó", "vàng" not "vâng".
 FILLER = PhraseBook(dict.fromkeys(_FILLER.split(), True))
+# English filler, only in a message that is English: unaccented, "do", "so", "the", "me"
+# are "đỏ", "sổ", "thẻ", "mẹ". EN_MARKERS are words no Vietnamese syllable spells.
+_EN_FILLER = """
+i you it is are the a an do does to me my what how can please there this that of
+for in on be so and we us get take file need submit apply go will
+"""
+EN_FILLER = frozenset(_EN_FILLER.split())
+EN_MARKERS = frozenset(["i", "you", "does", "what", "how", "please", "there", "this", "that"])
+EN_MARKERS |= frozenset(["is", "are", "where", "when", "which"])
 # Below ENOUGH, a message made of one intent's cues alone ("dạ", "bao nhiêu") is still it.
 ALONE = 0.5
 
@@ -295,6 +307,7 @@ def read(text: str) -> Reading:
     sections: dict[str, tuple[float, int]] = {}
     content: list[str] = []
     followup: set[int] = set()
+    english = text.isascii() and any(w.folded in EN_MARKERS for w in words)
     end = 0  # where the cues found so far end: an overlapping cue counts if it reaches past
     bare = [Token(t.text, t.folded, t.phrase, False) for t in words]
     for i in range(len(words)):
@@ -308,10 +321,15 @@ def read(text: str) -> Reading:
                     sections[section] = (sections.get(section, (0.0, 0))[0] + weight, i)
                     followup.update(range(i, i + length))
             end = i + length
-        elif i >= end and FILLER.match(words, i) is None and not words[i].folded.isdigit():
+        elif i >= end and not _filler(words, i, english):
             content.append(words[i].folded)
     rest = " ".join(w.text for i, w in enumerate(words) if i not in followup)
     return Reading(scores, sections, content, rest)
+
+
+def _filler(words: list[Token], i: int, english: bool) -> bool:
+    folded = words[i].folded
+    return folded.isdigit() or (english and folded in EN_FILLER) or bool(FILLER.match(words, i))
 
 
 _LEADING = re.compile(
@@ -322,6 +340,10 @@ _TRAILING = re.compile(
     r"\s*[?.!]*\s*$|\s+(?:nữa)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+
+def has_words(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]", text))
 
 
 def search_words(text: str) -> str:
