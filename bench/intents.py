@@ -114,21 +114,26 @@ def show(title: str, figures: dict) -> None:
 
 
 def real_questions(verbose: bool) -> None:
-    """The 400 real citizen questions of ../shared/eval: every one is a question for search
-    (answerable or not), so any other intent steals it. Searched in the national catalog."""
+    """The real citizen questions of ../shared/eval: every one is a question for search
+    (answerable or not), so any other intent steals it. Searched in the national catalog,
+    as search alone and as the dialog routes them (a follow-up's words left out)."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from search_quality import load_catalog, load_questions
+    from search_quality import load_catalog, load_questions, score, show
 
-    finds = finder(SearchIndex(load_catalog()))
+    index = SearchIndex(load_catalog())
+    finds = finder(index)
     questions = load_questions()
-    stolen = []
+    stolen, routed = [], []
     for q in questions:
         got = classify(q["question"], finds)
         if got.kind != PROCEDURE:
             stolen.append(f"{got.kind}/{got.section or '-'}: {q['question']}")
+        routed.append(q | {"question": got.query or q["question"]})
     share = len(stolen) / len(questions)
     print(f"\nreal questions (../shared/eval, {len(questions)}, national catalog)")
     print(f"  taken from search {share:.3f} ({len(stolen)} of {len(questions)})")
+    show("  search alone", score(index, questions)[0])
+    show("  as routed", score(index, routed)[0])
     if verbose:
         for line in stolen:
             print("   ", line)

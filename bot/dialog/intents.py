@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog.tokenize import PhraseBook, Token, fold_syllable, tokens
+from bot.text import nfc
 
 GREETING = "greeting"
 THANKS = "thanks"
@@ -27,6 +28,7 @@ ABUSE = "abuse"
 HUMAN = "human"
 DOSSIER = "dossier"
 FOLLOWUP = "followup"
+NOT_A_CUE = "-"
 ASK = "ask"  # about to ask, nothing asked yet: "cho hỏi", "giúp tôi với", "không hiểu"
 PROCEDURE = "procedure"
 INTENTS = (GREETING, THANKS, GOODBYE, SMALLTALK, ABUSE, HUMAN, DOSSIER, FOLLOWUP, ASK, PROCEDURE)
@@ -121,6 +123,10 @@ _CUES = {
 0.5: nhận được kết quả, trả kết quả, đã nộp, em nộp, tôi nộp, mình nộp, nộp rồi
 0.5: đang xử lý, sao lâu thế, chưa thấy gì, sao chưa
 0.3: hồ sơ, tuần trước, hôm trước, tháng trước, bước nào
+""",
+    # Words holding a cue that ask about something else: "chi phí mai táng" is a benefit.
+    "-": """
+1.0: chi phí, kinh phí, học phí, viện phí, tiền án, tiền sự, tiền lương, tiền công
 """,
     ASK: """
 1.0: hỏi, cho hỏi, xin hỏi, muốn hỏi, hỏi chút, hỏi tí, giúp tôi, giúp với, giúp em, giúp mình
@@ -270,10 +276,13 @@ _KNOWN = frozenset(
 )
 
 
-def words_of(text: str) -> list[Token]:
-    """Syllables as typed, with long runs squashed ("alooo") and chat spelling spelled out."""
+def words_of(text: str) -> tuple[list[Token], list[int]]:
+    """Syllables as typed, with long runs squashed ("alooo") and chat spelling spelled out,
+    and for each the number of the word of `text` it comes from."""
     out: list[Token] = []
-    for t in tokens(text):
+    source: list[int] = []
+    for n, t in enumerate(tokens(text)):
+        before = len(out)
         word = _RUN.sub(r"\1", t.text)
         folded = fold_syllable(word)
         if folded not in _KNOWN and folded not in TEENCODE:
@@ -287,7 +296,8 @@ def words_of(text: str) -> list[Token]:
             out.append(Token(word, folded, t.phrase, t.marked))
         else:
             out.append(t)
-    return out
+        source.extend([n] * (len(out) - before))
+    return out, source
 
 
 @dataclass
@@ -302,7 +312,7 @@ class Reading:
 
 
 def read(text: str) -> Reading:
-    words = words_of(text)
+    words, source = words_of(text)
     scores: dict[str, float] = {}
     sections: dict[str, tuple[float, int]] = {}
     content: list[str] = []
@@ -314,6 +324,10 @@ def read(text: str) -> Reading:
         found = _cue_at(words, bare, i)
         if found is not None and i + found[0] > end:
             length, cues = found
+            if all(key == NOT_A_CUE for key, _ in cues):  # "chi phí" is no fee question
+                content.extend(w.folded for w in words[i : i + length])
+                end = i + length
+                continue
             for key, weight in cues:
                 intent, _, section = key.partition(":")
                 scores[intent] = scores.get(intent, 0.0) + weight
@@ -323,8 +337,25 @@ def read(text: str) -> Reading:
             end = i + length
         elif i >= end and not _filler(words, i, english):
             content.append(words[i].folded)
-    rest = " ".join(w.text for i, w in enumerate(words) if i not in followup)
-    return Reading(scores, sections, content, rest)
+    return Reading(scores, sections, content, _without(text, {source[i] for i in followup}))
+
+
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def _without(text: str, cut: set[int]) -> str:
+    """`text` without its words numbered in `cut`, punctuation and quotes kept."""
+    if not cut:
+        return text
+    text = nfc(text)
+    spans = [m.span() for m in _WORD_RUN.finditer(text)]
+    out, last = [], 0
+    for n, (start, end) in enumerate(spans):
+        if n in cut:
+            out.append(text[last:start])
+            last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def _filler(words: list[Token], i: int, english: bool) -> bool:
