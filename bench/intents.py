@@ -98,6 +98,8 @@ def show(title: str, figures: dict) -> None:
     print(f"\n{title} ({figures['n']} turns)")
     print(f"  {'intent':<10} {'precision':>9} {'recall':>7} {'n':>4}")
     for intent, (p, r, n) in figures["per_intent"].items():
+        if p != p and r != r:  # neither labelled nor predicted
+            continue
         print(f"  {intent:<10} {p:9.3f} {r:7.3f} {n:4d}")
     stolen, procedures = figures["stolen_n"]
     right, total = figures["sections"]

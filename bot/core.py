@@ -94,6 +94,7 @@ class Core:
         )
 
     async def close(self) -> None:
+        await self.recent.flush()
         await self.db.close()
 
 

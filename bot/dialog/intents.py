@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.catalog.tokenize import PhraseBook, Token, fold_syllable, tokens
 from bot.text import nfc
@@ -193,6 +194,8 @@ EN_MARKERS |= frozenset(["is", "are", "where", "when", "which"])
 # Below ENOUGH, a message made of one intent's cues alone ("dạ", "bao nhiêu") is still it.
 ALONE = 0.5
 
+READINGS_KEPT = 4096
+
 # Chat spelling, folded, and what it stands for.
 TEENCODE = {
     "ko": "khong",
@@ -311,7 +314,9 @@ class Reading:
     without_followup: str
 
 
+@lru_cache(maxsize=READINGS_KEPT)
 def read(text: str) -> Reading:
+    """Cached: citizens send the same few words again and again (do not change a Reading)."""
     words, source = words_of(text)
     scores: dict[str, float] = {}
     sections: dict[str, tuple[float, int]] = {}
