@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 TTL = timedelta(minutes=30)
 FLUSH_EVERY = 1.0  # seconds
+PURGE_EVERY = 3600.0  # seconds between deleting what has expired: kept no longer than needed
 
 _UPSERT = (
     "INSERT INTO recent_topics(channel, user_id, procedure_code, others, procedure_at,"
@@ -52,6 +53,7 @@ class RecentTopics:
         self._pending: dict[tuple[str, str], list] = {}
         self._writing: dict[tuple[str, str], list] = {}  # being written now
         self._flushed = 0.0
+        self._purged = 0.0
 
     async def procedure_shown(
         self, channel: str, user_id: str, code: str, others: list[str]
@@ -89,6 +91,14 @@ class RecentTopics:
     async def flush(self) -> None:
         """Write the changes kept in memory, in one transaction."""
         self._flushed = time.monotonic()
+        if self._flushed - self._purged >= PURGE_EVERY:
+            self._purged = self._flushed
+            old = stamp(self.now() - self.ttl)
+            await self.db.execute(
+                "DELETE FROM recent_topics WHERE coalesce(procedure_at, '') < ?"
+                " AND coalesce(dossier_at, '') < ?",
+                (old, old),
+            )
         if not self._pending:
             return
         self._writing, self._pending = self._pending, {}
@@ -98,6 +108,13 @@ class RecentTopics:
                 await conn.executemany(_UPSERT, rows)
         finally:
             self._writing = {}
+
+    async def forget(self, channel: str, user_id: str) -> None:
+        """The citizen asked to delete their data (/xoadulieu)."""
+        self._pending.pop((channel, user_id), None)
+        await self.db.execute(
+            "DELETE FROM recent_topics WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
 
     async def _maybe_flush(self) -> None:
         """Context is a convenience: failing to store it must not cost the citizen the answer."""

@@ -132,3 +132,14 @@ async def test_context_survives_a_restart_and_expires(settings):
         no_card(answer)
     finally:
         await core.close()
+
+
+async def test_deleting_my_data_forgets_what_i_was_shown(core):
+    conv = Conversation(core)
+    shows_only(await conv.say("dang ky ket hon"), MARRIAGE)
+    await conv.say("/xoadulieu")
+    await conv.press("🗑")
+    await core.recent.flush()
+    row = await core.db.fetchone("SELECT count(*) FROM recent_topics")
+    assert row[0] == 0
+    assert "Bạn hỏi về thủ tục nào?" in await conv.say("mất bao lâu")

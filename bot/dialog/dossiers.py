@@ -273,6 +273,7 @@ async def delete_ask(turn: Turn) -> list[Reply]:
 async def delete_confirmed(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
     deleted = await turn.core.privacy.delete_all(turn.msg.channel, turn.msg.user_id)
+    await turn.core.recent.forget(turn.msg.channel, turn.msg.user_id)  # the last cards seen
     lines = ["✅ " + _("Deleted:")]
     lines.append("• " + (_("your phone number") if deleted.phone else _("no phone number stored")))
     lines.append("• " + _("consents: %s") % deleted.consents)
