@@ -104,6 +104,7 @@ async def test_a_dossier_question_without_a_code_leads_to_the_dossier(core):
     await add_dossier(core)
     await conv.say(CODE)
     assert CODE in await conv.say("ho so cua toi xong chua")  # the one looked at last
+    shows_only(await conv.say("còn phí thì sao"), BIRTH)  # the dossier's procedure
 
 
 async def test_asking_for_a_person_offers_to_pass_it_to_officials(core):

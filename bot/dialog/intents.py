@@ -52,11 +52,12 @@ PRIORITY = (DOSSIER, HUMAN, FOLLOWUP, ABUSE, SMALLTALK, GOODBYE, THANKS, GREETIN
 ENOUGH = 1.0
 # Kept even when the message also names a procedure the search finds.
 STRONG = frozenset([DOSSIER, HUMAN])
-# Words that wrap a question ("chào bạn, …", "cảm ơn, còn …", "… mất bao lâu"): with
-# this many words their cues do not explain, the message is a question, even one search
-# cannot answer ("hộ chiếu mất bao lâu" is not about the card shown before).
+# Words that wrap a question ("chào bạn, …", "cảm ơn, còn …"): with this many words
+# their cues do not explain, the message is a question, even one search cannot answer.
+# A follow-up with any such word is a question too: "hộ chiếu ở đâu" is not about the
+# card shown before, and answering it from that card would send the citizen astray.
 # Small talk and abuse carry their topic in those words ("xổ số miền trung").
-WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, FOLLOWUP, ASK])
+WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, ASK])
 QUESTION_WORDS = 2
 # Any message but a strong one with this many such words is a question: chit-chat is short.
 LONG = 4
@@ -174,7 +175,7 @@ _CUES = {
 _FILLER = """
 tôi em anh chị bạn mình bác cháu cô chú ông bà ad admin bot ơi ạ à ah ak nhé nha nhỉ
 hả vậy thế thì là cho hỏi xin muốn biết chút một với và còn sao gì nào không có được
-rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở nữa thêm giúp dùm hộ những
+rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở nữa thêm giúp dùm những
 các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính gửi người ta vui lòng
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
@@ -418,6 +419,6 @@ def classify(
             if found:
                 return Intent(PROCEDURE, query=rest, code=found[0])
         return Intent(PROCEDURE, query=query, code=codes[0])
-    if len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
+    if kind == FOLLOWUP or len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
         return Intent(PROCEDURE, query=query)
     return Intent(kind, section)
