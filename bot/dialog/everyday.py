@@ -30,10 +30,8 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if len(text) > procedures.MAX_QUESTION:  # search says it is too long
         return None
     reading = intents.read(text)
-    if not reading.scores:  # most questions: no cue at all
-        if not reading.content and intents.has_words(text):  # "sao", "có", "bác ơi"
-            return await procedures.prompt(turn)
-        return None
+    if not reading.scores and not reading.content and intents.has_words(text):
+        return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
     intent = intents.classify(text, _finds(turn), reading)
     if intent.kind == intents.PROCEDURE:
         if intent.query and intent.query != text:

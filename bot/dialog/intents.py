@@ -228,10 +228,9 @@ TEENCODE = {
     "ng": "nguoi",
     "z": "vay",
     "v": "vay",
-    "bít": "biet",
+    "bit": "biet",
     "bik": "biet",
     "nhiu": "nhieu",
-    "thanks": "thanks",
 }
 _RUN = re.compile(r"(.)\1{2,}")
 _DOUBLE_END = re.compile(r"(.)\1$")
