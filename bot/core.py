@@ -24,6 +24,7 @@ from bot.people.privacy import Privacy
 from bot.people.subscriptions import Subscriptions
 from bot.questions import Questions
 from bot.ratings.repository import Ratings
+from bot.recent import RecentTopics
 from bot.settings import Settings
 from bot.store import Database, open_database
 from bot.users import Users
@@ -52,9 +53,12 @@ class Core:
     feedback: FeedbackService
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
     notice_guard: NoticeGuard = field(default_factory=NoticeGuard)
+    recent: RecentTopics = field(init=False)  # what each user was last shown
 
     def __post_init__(self) -> None:
         self.feedback.on_waiting = self.conversations.forget_idle
+        if not hasattr(self, "recent"):
+            self.recent = RecentTopics(self.db)
         self._by_code8: dict[str, Procedure] = {}
         # Texts rendered from the catalog in memory (cards per locale), dropped with it.
         self.rendered: dict[tuple[str, ...], str] = {}
@@ -112,6 +116,7 @@ class Core:
         )
 
     async def close(self) -> None:
+        await self.recent.flush()
         await self.db.close()
 
 

@@ -84,6 +84,7 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     _ = turn.t.gettext
     core, msg = turn.core, turn.msg
     verified = await _is_owner(turn, dossier)
+    await core.recent.dossier_shown(msg.channel, msg.user_id, dossier.code)
     proc = await core.procedure(dossier.procedure_code)
     ctx = await card_context(turn, dossier)
     text = dossier_card(turn.t, dossier, proc.name if proc else None, verified=verified, ctx=ctx)
@@ -272,6 +273,7 @@ async def delete_ask(turn: Turn) -> list[Reply]:
 async def delete_confirmed(turn: Turn) -> list[Reply]:
     _ = turn.t.gettext
     deleted = await turn.core.privacy.delete_all(turn.msg.channel, turn.msg.user_id)
+    await turn.core.recent.forget(turn.msg.channel, turn.msg.user_id)  # the last cards seen
     lines = ["✅ " + _("Deleted:")]
     lines.append("• " + (_("your phone number") if deleted.phone else _("no phone number stored")))
     lines.append("• " + _("consents: %s") % deleted.consents)

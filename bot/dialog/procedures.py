@@ -54,6 +54,7 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
     if code and is_valid_code(normalize_code(code.group())):
         proc = await turn.core.procedure(normalize_code(code.group()))
         if proc:
+            await remember(turn, proc, [])
             return [card_reply(turn, proc, [])]
     query, english = search_query(question)
     # Asked in English by someone reading Vietnamese: offer English replies.
@@ -79,15 +80,30 @@ async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
         if event:
             return await life_events.event_reply(turn, event.event)
         return await questions.not_found(turn, question)
-    reply = card_reply(turn, proc, [m.code for m in result.matches[1:]])
+    others = [m.code for m in result.matches[1:]]
+    await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
+    reply = card_reply(turn, proc, others)
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
     return reply
 
 
+async def remember(turn: Turn, proc, other_codes: list[str]) -> None:
+    """The card a follow-up ("còn phí thì sao?") will refer to, for a while."""
+    msg = turn.msg
+    await turn.core.recent.procedure_shown(
+        msg.channel, msg.user_id, proc.code8, _others(proc, other_codes)
+    )
+
+
 def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> Reply:
     """The card with its buttons. Sections replace the card in place and carry the other
     matches along (`p:d:CODE:C1,C2`), so "back to the procedure" shows the same card."""
+    return Reply(_card_text(turn, proc), card_rows(turn, proc, other_codes), edit=edit)
+
+
+def card_rows(turn: Turn, proc, other_codes: list[str]) -> list[list[Button]]:
+    """The card's buttons: its sections, the answer's rating, other matches, the menu."""
     _ = turn.t.gettext
     code = proc.code8
     others = _others(proc, other_codes)
@@ -103,7 +119,7 @@ def card_reply(turn: Turn, proc, other_codes: list[str], edit: bool = False) -> 
     if others:
         rows[1].append(Button("🔀 " + _("Other matches"), "p:o:" + ",".join(others)))
     rows.append(back_to_menu(turn))
-    return Reply(_card_text(turn, proc), rows, edit=edit)
+    return rows
 
 
 def _others(proc, codes: list[str]) -> list[str]:
@@ -149,6 +165,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
     render = SECTIONS.get(kind)
+    await remember(turn, proc, others)
     if render is None:  # "c", or an action from an older version
         return [card_reply(turn, proc, others, edit=True)]
     back = "p:c:" + _ref(proc, _others(proc, others))

@@ -13,6 +13,7 @@ from bot.conversations import ENDED
 from bot.core import Core
 from bot.dialog import (
     dossiers,
+    everyday,
     feedback,
     feedback_officials,
     life_events,
@@ -127,6 +128,9 @@ async def free_text(turn: Turn, text: str) -> list[Reply]:
             return replies
     if dossiers.is_dossier_message(text):
         return await dossiers.lookup(turn, text)
+    replies = await everyday.answer(turn, text)  # greetings, follow-ups... before search
+    if replies is not None:
+        return replies
     return await procedures.ask(turn, text)
 
 

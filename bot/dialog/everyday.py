@@ -1,0 +1,130 @@
+"""Short replies to what is not a procedure question: a greeting, thanks, a goodbye,
+small talk, abuse, asking for a person, a dossier without its code, a follow-up, and
+"cho hỏi" with nothing asked yet.
+
+`answer` runs before search (`router.free_text`): it returns None for a procedure
+question, which search then answers. Each reply fits on a phone screen and says
+what to do next; none is the "not found" message.
+"""
+
+from __future__ import annotations
+
+from bot.dialog import dossiers, followups, intents, procedures
+from bot.dialog.context import Turn
+from bot.dialog.menu import back_to_menu, main_menu
+from bot.recent import Recent
+from bot.reply import Button, Reply
+
+
+def _finds(turn: Turn):
+    """The codes search answers a query with (as `procedures.ask` asks, so it is cached)."""
+
+    def finds(query: str) -> list[str]:
+        result = turn.core.index.search(query, limit=1 + procedures.OTHER_MATCHES)
+        return [] if result.abstained else [m.code[:8] for m in result.matches]
+
+    return finds
+
+
+async def answer(turn: Turn, text: str) -> list[Reply] | None:
+    if len(text) > procedures.MAX_QUESTION:  # search says it is too long
+        return None
+    reading = intents.read(text)
+    if not reading.scores and not reading.content and intents.has_words(text):
+        return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
+    intent = intents.classify(text, _finds(turn), reading)
+    if intent.kind == intents.PROCEDURE:
+        if intent.query and intent.query != text:
+            return await procedures.ask(turn, intent.query)
+        return None
+    if intent.kind in (intents.FOLLOWUP, intents.DOSSIER):
+        recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
+        if intent.kind == intents.FOLLOWUP:
+            return await followups.answer(turn, intent, recent)
+        return await dossier(turn, recent)
+    if intent.kind == intents.HUMAN:
+        return [await human(turn, text)]
+    if intent.kind == intents.ASK:
+        return await procedures.prompt(turn)
+    return [REPLIES[intent.kind](turn)]
+
+
+async def dossier(turn: Turn, recent: Recent) -> list[Reply]:
+    """The dossier looked at last, else the verified citizen's list, else how to find it."""
+    core, msg = turn.core, turn.msg
+    if recent.dossier_code:
+        found = await core.dossiers.get(recent.dossier_code)
+        if found is not None:
+            return [await dossiers.card(turn, found)]
+    if await core.privacy.verified_phone(msg.channel, msg.user_id):
+        return await dossiers.mine(turn)
+    return await dossiers.prompt(turn)
+
+
+async def human(turn: Turn, text: str) -> Reply:
+    """Offer to pass the message to the officials (the same button as an unanswered question)."""
+    _ = turn.t.gettext
+    msg = turn.msg
+    qid = await turn.core.questions.record(
+        msg.channel, msg.user_id, msg.chat_id, text, turn.t.locale
+    )
+    lines = [
+        "🧑‍💼 " + _("I can pass your message to the one-stop desk officials."),
+        "👉 " + _("Press the button to send it, or type your question: I may answer at once."),
+    ]
+    rows = [[Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")]]
+    return Reply("\n".join(lines), [*rows, back_to_menu(turn)])
+
+
+def greeting(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "👋 " + _("Hello! I am MotCua, the one-stop desk assistant."),
+            "👉 " + _('Type your question, for example "lam giay khai sinh", or press a button.'),
+        ]
+    )
+    return Reply(text, main_menu(turn))
+
+
+def thanks(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = "😊 " + _("You are welcome!") + "\n👉 " + _("Anything else? Type it or press a button.")
+    return Reply(text, main_menu(turn))
+
+
+def goodbye(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    return Reply("👋 " + _("Goodbye! Come back any time, just type your question."))
+
+
+def smalltalk(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "🙂 "
+            + _("I am MotCua, a bot of the one-stop desk: I only know procedures and dossiers."),
+            "👉 " + _('Type your question, for example "lam giay khai sinh", or press a button.'),
+        ]
+    )
+    return Reply(text, main_menu(turn))
+
+
+def abuse(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "🙏 " + _("Sorry if I have not helped. I am a bot and I want to get it right."),
+            "👉 " + _("Type your question in a few words, or press a button."),
+        ]
+    )
+    return Reply(text, main_menu(turn))
+
+
+REPLIES = {
+    intents.GREETING: greeting,
+    intents.THANKS: thanks,
+    intents.GOODBYE: goodbye,
+    intents.SMALLTALK: smalltalk,
+    intents.ABUSE: abuse,
+}

@@ -1,0 +1,59 @@
+"""Follow-ups on the card shown last: "còn phí thì sao?", "mất bao lâu", "nộp ở đâu".
+
+Answered from the procedure the user saw within the last half hour (kept in the store,
+`bot.recent`), with just the part asked about and the card's buttons. Without a card
+to refer to, the citizen is asked which procedure they mean, never shown a guess.
+"""
+
+from __future__ import annotations
+
+from bot.dialog import intents, procedures
+from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
+from bot.dialog.cards import documents_section, legal_section, steps_section
+from bot.dialog.context import Turn
+from bot.dialog.menu import back_to_menu
+from bot.recent import Recent
+from bot.reply import Button, Reply
+
+
+def section_text(turn: Turn, proc, section: str) -> str:
+    t, portal = turn.t, turn.core.settings.portal_url
+    renders = {
+        intents.FEE: lambda: fee_section(t, proc),
+        intents.TIME: lambda: time_section(t, proc),
+        intents.PLACE: lambda: place_section(t, proc, portal),
+        intents.ONLINE: lambda: online_section(t, proc, portal),
+        intents.DOCUMENTS: lambda: documents_section(t, proc),
+        intents.STEPS: lambda: steps_section(t, proc),
+        intents.LEGAL: lambda: legal_section(t, proc),
+    }
+    return renders.get(section, renders[intents.STEPS])()
+
+
+async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Reply]:
+    """The part of the remembered procedure asked about (or of the dossier's procedure)."""
+    code = intent.code or recent.procedure_code
+    others = recent.others if code == recent.procedure_code else []
+    if code is None and recent.dossier_code:
+        dossier = await turn.core.dossiers.get(recent.dossier_code)
+        code = dossier.procedure_code if dossier else None
+    proc = await turn.core.procedure(code) if code else None
+    if proc is None:
+        return [which_procedure(turn)]
+    await procedures.remember(turn, proc, others)  # the conversation goes on about it
+    others = [c for c in others if c != proc.code8]
+    ref = proc.code8 + (":" + ",".join(others) if others else "")
+    whole = [Button("📋 " + turn.t.gettext("Show the whole procedure"), f"p:c:{ref}")]
+    rows = [whole, *procedures.card_rows(turn, proc, others)]
+    return [Reply(section_text(turn, proc, intent.section or intents.STEPS), rows)]
+
+
+def which_procedure(turn: Turn) -> Reply:
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "🤔 " + _("Which procedure do you mean?"),
+            "👉 " + _('Type its name in a few words, for example "dang ky khai sinh".'),
+        ]
+    )
+    return Reply(text, [back_to_menu(turn)])

@@ -1,0 +1,129 @@
+"""What each user was last shown, for a while: the context a follow-up refers to.
+
+"Còn phí thì sao?" right after the birth-registration card means that card's fee.
+Kept in the store (not per process), so a restart or a second process agrees, and
+read only within `TTL`: an hour later the same words start afresh.
+
+Every card shown updates it, and a commit per card would cost the busy path more than
+the card itself, so changes are written together, at most once every `FLUSH_EVERY`
+seconds (at once when the bot is quiet) and on close; this process reads its own
+unwritten changes first. A crash loses at most that second of context.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import stamp, unstamp, utcnow
+from bot.store import Database
+
+log = logging.getLogger(__name__)
+
+TTL = timedelta(minutes=30)
+FLUSH_EVERY = 1.0  # seconds
+PURGE_EVERY = 3600.0  # seconds between deleting what has expired: kept no longer than needed
+
+_UPSERT = (
+    "INSERT INTO recent_topics(channel, user_id, procedure_code, others, procedure_at,"
+    " dossier_code, dossier_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(channel, user_id) DO UPDATE"
+    " SET procedure_code = coalesce(excluded.procedure_code, procedure_code),"
+    " others = CASE WHEN excluded.procedure_code IS NULL THEN others ELSE excluded.others END,"
+    " procedure_at = coalesce(excluded.procedure_at, procedure_at),"
+    " dossier_code = coalesce(excluded.dossier_code, dossier_code),"
+    " dossier_at = coalesce(excluded.dossier_at, dossier_at)"
+)
+
+
+@dataclass(frozen=True)
+class Recent:
+    procedure_code: str | None
+    others: list[str]
+    dossier_code: str | None
+
+
+class RecentTopics:
+    def __init__(self, db: Database, ttl: timedelta = TTL):
+        self.db = db
+        self.ttl = ttl
+        self.now = utcnow  # replaced in tests to let time pass
+        # (channel, user) -> [procedure_code, others, procedure_at, dossier_code, dossier_at]
+        self._pending: dict[tuple[str, str], list] = {}
+        self._writing: dict[tuple[str, str], list] = {}  # being written now
+        self._flushed = 0.0
+        self._purged = 0.0
+
+    async def procedure_shown(
+        self, channel: str, user_id: str, code: str, others: list[str]
+    ) -> None:
+        row = self._pending.setdefault((channel, user_id), [None, "", None, None, None])
+        row[0:3] = [code, ",".join(others), stamp(self.now())]
+        await self._maybe_flush()
+
+    async def dossier_shown(self, channel: str, user_id: str, code: str) -> None:
+        row = self._pending.setdefault((channel, user_id), [None, "", None, None, None])
+        row[3:5] = [code, stamp(self.now())]
+        await self._maybe_flush()
+
+    async def get(self, channel: str, user_id: str) -> Recent:
+        """The procedure and dossier shown within the time-to-live (None when older)."""
+        stored = await self.db.fetchone(
+            "SELECT procedure_code, others, procedure_at, dossier_code, dossier_at"
+            " FROM recent_topics WHERE channel = ? AND user_id = ?",
+            (channel, user_id),
+        )
+        row = list(stored) if stored else [None, "", None, None, None]
+        for unwritten in (self._writing, self._pending):
+            pending = unwritten.get((channel, user_id))
+            if pending and pending[0] is not None:
+                row[0:3] = pending[0:3]
+            if pending and pending[3] is not None:
+                row[3:5] = pending[3:5]
+        fresh_proc = self._fresh(row[2])
+        return Recent(
+            row[0] if fresh_proc else None,
+            [c for c in (row[1] or "").split(",") if c] if fresh_proc else [],
+            row[3] if self._fresh(row[4]) else None,
+        )
+
+    async def flush(self) -> None:
+        """Write the changes kept in memory, in one transaction."""
+        self._flushed = time.monotonic()
+        if self._flushed - self._purged >= PURGE_EVERY:
+            self._purged = self._flushed
+            old = stamp(self.now() - self.ttl)
+            await self.db.execute(
+                "DELETE FROM recent_topics WHERE coalesce(procedure_at, '') < ?"
+                " AND coalesce(dossier_at, '') < ?",
+                (old, old),
+            )
+        if not self._pending:
+            return
+        self._writing, self._pending = self._pending, {}
+        try:
+            async with self.db.transaction() as conn:
+                rows = [(c, u, *r) for (c, u), r in self._writing.items()]
+                await conn.executemany(_UPSERT, rows)
+        finally:
+            self._writing = {}
+
+    async def forget(self, channel: str, user_id: str) -> None:
+        """The citizen asked to delete their data (/xoadulieu)."""
+        self._pending.pop((channel, user_id), None)
+        await self.db.execute(
+            "DELETE FROM recent_topics WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+
+    async def _maybe_flush(self) -> None:
+        """Context is a convenience: failing to store it must not cost the citizen the answer."""
+        if time.monotonic() - self._flushed >= FLUSH_EVERY:
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("could not store the recent topics")
+
+    def _fresh(self, at: str | None) -> bool:
+        moment = unstamp(at)
+        return moment is not None and self.now() - moment <= self.ttl
