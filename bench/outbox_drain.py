@@ -1,9 +1,9 @@
 """Outbox drain rate against the fake Bot API (real HTTP on 127.0.0.1), limiter on and off.
 
-Queues N notifications to N different chats, then lets the TelegramSender
-deliver them; the baseline is plain `send_message` calls on the same server in
-the same run. With python-telegram-bot's AIORateLimiter the rate should sit at
-Telegram's ~30 messages/s.
+Queues N notifications to N different chats, then lets the outbox drainer
+deliver them through the Telegram channel; the baseline is plain `send_message`
+calls on the same server in the same run. With python-telegram-bot's
+AIORateLimiter the rate should sit at Telegram's ~30 messages/s.
 
     .venv/bin/python bench/outbox_drain.py [--messages 300]
 """
@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from telegram.ext import AIORateLimiter
 
@@ -24,10 +25,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakebotapi import FakeBotApi  # noqa: E402
 
+from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.channels.telegram_bot import MotCuaBot  # noqa: E402
 from bot.channels.telegram_bot import make_bot as motcua_bot  # noqa: E402
-from bot.channels.telegram_sender import TelegramSender  # noqa: E402
 from bot.core import open_core  # noqa: E402
+from bot.notify.drainer import Drainer  # noqa: E402
 from bot.notify.outbox import Outbox, enqueue  # noqa: E402
 from bot.reply import Button, Reply  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -58,7 +60,8 @@ async def drain(api: FakeBotApi, n: int, limiter: bool, folder: Path) -> float:
                 conn, "telegram", FIRST_CHAT + i, reply, dedupe_key=f"bench:{limiter}:{i}"
             )
     bot = await make_bot(api, limiter)
-    sender = TelegramSender(core, bot)
+    channel = TelegramChannel(SimpleNamespace(bot=bot))  # delivery only: nothing polls
+    sender = Drainer(core.db, channel)
     outbox = Outbox(core.db)
     start = time.perf_counter()
     while await outbox.pending_count("telegram"):

@@ -76,6 +76,7 @@ def incoming(update: Update) -> Incoming:
         "user_id": str(user.id) if user else "",
         "chat_id": str(chat.id) if chat else "",
         "language_code": user.language_code if user else None,
+        "private": chat is None or chat.type == "private",
     }
     if update.callback_query:
         return Incoming(kind=ACTION, text=update.callback_query.data or "", **base)
