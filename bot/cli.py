@@ -143,7 +143,7 @@ async def _run(settings, channels) -> int:
     runtime = Runtime(settings, channels)
     runtime.on_start.append(_terminal_notice)
     try:
-        return await runtime.run()
+        code = await runtime.run()
     except LeaseTaken as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
@@ -151,6 +151,9 @@ async def _run(settings, channels) -> int:
         logging.getLogger(__name__).debug("start-up failed", exc_info=True)
         print(f"motcua: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if runtime.failure:
+        print(f"motcua: {runtime.failure}", file=sys.stderr)
+    return code
 
 
 async def _chat(settings) -> int:

@@ -58,6 +58,7 @@ class Runtime:
         self.drainers: dict[str, Drainer] = {}
         self.jobs: Jobs | None = None
         self.exit_code = 0
+        self.failure: str | None = None  # why it stopped on its own (one line)
         self._lease_ttl, self._heartbeat = lease_ttl, heartbeat
         self._run_jobs, self._drain_idle = run_jobs, drain_idle
         self._tasks: list[asyncio.Task] = []
@@ -121,6 +122,11 @@ class Runtime:
         finally:
             for task in waits:
                 task.cancel()
+        for channel in self.channels.values():
+            failure = getattr(channel, "failure", None)
+            if failure:
+                self.failure = self.failure or f"{channel.name}: {failure}"
+                self.exit_code = self.exit_code or 1
 
     async def run(self) -> int:
         """Start, serve until SIGINT/SIGTERM (or a channel ends), stop; the exit code."""
@@ -179,7 +185,7 @@ class Runtime:
         try:
             await self.lease.keep()
         except LeaseLost as exc:
-            log.error("%s: stopping so that only one runner delivers", exc)
+            self.failure = f"{exc}: stopped, so that only one runner delivers"
             self.request_stop(1)
 
     async def __aenter__(self) -> Runtime:

@@ -11,10 +11,10 @@ import logging
 import os
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.channels.telegram_bot import make_bot
+from bot.channels.telegram_bot import RateLimiter, make_bot
 from bot.dialog import router
 from bot.i18n import translator
 from bot.settings import Settings
@@ -41,7 +41,7 @@ def build_application(
         str(settings.telegram_token),
         base_url=settings.telegram_api_base_url,
         request=request,
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
+        rate_limiter=RateLimiter(max_retries=3) if rate_limiter else None,
     )
     application = ApplicationBuilder().bot(bot).concurrent_updates(True).build()
     application.bot_data["settings"] = settings

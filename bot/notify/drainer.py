@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 
 from bot.backoff import backoff
 from bot.channels.base import Channel, GiveUp, Hold, RetryLater
@@ -97,10 +98,14 @@ class Drainer:
 
     async def _start_lanes(self, limit: int = 100) -> list[asyncio.Task]:
         await self._retry_marks()
+        # Chats busy before the query are skipped even if their lane ends while it runs:
+        # the rows read may predate that lane's marks (a stale read would send twice).
+        busy = set(self._lanes)
         messages = await self.outbox.due(self.name, limit)
         by_chat: dict[str, list[OutboxMessage]] = {}
         for message in messages:
-            if message.id in self._unmarked or message.chat_id in self._lanes:
+            chat = message.chat_id
+            if message.id in self._unmarked or chat in busy or chat in self._lanes:
                 continue
             queue = by_chat.setdefault(message.chat_id, [])
             if len(queue) < self.per_chat:
@@ -153,7 +158,9 @@ class Drainer:
                 on_part=functools.partial(self.outbox.mark_parts_sent, message.id),
             )
         except RetryLater as exc:
-            delay = exc.delay if exc.delay > 0 else backoff(message.attempts)
+            # the platform's own delay (429 retry_after) plus a little jitter, else backoff
+            delay = exc.delay * random.uniform(1.0, 1.1) if exc.delay > 0 else None
+            delay = delay or backoff(message.attempts)
             log.info("%s outbox %s: retry in %.1fs: %s", self.name, message.id, delay, exc.reason)
             await self.outbox.retry_later(message.id, delay, exc.reason)
             return "wait"
