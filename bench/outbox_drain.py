@@ -49,6 +49,7 @@ async def drain(api: FakeBotApi, n: int, limiter: bool, folder: Path) -> float:
     settings = load_settings(
         environ={"MOTCUA_DB": str(folder / f"drain-{limiter}.db")}, dotenv=None
     )
+    folder.mkdir(parents=True, exist_ok=True)
     core = await open_core(settings)
     reply = Reply(
         "🔔 <b>Hồ sơ 000.00.06.H56-261120-0361</b>\nTrạng thái mới: Đã xử lý xong",
@@ -56,9 +57,7 @@ async def drain(api: FakeBotApi, n: int, limiter: bool, folder: Path) -> float:
     )
     async with core.db.transaction() as conn:
         for i in range(n):
-            await enqueue(
-                conn, "telegram", FIRST_CHAT + i, reply, dedupe_key=f"bench:{limiter}:{i}"
-            )
+            await enqueue(conn, "telegram", FIRST_CHAT + i, reply, dedupe_key=f"bench:{i}")
     bot = await make_bot(api, limiter)
     channel = TelegramChannel(SimpleNamespace(bot=bot))  # delivery only: nothing polls
     sender = Drainer(core.db, channel)
@@ -85,7 +84,11 @@ async def baseline(api: FakeBotApi, n: int) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=300)
-    n = parser.parse_args().messages
+    parser.add_argument(
+        "--latency", type=float, default=0.05, help="seconds per call in the latency round"
+    )
+    args = parser.parse_args()
+    n = args.messages
     async with FakeBotApi() as api:
         for i in range(n):
             api.add_user(FIRST_CHAT + i)
@@ -93,11 +96,20 @@ async def main() -> None:
             base = await baseline(api, n)
             off = await drain(api, n, limiter=False, folder=Path(tmp))
             on = await drain(api, n, limiter=True, folder=Path(tmp))
-    delivered = len(api.calls("sendMessage"))
+            delivered = len(api.calls("sendMessage"))
+            api.latency = args.latency  # a network between the bot and Telegram
+            slow_base = await baseline(api, n // 3)
+            slow_off = await drain(api, n // 3, limiter=False, folder=Path(tmp) / "latency")
     print(f"messages: {n} to {n} chats; sendMessage calls accepted: {delivered} (3 x {n} expected)")
     print(f"baseline send_message loop:  {base:8.1f} msg/s")
     print(f"outbox drain, limiter off:   {off:8.1f} msg/s  (ratio to baseline {off / base:.2f})")
     print(f"outbox drain, limiter on:    {on:8.1f} msg/s  (Telegram allows ~30/s)")
+    print(f"with {args.latency * 1000:.0f} ms per call ({n // 3} messages, limiter off):")
+    print(f"  baseline send_message loop:  {slow_base:8.1f} msg/s")
+    print(
+        f"  outbox drain:                {slow_off:8.1f} msg/s"
+        f"  (ratio to baseline {slow_off / slow_base:.2f}: chats served side by side)"
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ ALTER TABLE outbox ADD COLUMN held_at TEXT;
 ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 50;
 CREATE INDEX outbox_chat_pending ON outbox(channel, chat_id, id)
     WHERE sent_at IS NULL AND failed_at IS NULL;
+-- The drainer's next messages in order (urgent first) without sorting a large backlog.
+CREATE INDEX outbox_next ON outbox(channel, priority, id)
+    WHERE sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL;
 
 -- One reminder per dossier and appointment date, even when many go out as one digest.
 CREATE TABLE reminders_sent (
