@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run chat test lint locales extract bench clean
+.PHONY: setup run chat test test-slow lint locales extract bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ chat: setup
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Crash, restart and failure tests through subprocesses and the fake Bot API (minutes).
+test-slow: setup
+	$(VENV)/bin/pytest -m slow
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -104,15 +104,22 @@ def updates(bot, count: int) -> list[Update]:
 
 
 async def started(app: Application) -> Application:
+    """Initialised; MotCua's application gets its core the way the runtime binds it."""
     await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
+    if "settings" in app.bot_data:
+        import gc
+
+        from bot.core import open_core
+
+        app.bot_data["core"] = await open_core(app.bot_data["settings"])
+        gc.freeze()
     return app
 
 
 async def stopped(app: Application) -> None:
-    if app.post_shutdown:
-        await app.post_shutdown(app)
+    core = app.bot_data.pop("core", None)
+    if core is not None:
+        await core.close()
     await app.shutdown()
 
 

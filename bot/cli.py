@@ -115,17 +115,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(settings) -> int:
-    if not settings.has_telegram:
+    """The runtime with the configured channels, until SIGINT/SIGTERM; one runner per store."""
+    channels = build_channels(settings)
+    return asyncio.run(_run(settings, channels))
+
+
+def build_channels(settings) -> list:
+    """Telegram when a token is set; otherwise the terminal chat, so `run` always serves."""
+    channels = []
+    if settings.has_telegram:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel.from_settings(settings))
+    if not channels:
+        from bot.channels.terminal import TerminalChannel
+
+        logging.getLogger().setLevel(logging.WARNING)
+        channels.append(TerminalChannel())
+    return channels
+
+
+async def _terminal_notice(runtime) -> None:
+    if "terminal" in runtime.channels:
         print(
-            "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat instead "
-            "(type /quit to leave).",
+            "TELEGRAM_BOT_TOKEN is not set: this is the terminal chat (type /quit to leave).",
             file=sys.stderr,
         )
-        return asyncio.run(_chat(settings))
-    from bot.channels.telegram_app import run_polling
 
-    run_polling(settings)
-    return 0
+
+async def _run(settings, channels) -> int:
+    from bot.runtime import Runtime
+    from bot.store.lease import LeaseTaken
+
+    runtime = Runtime(settings, channels)
+    runtime.on_start.append(_terminal_notice)
+    try:
+        code = await runtime.run()
+    except LeaseTaken as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # e.g. Telegram unreachable or the token refused at start
+        logging.getLogger(__name__).debug("start-up failed", exc_info=True)
+        print(f"motcua: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if runtime.failure:
+        print(f"motcua: {runtime.failure}", file=sys.stderr)
+    return code
 
 
 async def _chat(settings) -> int:

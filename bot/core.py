@@ -1,7 +1,7 @@
 """The core services of one running bot, opened once and shared by every channel.
 
-Telegram opens it in `post_init` and closes it in `post_shutdown`; the terminal
-chat and the CLI open it around their own loop.
+`motcua run` opens it in the runtime (bot/runtime.py) before any channel starts;
+the terminal chat and the CLI's one-shot commands open it around their own work.
 """
 
 from __future__ import annotations
@@ -120,9 +120,10 @@ class Core:
         await self.db.close()
 
 
-async def open_core(settings: Settings) -> Core:
-    """Open the store, seed the default catalog when empty, build the search index."""
-    db = await open_database(settings.db_path)
+async def open_core(settings: Settings, db: Database | None = None) -> Core:
+    """Open the store (or take `db`, opened already), seed the default catalog when empty,
+    build the search index."""
+    db = db or await open_database(settings.db_path)
     catalog = CatalogRepository(db)
     if await catalog.count() == 0:
         await seed_default_catalog(db)
@@ -142,7 +143,7 @@ async def open_core(settings: Settings) -> Core:
         Officials(db),
         DossierNotifier(settings),
         default_calendar(),
-        Ratings(db),
+        Ratings(db, settings),
         Conversations(db),
         FeedbackService(db, settings, staff_channel=settings.staff_channel),
     )

@@ -24,6 +24,11 @@ LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 
 
+def N_(message: str) -> str:
+    """Mark a message id for extraction where it is defined; it is translated where shown."""
+    return message
+
+
 @cache
 def translations(locale: str) -> gettext.NullTranslations:
     """The catalog for a locale; English falls back to the message ids themselves."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.catalog import learned
 from bot.clock import stamp, utcnow
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.reply import Reply
 from bot.store import Database
 
@@ -72,7 +72,14 @@ class Questions:
             )
             if cur.rowcount != 1:
                 return False
-            await enqueue(conn, staff_channel, chat_id, alert, dedupe_key=f"question:{question.id}")
+            await enqueue(
+                conn,
+                staff_channel,
+                chat_id,
+                alert,
+                dedupe_key=f"question:{question.id}",
+                priority=Priority.URGENT,
+            )
             return True
 
     async def answer(

@@ -1,25 +1,14 @@
-"""Telegram glue: one file per feature, each with `register(application)`.
+"""Telegram glue: the handlers come from the one conversation map (bot/dialog/router.py).
 
-The order here is the whole bot's wiring: specific handlers first, the
-fallbacks (unknown commands, media, stray buttons) last.
+`routes` registers one handler per command and per button prefix of the map, then
+the messages without a command and the fallbacks; `errors` is the last net.
 """
 
 from telegram.ext import Application
 
-from handlers import (
-    dossiers,
-    errors,
-    fallback,
-    feedback,
-    help,
-    lang,
-    officials,
-    procedures,
-    ratings,
-    start,
-)
+from handlers import errors, routes
 
-FEATURES = (start, help, lang, dossiers, officials, ratings, feedback, procedures, fallback, errors)
+FEATURES = (routes, errors)
 
 
 def register_all(application: Application) -> None:

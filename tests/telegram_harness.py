@@ -1,7 +1,7 @@
 """Run the real Application (python-telegram-bot's HTTP stack) against the fake Bot API.
 
-`running_bot` starts polling the way `run_polling` does, including post_init and
-post_shutdown, so the tests see what production would.
+`running_bot` runs the bot the way `motcua run` does: the runtime (core, lease, jobs,
+outbox drainer) with the Telegram channel polling, so the tests see what production would.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator
 from conftest import make_settings
 from fakebotapi import FakeBotApi
 
-from bot.channels.telegram_app import build_application
+from bot.channels.telegram import TelegramChannel
+from bot.runtime import Runtime
 
 
 @contextlib.asynccontextmanager
@@ -22,21 +23,14 @@ async def running_bot(
     settings = make_settings(
         tmp_path, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, **env
     )
-    app = build_application(settings, rate_limiter=rate_limiter)
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=["message", "callback_query"]
-    )
+    channel = TelegramChannel.from_settings(settings, rate_limiter=rate_limiter, poll_timeout=1)
+    runtime = Runtime(settings, [channel])
+    await runtime.start()
     await api.wait_polling()
     try:
-        yield app
+        yield channel.application
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await runtime.stop()
 
 
 def buttons(call) -> list[tuple[str, str]]:

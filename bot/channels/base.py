@@ -29,7 +29,8 @@ class DeliveryError(Exception):
 
 
 class RetryLater(DeliveryError):
-    """Try again after `delay` seconds (rate limit, timeout, platform fault)."""
+    """Try again after `delay` seconds (rate limit, timeout, platform fault); a delay of 0
+    leaves it to the drainer's backoff (growing with the attempts, with jitter)."""
 
     def __init__(self, reason: str, delay: float):
         super().__init__(reason)
@@ -54,6 +55,7 @@ class Capabilities:
     text_limit: int  # characters per message; longer replies are split
     markup: str  # "html" (Reply.text as is) or "plain" (Reply.plain())
     phone_proof: str  # one of PHONE_*
+    per_chat_interval: float = 0.0  # seconds between two messages to one chat (Telegram: 1)
 
 
 PartDone = Callable[[int], Awaitable[None]]
@@ -65,6 +67,9 @@ class Channel(Protocol):
 
     name: str
     capabilities: Capabilities
+
+    # Optional: `bind(core)` is called by the runtime before `start` when a channel has it,
+    # so the channel's handlers can reach the core.
 
     async def start(self) -> None:
         """Begin receiving (polling, webhook routes); the core is already open."""

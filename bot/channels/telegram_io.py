@@ -76,6 +76,7 @@ def incoming(update: Update) -> Incoming:
         "user_id": str(user.id) if user else "",
         "chat_id": str(chat.id) if chat else "",
         "language_code": user.language_code if user else None,
+        "private": chat is None or chat.type == "private",
     }
     if update.callback_query:
         return Incoming(kind=ACTION, text=update.callback_query.data or "", **base)
@@ -136,11 +137,13 @@ async def send(
     *,
     skip: int = 0,
     on_part: Callable[[int], Awaitable[None]] | None = None,
+    no_retry: bool = False,
 ) -> None:
     """Send one reply, split under Telegram's limit; the buttons go with the last part.
 
     `skip` leaves out parts delivered before; `on_part(n)` is awaited once the first n
-    parts of several went out, so a retry can resume after them (the outbox does).
+    parts of several went out, so a retry can resume after them (the outbox does);
+    `no_retry` raises a 429 at once instead of waiting in the rate limiter.
     """
     if reply.photo is not None:
         await _send_photo(bot, chat_id, reply)
@@ -153,6 +156,7 @@ async def send(
             part,
             reply_markup=markup(reply) if last else None,
             link_preview_options=NO_PREVIEW,
+            no_retry=no_retry,
         )
         if on_part is not None and not last:
             await on_part(i + 1)

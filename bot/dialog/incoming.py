@@ -25,6 +25,7 @@ class Incoming:
     file_size: int | None = None
     latitude: float | None = None  # a shared location
     longitude: float | None = None
+    private: bool = True  # a one-to-one chat (False: a group, e.g. the officials')
 
     @property
     def command(self) -> tuple[str, str] | None:

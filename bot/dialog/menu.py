@@ -63,6 +63,8 @@ async def menu(turn: Turn) -> list[Reply]:
 
 
 async def help_(turn: Turn) -> list[Reply]:
+    from bot.dialog.router import listed_commands  # the map imports this module
+
     _ = turn.t.gettext
     text = "\n".join(
         [
@@ -74,16 +76,7 @@ async def help_(turn: Turn) -> list[Reply]:
             "• " + _("Type your dossier code to see where it stands."),
             "",
             "<b>" + _("Commands") + "</b>",
-            "/start — " + _("main menu"),
-            "/hoso — " + _("check a dossier by its code"),
-            "/hosocuatoi — " + _("my dossiers"),
-            "/danhgia — " + _("rate a returned dossier"),
-            "/phananh — " + _("send feedback or a complaint"),
-            "/phananhcuatoi — " + _("my feedback"),
-            "/xoadulieu — " + _("delete my personal data"),
-            "/huy — " + _("cancel what I am doing"),
-            "/lang — " + _("change language"),
-            "/help — " + _("this help"),
+            *(f"/{name} — {_(description)}" for name, description in listed_commands()),
             "",
             "🔒 "
             + _(

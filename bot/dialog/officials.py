@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import status_name, timeliness
 from bot.dossiers.codes import find_dossier_code
-from bot.dossiers.repository import record_apology, set_status
 from bot.people.officials import Official
 from bot.reply import Reply, esc
 from bot.text import parse_id
@@ -75,15 +74,9 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
     if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
-    async with turn.core.db.transaction() as conn:
-        event = await set_status(
-            conn,
-            code,
-            status,
-            turn.msg.user_id,
-            note.strip() or None,
-            on_events=turn.core.notifier,
-        )
+    event = await turn.core.dossiers.change_status(
+        code, status, turn.msg.user_id, note.strip() or None, on_events=turn.core.notifier
+    )
     if event is None:
         return [Reply(_("Dossier %s already has that status.") % esc(code))]
     text = _("Dossier %(code)s is now: %(status)s. Its followers are being notified.") % {
@@ -131,10 +124,9 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
     new_due = datetime.combine(day, time(17, 0), turn.core.settings.timezone)
     try:
-        async with turn.core.db.transaction() as conn:
-            await record_apology(
-                conn, code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
-            )
+        await turn.core.dossiers.apologise(
+            code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
+        )
     except ValueError as exc:
         return [Reply("✋ " + esc(str(exc)))]
     text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")

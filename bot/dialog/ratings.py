@@ -12,12 +12,7 @@ from datetime import timedelta
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
-from bot.notify.rating_events import (
-    LEVEL_ACTIONS,
-    alert_harassment,
-    alert_unsatisfied,
-    level_buttons,
-)
+from bot.notify.rating_events import LEVEL_ACTIONS, level_buttons
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
 from bot.reply import Button, Reply, esc
 
@@ -138,12 +133,9 @@ async def _rate(turn: Turn, code: str, n: str) -> list[Reply]:
     core, msg = turn.core, turn.msg
     dossier = await core.dossiers.get(code)
     proc = await core.procedure(dossier.procedure_code)
-    async with core.db.transaction() as conn:
-        rating, _first = await core.ratings.rate(conn, dossier, msg.channel, msg.user_id, level)
-        if level == "khong_hai_long":
-            await alert_unsatisfied(
-                conn, dossier, rating, proc.name if proc else None, core.settings
-            )
+    await core.ratings.rate_level(
+        dossier, msg.channel, msg.user_id, level, proc.name if proc else None
+    )
     head = "✅ " + _("Thank you! Your rating: %s.") % esc(_level_name(turn, level))
     if level == "khong_hai_long":
         head += "\n" + _("The office has been told and will look into it.")
@@ -180,11 +172,8 @@ async def _answer(turn: Turn, code: str, i: str, j: str) -> list[Reply]:
     except (ValueError, IndexError):
         return await _done(turn)
     try:
-        async with turn.core.db.transaction() as conn:
-            await turn.core.ratings.answer(conn, code, field, value)
-            if (field, value) == ("staff_attitude", "phien_ha"):
-                dossier = await turn.core.dossiers.get(code)
-                await alert_harassment(conn, dossier, turn.core.settings)
+        dossier = await turn.core.dossiers.get(code)
+        await turn.core.ratings.answer_follow_up(dossier, field, value)
     except RatingRefused:
         return await _offer(turn, code)
     return [await _next_question(turn, code, "✅ " + _("Noted, thank you."))]
@@ -210,16 +199,10 @@ async def comment(turn: Turn, text: str, code: str) -> list[Reply]:
     refusal = await _check(turn, code)
     if refusal:
         return [refusal]
+    dossier = await core.dossiers.get(code)
+    proc = await core.procedure(dossier.procedure_code)
     try:
-        async with core.db.transaction() as conn:
-            await core.ratings.comment(conn, code, text)
-            rating = await core.ratings.get(code)
-            if rating and rating.level == "khong_hai_long":
-                dossier = await core.dossiers.get(code)
-                proc = await core.procedure(dossier.procedure_code)
-                await alert_unsatisfied(
-                    conn, dossier, rating, proc.name if proc else None, core.settings
-                )
+        await core.ratings.add_comment(dossier, text, proc.name if proc else None)
     except RatingRefused as exc:
         if exc.reason == "too_long":
             return [

@@ -1,13 +1,15 @@
 """Route one incoming message to its feature: the whole conversation map in one file.
 
-Channels that have their own routing (Telegram handlers) call the feature
-functions directly; the terminal chat and future channels call `handle`.
+Every channel routes from these tables: the terminal chat and future channels call
+`handle`; Telegram registers one python-telegram-bot handler per command and per
+action prefix here (handlers/routes.py), so nothing is routed on one side only.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from bot.conversations import ENDED
 from bot.core import Core
@@ -26,31 +28,47 @@ from bot.dialog import (
 )
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.reply import Reply, esc
 from bot.text import clean
 
 log = logging.getLogger(__name__)
+Feature = Callable[[Turn, str], Awaitable[list[Reply]]]
 
-COMMANDS = {
-    "start": lambda turn, _a: menu.start(turn),
-    "menu": lambda turn, _a: menu.menu(turn),
-    "help": lambda turn, _a: menu.help_(turn),
-    "lang": lambda turn, a: menu.language_command(turn, a),
-    "hoso": lambda turn, a: dossier_command(turn, a),
-    "hosocuatoi": lambda turn, _a: dossiers.mine(turn),
-    "xoadulieu": lambda turn, _a: dossiers.delete_ask(turn),
-    "quahan": lambda turn, _a: officials.overdue_command(turn),
-    "xinloi": officials.apology_command,
-    "danhgia": ratings.start,
-    "thongke": lambda turn, _a: officials.stats_command(turn),
-    "huy": lambda turn, _a: cancel(turn),
-    "phananh": feedback.start,
-    "phananhcuatoi": feedback.mine,
-    "traloi": feedback_officials.answer_command,
-    "phananhquahan": feedback_officials.overdue_command,
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its feature gets the words after the command."""
+
+    feature: Feature
+    description: str | None = None  # msgid: listed in the command menu and /help
+    private: bool = False  # only in a private chat; in a group it is an unknown command
+
+
+# Listed commands come first, in the order the menu and /help show them.
+COMMANDS: dict[str, Command] = {
+    "start": Command(lambda turn, _a: menu.start(turn), N_("main menu")),
+    "hoso": Command(lambda turn, a: dossier_command(turn, a), N_("check a dossier by its code")),
+    "hosocuatoi": Command(lambda turn, _a: dossiers.mine(turn), N_("my dossiers"), private=True),
+    "danhgia": Command(ratings.start, N_("rate a returned dossier")),
+    "phananh": Command(feedback.start, N_("send feedback or a complaint"), private=True),
+    "phananhcuatoi": Command(feedback.mine, N_("my feedback")),
+    "xoadulieu": Command(
+        lambda turn, _a: dossiers.delete_ask(turn), N_("delete my personal data"), private=True
+    ),
+    "huy": Command(lambda turn, _a: cancel(turn), N_("cancel what I am doing")),
+    "lang": Command(lambda turn, a: menu.language_command(turn, a), N_("change language")),
+    "help": Command(lambda turn, _a: menu.help_(turn), N_("how to use the bot")),
+    "menu": Command(lambda turn, _a: menu.menu(turn)),
+    # the officials' commands (refused politely to anyone not on the roster)
+    "quahan": Command(lambda turn, _a: officials.overdue_command(turn)),
+    "xinloi": Command(officials.apology_command),
+    "thongke": Command(lambda turn, _a: officials.stats_command(turn)),
+    "traloi": Command(feedback_officials.answer_command),
+    "phananhquahan": Command(feedback_officials.overdue_command),
 }
-ACTIONS = {
+# Button actions by prefix (the part before the first ':'); the feature gets the whole action.
+ACTIONS: dict[str, Feature] = {
     "menu": lambda turn, _a: menu.menu(turn),
     "lang": lambda turn, a: (
         menu.set_language(turn, a.split(":", 1)[1]) if ":" in a else menu.choose_language(turn)
@@ -75,6 +93,11 @@ MENU = {
     "m:rate": ratings.start,
     "m:fb": feedback.start,
 }
+
+
+def listed_commands() -> list[tuple[str, str]]:
+    """(name, description msgid) of the commands shown in the menu and /help, in order."""
+    return [(name, c.description) for name, c in COMMANDS.items() if c.description]
 
 
 async def begin(core: Core, msg: Incoming) -> Turn:
@@ -104,19 +127,32 @@ async def dispatch(turn: Turn) -> list[Reply]:
         command = msg.command
         if command:
             return await on_command(turn, *command)
-        return await free_text(turn, msg.text)
+        return await text(turn, msg.text)
     if msg.kind == CONTACT:
-        return await dossiers.contact(turn)
+        return await contact(turn)
     if msg.kind == MEDIA:
         return await on_media(turn)
     return await menu.menu(turn)
 
 
 async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
-    feature = COMMANDS.get(name)
-    if feature is None:
+    command = COMMANDS.get(name)
+    if command is None or (command.private and not turn.msg.private):
         return await unknown_command(turn, name)
-    return await feature(turn, args)
+    return await command.feature(turn, args)
+
+
+async def text(turn: Turn, text: str) -> list[Reply]:
+    """Words that are not a command: a citizen's question in a private chat; in a group,
+    only the text an official's pressed button is waiting for."""
+    if turn.msg.private:
+        return await free_text(turn, text)
+    return await staff_text(turn, text)
+
+
+async def contact(turn: Turn) -> list[Reply]:
+    """A shared contact proves a phone number in a private chat only."""
+    return await dossiers.contact(turn) if turn.msg.private else []
 
 
 async def free_text(turn: Turn, text: str) -> list[Reply]:
@@ -225,8 +261,8 @@ async def dossier_command(turn: Turn, args: str) -> list[Reply]:
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     feature = ACTIONS.get(action.split(":", 1)[0])
-    if feature is None:
-        return await menu.menu(turn)
+    if feature is None:  # a stale or unknown button
+        return await menu.coming_soon(turn)
     return await feature(turn, action)
 
 
@@ -239,7 +275,10 @@ async def unknown_command(turn: Turn, name: str) -> list[Reply]:
 
 
 async def on_media(turn: Turn) -> list[Reply]:
-    """Photos and locations belong to a feedback form being filled; otherwise we read text."""
+    """Photos and locations belong to a feedback form being filled; otherwise we read text.
+    In a group, media is not for the bot."""
+    if not turn.msg.private:
+        return []
     if await feedback.in_flow(turn):
         return await feedback.on_media(turn)
     return await media(turn)

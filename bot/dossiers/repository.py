@@ -384,6 +384,30 @@ class DossierRepository:
     set_status = staticmethod(set_status)
     record_apology = staticmethod(record_apology)
 
+    async def change_status(
+        self,
+        code: str,
+        status: int,
+        actor: str,
+        note: str | None = None,
+        on_events: OnEvents | None = None,
+    ) -> DossierEvent | None:
+        """An official's status change in its own transaction (followers told in it)."""
+        async with self.db.transaction() as conn:
+            return await set_status(conn, code, status, actor, note, on_events=on_events)
+
+    async def apologise(
+        self,
+        code: str,
+        reason: str,
+        new_due_at: datetime,
+        actor: str,
+        on_events: OnEvents | None = None,
+    ) -> Apology:
+        """An official's apology with the new date, in its own transaction (ValueError: refused)."""
+        async with self.db.transaction() as conn:
+            return await record_apology(conn, code, reason, new_due_at, actor, on_events=on_events)
+
     async def get(self, code: str) -> Dossier | None:
         """By code, in any form a citizen types it."""
         canonical = normalize_dossier_code(code)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from bot.feedback import messages
 from bot.feedback.model import Deadlines, Ticket
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.workdays.calendar import WorkCalendar
 
 REJECT_DAYS, ASK_INFO_DAYS, ANSWER_DAYS, PUBLISH_DAYS = 2, 5, 15, 2
@@ -90,6 +90,7 @@ async def run_deadlines(service, now: datetime) -> DeadlineReport:
                     chat,
                     messages.reminder(t, kind, due, left),
                     dedupe_key=f"fb-remind:{t.id}:{kind}:{due.isoformat()}",
+                    priority=Priority.BULK,
                 )
                 if sent:
                     await service.record(conn, t.id, "reminded", "system", now, f"{kind}:{due}")

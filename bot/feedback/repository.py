@@ -38,7 +38,7 @@ from bot.feedback.model import (
 )
 from bot.feedback.routing import route
 from bot.i18n import Translator, translator
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.people.officials import Official, Officials
 from bot.settings import Settings
 from bot.store import Database
@@ -170,6 +170,7 @@ class FeedbackService:
                 t.chat_id,
                 messages.receipt(await self._tr(conn, t), t, agency, t.deadlines),
                 dedupe_key=f"fb-receipt:{fid}",
+                priority=Priority.REPLY,
             )
             if way.ok:
                 await enqueue(
@@ -178,6 +179,7 @@ class FeedbackService:
                     way.chat_id,
                     messages.alert(t, agency, t.deadlines),
                     dedupe_key=f"fb-alert:{fid}:{t.agency_code}",
+                    priority=Priority.URGENT,
                 )
         return t
 
@@ -225,6 +227,7 @@ class FeedbackService:
                     chat,
                     messages.info_added(t, text),
                     dedupe_key=f"fb-ev:{eid}",
+                    priority=Priority.URGENT,
                 )
         return t
 
@@ -257,6 +260,7 @@ class FeedbackService:
                     chat,
                     messages.unsatisfied_alert(t, self._agency_name(t.agency_code)),
                     dedupe_key=f"fb-unsatisfied:{t.id}",
+                    priority=Priority.URGENT,
                 )
         return t
 
@@ -362,6 +366,7 @@ class FeedbackService:
                     way.chat_id,
                     messages.alert(t, target.name, t.deadlines, forwarded_from=old),
                     dedupe_key=f"fb-ev:{eid}:alert",
+                    priority=Priority.URGENT,
                 )
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "forwarded", target.name)
@@ -578,6 +583,7 @@ class FeedbackService:
                         await _roster_name(conn, self.staff_channel, t.assignee),
                     ),
                     dedupe_key=f"fb-escalate:{t.id}:{note}",
+                    priority=Priority.URGENT,
                 )
             where = "" if chat is not None else " no_chat"
             await self.record(conn, t.id, "escalated", "system", now, note + where)
@@ -680,7 +686,14 @@ class FeedbackService:
         """`build(translator)` makes the message in the citizen's own language."""
         if t.chat_id is not None:  # None: the citizen asked to be forgotten
             reply = build(await self._tr(conn, t))
-            await enqueue(conn, t.channel, t.chat_id, reply, dedupe_key=f"fb-ev:{event_id}")
+            await enqueue(
+                conn,
+                t.channel,
+                t.chat_id,
+                reply,
+                dedupe_key=f"fb-ev:{event_id}",
+                priority=Priority.REPLY,
+            )
 
     async def _tr(self, conn, t: Ticket) -> Translator:
         """The citizen's chosen language, else the deployment's."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import IntEnum
 
 import aiosqlite
 
@@ -15,6 +16,15 @@ from bot.reply import Button, Reply
 from bot.store import Database
 
 MAX_ATTEMPTS = 8
+
+
+class Priority(IntEnum):
+    """Which messages go first when many are due; lower first, then oldest first."""
+
+    URGENT = 0  # complaints, harassment, "Không hài lòng", a failed token refresh
+    REPLY = 10  # an answer to something the citizen just wrote
+    NORMAL = 50  # status changes, invitations
+    BULK = 90  # reminders and digests
 
 
 @dataclass
@@ -34,14 +44,15 @@ async def enqueue(
     reply: Reply,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
+    priority: Priority = Priority.NORMAL,
 ) -> bool:
     """Add a message inside the caller's transaction; False if its dedupe key was seen."""
     buttons = [
         [{"label": b.label, "action": b.action, "url": b.url} for b in row] for row in reply.buttons
     ]
     cur = await conn.execute(
-        "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before)"
-        " VALUES (?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
+        "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before, priority)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
         (
             channel,
             str(chat_id),
@@ -49,6 +60,7 @@ async def enqueue(
             json.dumps(buttons, ensure_ascii=False),
             dedupe_key,
             stamp(not_before or utcnow()),
+            int(priority),
         ),
     )
     return cur.rowcount == 1
@@ -61,22 +73,59 @@ class Outbox:
         self.db = db
 
     async def due(self, channel: str, limit: int = 100) -> list[OutboxMessage]:
+        """Due messages, urgent first; a chat whose earlier message waits for a retry gives
+        none, so one chat's messages never overtake each other."""
+        now = stamp(utcnow())
         rows = await self.db.fetchall(
-            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent FROM outbox"
-            " WHERE sent_at IS NULL AND failed_at IS NULL AND channel = ? AND not_before <= ?"
-            " ORDER BY id LIMIT ?",
-            (channel, stamp(utcnow()), limit),
+            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent FROM outbox o"
+            " WHERE sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL AND channel = ?"
+            " AND not_before <= ? AND NOT EXISTS (SELECT 1 FROM outbox e"
+            "  WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id"
+            "  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.held_at IS NULL"
+            "  AND e.attempts > 0 AND e.not_before > ?)"
+            " ORDER BY priority, id LIMIT ?",
+            (channel, now, now, limit),
         )
         return [
             OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5], r[6]) for r in rows
         ]
 
     async def pending_count(self, channel: str | None = None) -> int:
+        """Not sent and not given up (held messages included)."""
         sql = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
         row = await self.db.fetchone(
             sql + (" AND channel = ?" if channel else ""), (channel,) if channel else ()
         )
         return int(row[0])
+
+    async def held_count(self, channel: str | None = None) -> int:
+        """Messages waiting for their user to write again."""
+        sql = (
+            "SELECT COUNT(*) FROM outbox"
+            " WHERE held_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL"
+        )
+        row = await self.db.fetchone(
+            sql + (" AND channel = ?" if channel else ""), (channel,) if channel else ()
+        )
+        return int(row[0])
+
+    async def hold(self, message_id: int, reason: str = "") -> None:
+        """Keep the message until its user writes again (see `release`)."""
+        await self.db.execute(
+            "UPDATE outbox SET held_at = ?, last_error = ? WHERE id = ?",
+            (stamp(utcnow()), reason[:500] or None, message_id),
+        )
+
+    async def release(self, channel: str, chat_id: str | int) -> int:
+        """The user of this chat wrote again: their held messages are due now."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE outbox SET held_at = NULL, not_before = ?"
+                " WHERE channel = ? AND chat_id = ? AND held_at IS NOT NULL"
+                " AND sent_at IS NULL AND failed_at IS NULL",
+                (stamp(utcnow()), channel, str(chat_id)),
+            )
+            return cur.rowcount
 
     async def mark_sent(self, message_id: int) -> None:
         await self.db.execute(

@@ -13,7 +13,7 @@ import aiosqlite
 
 from bot.dossiers.model import Dossier
 from bot.i18n import Translator, translator
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.notify.quiet import quiet_until
 from bot.ratings.model import RETURNED, Rating
 from bot.ratings.repository import Ratings
@@ -111,7 +111,12 @@ async def alert_unsatisfied(
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
     key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
     return await enqueue(
-        conn, settings.staff_channel, chat, Reply("\n".join(lines)), dedupe_key=key
+        conn,
+        settings.staff_channel,
+        chat,
+        Reply("\n".join(lines)),
+        dedupe_key=key,
+        priority=Priority.URGENT,
     )
 
 
@@ -133,5 +138,10 @@ async def alert_harassment(
     ]
     key = f"harassment-rating:{dossier.code}"
     return await enqueue(
-        conn, settings.staff_channel, chat, Reply("\n".join(lines)), dedupe_key=key
+        conn,
+        settings.staff_channel,
+        chat,
+        Reply("\n".join(lines)),
+        dedupe_key=key,
+        priority=Priority.URGENT,
     )

@@ -1,12 +1,16 @@
 """Warnings before a delay and reminders when one happens, run periodically.
 
-Each message carries a dedupe key tied to the dossier's current appointment
-date, so running this every few minutes sends each warning once; a new date
-(an apology) starts a new cycle.
+Each reminder is tied to the dossier's current appointment date, so running this
+every few minutes reminds of each dossier once per date; a new date (an apology)
+starts a new cycle. A follower gets one warning per dossier; a desk chat gets ONE
+digest per run for all its newly overdue dossiers (grouped by agency, the first
+few listed, /quahan for the rest), not one message per dossier.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,11 +18,12 @@ from bot.core import Core
 from bot.dialog.dossier_text import status_name
 from bot.dossiers.model import Dossier
 from bot.i18n import translator
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.people.subscriptions import subscribers
 from bot.reply import Button, Reply, esc
 
 BATCH = 500
+DIGEST_LINES = 15  # dossiers listed in one desk digest; /quahan shows them all
 
 
 @dataclass
@@ -41,25 +46,47 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
                     )
                     key = f"due-warning:{dossier.code}:{dossier.due_at.isoformat()}:{sub.chat_id}"
                     report.warnings += await enqueue(
-                        conn, sub.channel, sub.chat_id, reply, dedupe_key=key
+                        conn,
+                        sub.channel,
+                        sub.chat_id,
+                        reply,
+                        dedupe_key=key,
+                        priority=Priority.BULK,
                     )
-    for i in range(0, len(late), BATCH):
-        async with core.db.transaction() as conn:
-            for dossier in late[i : i + BATCH]:
-                if _apologised(dossier):
-                    continue
-                chat = core.settings.desk_chat(dossier.agency_code)
-                if chat is None:
-                    continue
-                key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
-                report.official_reminders += await enqueue(
-                    conn,
-                    core.settings.staff_channel,
-                    chat,
-                    _officials_reminder(core, dossier, now),
-                    dedupe_key=key,
-                )
+    report.official_reminders = await _desk_digests(core, late)
     return report
+
+
+async def _desk_digests(core: Core, late: list[Dossier]) -> int:
+    """Claim each overdue dossier's reminder for its date; one digest per desk chat."""
+    reminded = 0
+    async with core.db.transaction() as conn:
+        by_chat: dict[int, list[Dossier]] = defaultdict(list)
+        for dossier in late:
+            if _apologised(dossier):
+                continue
+            chat = core.settings.desk_chat(dossier.agency_code)
+            if chat is None:
+                continue
+            key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
+            cur = await conn.execute(
+                "INSERT INTO reminders_sent(reminder_key) VALUES (?)"
+                " ON CONFLICT(reminder_key) DO NOTHING",
+                (key,),
+            )
+            if cur.rowcount == 1:
+                by_chat[chat].append(dossier)
+        for chat, dossiers in by_chat.items():
+            await enqueue(
+                conn,
+                core.settings.staff_channel,
+                chat,
+                _desk_digest(core, dossiers),
+                dedupe_key=f"overdue-digest:{chat}:{_digest_id(dossiers)}",
+                priority=Priority.BULK,
+            )
+            reminded += len(dossiers)
+    return reminded
 
 
 def _apologised(dossier: Dossier) -> bool:
@@ -82,14 +109,46 @@ def _warning(core: Core, dossier: Dossier, locale: str) -> Reply:
     )
 
 
-def _officials_reminder(core: Core, dossier: Dossier, now: datetime) -> Reply:
+def _digest_id(dossiers: list[Dossier]) -> str:
+    """Names the digest by the reminders it carries (each claimed once ever), so two runs
+    in the same second never collide."""
+    keys = sorted(f"{d.code}:{d.due_at.isoformat()}" for d in dossiers)
+    return hashlib.sha1("\n".join(keys).encode()).hexdigest()[:16]
+
+
+def _share(groups: dict[str, list], lines: int) -> dict[str, int]:
+    """How many of each group to list: in turns, so every agency shows some."""
+    shown = dict.fromkeys(groups, 0)
+    while lines > 0 and any(shown[k] < len(v) for k, v in groups.items()):
+        for key in sorted(groups):
+            if lines > 0 and shown[key] < len(groups[key]):
+                shown[key] += 1
+                lines -= 1
+    return shown
+
+
+def _desk_digest(core: Core, dossiers: list[Dossier]) -> Reply:
+    """Overdue without an apology: by agency, most overdue first, at most DIGEST_LINES."""
     t = translator(core.settings.locale)
     _ = t.gettext
     tz = core.settings.timezone
-    lines = [
-        "⚠️ <b>" + _("Overdue without an apology: %s") % esc(dossier.code) + "</b>",
-        _("Appointment date: %s") % esc(t.day(dossier.due_at.astimezone(tz))),
-        _("Status: %s") % esc(status_name(t, dossier.status)),
-        "👉 " + _("Record the apology and the new date: /xinloi CODE DD/MM/YYYY reason"),
-    ]
+    by_agency: dict[str, list[Dossier]] = defaultdict(list)
+    for dossier in sorted(dossiers, key=lambda d: (d.due_at, d.code)):
+        by_agency[dossier.agency_code].append(dossier)
+    lines = ["⚠️ <b>" + _("Overdue without an apology: %s") % len(dossiers) + "</b>"]
+    shown = _share(by_agency, DIGEST_LINES)
+    listed = 0
+    for code in sorted(by_agency):
+        agency = core.settings.agency(code)
+        name = esc(agency.name if agency else code)
+        lines.append(f"🏢 <b>{name}</b> ({len(by_agency[code])})")
+        for dossier in by_agency[code][: shown[code]]:
+            day = esc(t.day(dossier.due_at.astimezone(tz)))
+            status = esc(status_name(t, dossier.status))
+            lines.append(f"• {esc(dossier.code)} — {day} — {status}")
+            listed += 1
+    if listed < len(dossiers):
+        more = _("… and %(count)s more: send /quahan to see all")
+        lines.append(more % {"count": len(dossiers) - listed})
+    lines.append("👉 " + _("Record the apology and the new date: /xinloi CODE DD/MM/YYYY reason"))
     return Reply("\n".join(lines))

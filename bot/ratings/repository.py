@@ -96,8 +96,42 @@ def _open(rating: Rating, now: datetime) -> None:
 class Ratings:
     """The citizen's side: may I rate, rate, answer the follow-ups, comment."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, settings=None):
         self.db = db
+        self.settings = settings  # where alerts go; None: no alerts (tests of the store)
+
+    async def rate_level(
+        self, dossier: Dossier, channel: str, user_id: str, level: str, procedure_name: str | None
+    ) -> Rating:
+        """Rate, and alert the agency's officials in the same transaction when not satisfied."""
+        from bot.notify.rating_events import alert_unsatisfied  # it imports this module
+
+        async with self.db.transaction() as conn:
+            rating, _first = await self.rate(conn, dossier, channel, user_id, level)
+            if level == "khong_hai_long" and self.settings is not None:
+                await alert_unsatisfied(conn, dossier, rating, procedure_name, self.settings)
+        return rating
+
+    async def answer_follow_up(self, dossier: Dossier, field: str, value: str) -> bool:
+        """Store a follow-up answer; "staff caused trouble" alerts the leaders at once."""
+        from bot.notify.rating_events import alert_harassment
+
+        async with self.db.transaction() as conn:
+            changed = await self.answer(conn, dossier.code, field, value)
+            if (field, value) == ("staff_attitude", "phien_ha") and self.settings is not None:
+                await alert_harassment(conn, dossier, self.settings)
+        return changed
+
+    async def add_comment(self, dossier: Dossier, text: str, procedure_name: str | None) -> bool:
+        """Store the comment; a "not satisfied" rating alerts again, now with the comment."""
+        from bot.notify.rating_events import alert_unsatisfied
+
+        async with self.db.transaction() as conn:
+            changed = await self.comment(conn, dossier.code, text)
+            rating = await _load(conn, dossier.code)
+            if rating and rating.level == "khong_hai_long" and self.settings is not None:
+                await alert_unsatisfied(conn, dossier, rating, procedure_name, self.settings)
+        return changed
 
     async def can_rate(
         self,

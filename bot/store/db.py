@@ -41,14 +41,27 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while waiting: the BEGIN may still run on the connection's
+                # thread, which serves calls in order, so a rollback queued now undoes it.
+                await asyncio.shield(self._rollback())
+                raise
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.rollback()
+                await asyncio.shield(self._rollback())
                 raise
-            else:
+            try:
                 await self.conn.commit()
+            except BaseException:
+                await asyncio.shield(self._rollback())  # cancelled or failed: never left open
+                raise
+
+    async def _rollback(self) -> None:
+        """Roll back whatever is open (a no-op when nothing is)."""
+        await self.conn.rollback()
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
