@@ -78,3 +78,26 @@ async def test_terminal_channel_shows_due_notifications_and_holds_other_chats(tm
     assert [m.chat_id for m in await outbox.due("terminal")] == ["-100900"]
     await runtime.stop()
     assert out.getvalue().count("Trạng thái mới") == 1
+
+
+async def test_a_task_cancelled_while_its_transaction_begins_leaves_none_open(tmp_path):
+    """Jobs are cancelled at shutdown; the shared connection must stay usable (the lease is
+    freed after them)."""
+    db = await open_database(tmp_path / "m.sqlite3")
+    try:
+
+        async def writer() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE outbox SET attempts = 0")
+
+        task = asyncio.create_task(writer())
+        await asyncio.sleep(0)  # the task now waits for its BEGIN
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        lease = RunnerLease(db)
+        await lease.acquire()  # a transaction of its own
+        await lease.release()
+        assert await current_holder(db) is None
+    finally:
+        await db.close()
