@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from typing import Any
 
 from telegram import (
@@ -28,6 +29,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -87,8 +89,16 @@ class MotCuaBot(ExtBot):
         )
 
     async def _post(self, endpoint: str, data: dict | None = None, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
+        if endpoint != "getUpdates":
+            return await super()._post(endpoint, data, **kwargs)
+        try:
+            result = await super()._post(endpoint, data, **kwargs)
+        except NetworkError:
+            # python-telegram-bot's polling loop retries on a fixed schedule: add jitter,
+            # so a network fault does not bring every retry back in the same instant.
+            await asyncio.sleep(random.uniform(0.0, 1.0))
+            raise
+        if isinstance(result, list):
             return [_parseable(raw, self) for raw in result]
         return result
 
