@@ -51,6 +51,7 @@ class Drainer:
         self._lanes: dict[str, asyncio.Task] = {}
         self._next_free: dict[str, float] = {}  # loop time a chat may receive again
         self._unmarked: set[int] = set()  # delivered, not yet marked: never send again
+        self._watching: list[set[str]] = []  # chats whose lane ended, per query running
         self._stop = asyncio.Event()
         self.wakeup = asyncio.Event()
 
@@ -98,14 +99,20 @@ class Drainer:
 
     async def _start_lanes(self, limit: int = 100) -> list[asyncio.Task]:
         await self._retry_marks()
-        # Chats busy before the query are skipped even if their lane ends while it runs:
-        # the rows read may predate that lane's marks (a stale read would send twice).
-        busy = set(self._lanes)
-        messages = await self.outbox.due(self.name, limit)
+        # A chat whose lane was busy or ended while the query ran is skipped this round: the
+        # rows read may predate that lane's marks (a stale read would send twice).
+        busy, ended = set(self._lanes), set()
+        self._watching.append(ended)
+        try:
+            messages = await self.outbox.due(self.name, limit)
+        finally:
+            self._watching.remove(ended)
         by_chat: dict[str, list[OutboxMessage]] = {}
         for message in messages:
             chat = message.chat_id
-            if message.id in self._unmarked or chat in busy or chat in self._lanes:
+            if message.id in self._unmarked or chat in busy or chat in ended:
+                continue
+            if chat in self._lanes:
                 continue
             queue = by_chat.setdefault(message.chat_id, [])
             if len(queue) < self.per_chat:
@@ -121,6 +128,8 @@ class Drainer:
     def _lane_done(self, chat_id: str, task: asyncio.Task) -> None:
         if self._lanes.get(chat_id) is task:
             del self._lanes[chat_id]
+        for ended in self._watching:
+            ended.add(chat_id)
         if not task.cancelled() and task.exception() is not None:
             log.error("%s outbox lane for chat %s failed", self.name, chat_id,
                       exc_info=task.exception())  # fmt: skip
