@@ -100,6 +100,7 @@ class Questions:
                 question.chat_id,
                 to_citizen,
                 dedupe_key=f"question-answer:{question.id}",
+                priority=Priority.REPLY,  # the answer to the citizen's own question
             )
             return True
 
@@ -123,5 +124,6 @@ class Questions:
                 question.chat_id,
                 to_citizen,
                 dedupe_key=f"question-link:{question.id}",
+                priority=Priority.REPLY,  # the answer to the citizen's own question
             )
             return True
