@@ -108,7 +108,7 @@ async def main() -> None:
     print(f"  baseline send_message loop:  {slow_base:8.1f} msg/s")
     print(
         f"  outbox drain:                {slow_off:8.1f} msg/s"
-        f"  (ratio to baseline {slow_off / slow_base:.2f}: chats served side by side)"
+        f"  (ratio to baseline {slow_off / slow_base:.2f}: one delivery in flight unless one hangs)"
     )
 
 

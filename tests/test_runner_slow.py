@@ -89,7 +89,7 @@ async def test_a_second_runner_on_the_same_store_refuses_with_one_line(tmp_path,
     await db.close()
 
 
-async def test_kill_9_during_a_drain_loses_nothing_and_repeats_at_most_one_per_chat(tmp_path, api):
+async def test_kill_9_during_a_drain_loses_nothing_and_repeats_at_most_one(tmp_path, api):
     chats = list(range(9001, 9041))
     core = await open_core(make_settings(tmp_path))
     async with core.db.transaction() as conn:
@@ -132,7 +132,7 @@ async def test_kill_9_during_a_drain_loses_nothing_and_repeats_at_most_one_per_c
         assert sorted(set(mine)) == [f"{chat} #1", f"{chat} #2"]  # none lost
         assert len(mine) - len(set(mine)) <= 1  # at most the one in flight to this chat
         assert mine.index(f"{chat} #1") < mine.index(f"{chat} #2")  # in order
-    assert duplicates <= 8  # at most one per lane in flight at the kill
+    assert duplicates <= 1  # the one delivery in flight at the kill (none was hanging)
     db = await open_database(tmp_path / "motcua.sqlite3")
     assert await Outbox(db).pending_count() == 0
     await db.close()

@@ -1,17 +1,21 @@
 """Deliver one channel's outbox: urgent first, chats side by side, each chat in order.
 
 One drainer runs per channel, in the process that holds the runner lease. Each
-round takes the due messages (a few per chat), and every chat gets its own lane:
-lanes run concurrently (at most `concurrency` deliveries at once), while one
-chat's messages go strictly one after the other, spaced by the channel's
-`per_chat_interval`. A chat that must wait (a 429, a timeout) stops only its own
-lane; the store keeps its later messages behind the one waiting (`Outbox.due`).
+round takes the due messages (a few per chat), and every chat gets its own lane,
+while one chat's messages go strictly one after the other, spaced by the channel's
+`per_chat_interval`. Lanes take turns through a DeliveryGate: one delivery in
+flight while the platform answers quickly, more (up to `concurrency`) only beside
+deliveries hanging longer than `patience`. A chat that must wait (a 429, a
+timeout) stops only its own lane; the store keeps its later messages behind the
+one waiting (`Outbox.due`).
 
 A message is marked sent as soon as the platform accepted it. If the store refuses
 the mark (busy, "database is locked"), the MARK is retried with backoff, never the
 send; until it succeeds the message is remembered here and not sent again. The one
 window left is a crash between the platform's acceptance and the mark: after a
-restart that message goes out once more (at most one duplicate per crash).
+restart that message goes out once more. With one delivery in flight that is at
+most one duplicate per crash (more only if deliveries were hanging at the time:
+one per hanging delivery, never more than one per chat).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import random
 
 from bot.backoff import backoff
 from bot.channels.base import Channel, GiveUp, Hold, RetryLater
+from bot.notify.gate import DeliveryGate
 from bot.notify.outbox import Outbox, OutboxMessage
 from bot.store import Database
 
@@ -40,6 +45,7 @@ class Drainer:
         *,
         idle_seconds: float = 1.0,
         concurrency: int = 8,
+        patience: float = 1.0,
         per_chat: int = 5,
     ):
         self.outbox = Outbox(db)
@@ -47,7 +53,7 @@ class Drainer:
         self.idle_seconds = idle_seconds
         self.per_chat = per_chat  # messages of one chat taken in one round
         self.spacing = float(getattr(channel.capabilities, "per_chat_interval", 0.0) or 0.0)
-        self._slots = asyncio.Semaphore(concurrency)
+        self._gate = DeliveryGate(concurrency, patience)
         self._lanes: dict[str, asyncio.Task] = {}
         self._next_free: dict[str, float] = {}  # loop time a chat may receive again
         self._unmarked: set[int] = set()  # delivered, not yet marked: never send again
@@ -145,7 +151,7 @@ class Drainer:
             wait = self._next_free.get(chat_id, 0.0) - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            async with self._slots:
+            async with self._gate.slot():
                 outcome = await self._deliver(message)
             self._next_free[chat_id] = loop.time() + self.spacing
             if outcome == "sent":
