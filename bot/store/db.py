@@ -179,12 +179,15 @@ async def _close(conn: aiosqlite.Connection) -> None:
         conn.stop()
 
 
-async def open_database(path: Path | str, *, check: bool = False, migrate: bool = True) -> Database:
+async def open_database(
+    path: Path | str, *, check: bool = False, migrate: bool = True, write: bool = True
+) -> Database:
     """Open (creating if needed) the SQLite file and bring its schema up to date.
 
     Raises StoreError when the file cannot be opened, read or written (`check`:
     or when SQLite's quick check finds damage); the connection is closed then.
-    `migrate=False` leaves the schema as it is (`motcua check` looks, never changes).
+    `migrate=False` leaves the schema as it is (`motcua check` looks, never changes);
+    `write=False` skips the write-lock probe (a backup only reads).
     """
     conn: aiosqlite.Connection | None = None
     try:
@@ -201,7 +204,8 @@ async def open_database(path: Path | str, *, check: bool = False, migrate: bool 
         await conn.execute("SELECT COUNT(*) FROM sqlite_schema")  # reads the header and schema
         if migrate:
             await _migrate(db)
-        await _can_write(db)
+        if write:
+            await _can_write(db)
         if check and (problems := await db.check(quick=True)):
             raise StoreError(
                 path,
