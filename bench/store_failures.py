@@ -235,7 +235,13 @@ def main() -> int:
                 db = copy()
                 damage(kind, db)
                 chat = probe.run(db, ["chat"], stdin="000.21.32.H42-250303-0001\n/quit\n")
-                said = "apology" if "lỗi" in chat["out"].lower() else "status shown"
+                said = (
+                    "refused at start"
+                    if chat["rc"] != 0
+                    else "apology"
+                    if "lỗi" in chat["out"].lower()
+                    else "status shown"
+                )
                 row(table, kind, "chat: look up a dossier", chat, said)
         for name, make in {
             "missing path": lambda: work / "nope.csv",
