@@ -25,7 +25,7 @@ import random
 from bot.backoff import backoff
 from bot.channels.base import Channel, GiveUp, Hold, RetryLater
 from bot.notify.outbox import Outbox, OutboxMessage
-from bot.store import Database
+from bot.store import Database, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ class Drainer:
         while not self._stop.is_set():
             try:
                 started = await self._start_lanes()
+            except StoreError as exc:  # the store logged the cause once; health shows it
+                log.warning("%s outbox: reading due messages failed: %s", self.name, exc.problem)
+                started = []
             except Exception:
                 log.exception("%s outbox: reading due messages failed", self.name)
                 started = []
