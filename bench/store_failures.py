@@ -52,6 +52,13 @@ def dossier_row(n: int, status: str = "2") -> list[str]:
     ]
 
 
+def _numbered(n: int) -> list[str]:
+    """Dossier n of a big file: 10,000 numbers a day from 4 March 2025."""
+    r = dossier_row(0)
+    r[0] = f"000.21.32.H42-{250304 + n // 10_000}-{n % 10_000:04d}"
+    return r
+
+
 def write_dossiers(path: Path, rows: list[list[str]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
@@ -76,7 +83,9 @@ class Probe:
     def __init__(self, src: Path, python: str, timeout: float, work: Path):
         self.src, self.python, self.timeout, self.work = src, python, timeout, work
 
-    def run(self, db: Path, args: list[str], stdin: str = "/quit\n", **env: str) -> dict:
+    def run(
+        self, db: Path, args: list[str], stdin: str = "/quit\n", timeout: float = 0, **env: str
+    ) -> dict:
         environ = {
             k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "TELEGRAM_"))
         }
@@ -93,7 +102,7 @@ class Probe:
             start_new_session=True,
         )
         try:
-            out, err = proc.communicate(stdin.encode(), timeout=self.timeout)
+            out, err = proc.communicate(stdin.encode(), timeout=timeout or self.timeout)
             code: int | str = proc.returncode
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -110,6 +119,35 @@ class Probe:
             "first": (lines[-1] if lines else "")[:90],
             "out": out.decode(errors="replace"),
         }
+
+    def kill_midway(self, db: Path, args: list[str], cpu: float) -> dict:
+        """Start the command and kill -9 it after `cpu` seconds of its CPU time."""
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+        environ.update(PYTHONPATH=str(self.src), MOTCUA_DB=str(db))
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [self.python, "-m", "bot", *args],
+            cwd=self.work,
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while proc.poll() is None and cpu_seconds(proc.pid) < cpu:
+            time.sleep(0.02)
+        code = "finished first" if proc.poll() is not None else "killed -9"
+        proc.kill()
+        proc.wait()
+        seconds = time.perf_counter() - started
+        return {"rc": code, "s": seconds, "lines": 0, "tb": False, "first": "", "out": ""}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def page_size(db: Path) -> int:
@@ -278,6 +316,15 @@ def main() -> int:
         finally:
             locker.rollback()
             locker.close()
+        db = copy()
+        before = count(db, "dossiers")
+        rows = write_dossiers(work / "big.csv", [_numbered(n) for n in range(60_000)])
+        result = probe.kill_midway(db, ["import", "dossiers", str(rows)], cpu=2.0)
+        row(table, "dossiers: kill -9 midway (60,000 rows)", "import dossiers", result,
+            f"{count(db, 'dossiers') - before:,} of 60,000 rows stored")  # fmt: skip
+        result = probe.run(db, ["import", "dossiers", str(rows)], timeout=300)
+        row(table, "dossiers: re-import after the kill", "import dossiers", result,
+            f"{count(db, 'dossiers') - before:,} of 60,000 rows stored")  # fmt: skip
         backup = work / "copy.sqlite3"
         row(table, "healthy", f"backup {backup.name}",
             probe.run(copy(), ["backup", str(backup)]))  # fmt: skip
