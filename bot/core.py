@@ -120,9 +120,7 @@ class Core:
         await self.db.close()
 
 
-async def open_core(
-    settings: Settings, db: Database | None = None, *, check: bool = False
-) -> Core:
+async def open_core(settings: Settings, db: Database | None = None, *, check: bool = False) -> Core:
     """Open the store (or take `db`, opened already), seed the default catalog when empty,
     build the search index.
 

@@ -38,8 +38,8 @@ async def test_rotation_keeps_one_copy_a_day_and_the_newest_few(core, tmp_path):
 
 
 async def test_the_daily_job_writes_into_the_backup_folder(tmp_path):
-    from bot.channels.telegram_app import daily_backup
     from bot.core import open_core
+    from bot.jobs import daily_backup
 
     settings = make_settings(tmp_path, MOTCUA_BACKUP_DIR=str(tmp_path / "b"))
     core = await open_core(settings)
