@@ -6,17 +6,24 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
+from bot.store.errors import StoreError, store_error
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 done; 1 failed (the store, a file, the work); 2 invalid use or setting.
+
+    `import` also exits 2 when some rows were rejected (see README: Exit codes).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    verbose = getattr(args, "verbose", False)
     logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -26,35 +33,60 @@ def main(argv: list[str] | None = None) -> int:
         print(f"motcua: invalid setting: {exc}", file=sys.stderr)
         return 2
     command = args.command or "run"
+    if command != "run" and not verbose:
+        # The one line printed below says it all; the bot's own log keeps the damage line.
+        logging.getLogger("bot.store").setLevel(logging.CRITICAL)
     try:
-        if command == "run":
-            return run(settings)
-        if command == "chat":
-            return asyncio.run(_chat(settings))
-        if command == "ask":
-            return asyncio.run(_ask(settings, args.question))
-        if command == "officials":
-            return asyncio.run(_officials(settings, args))
-        if command == "import" and args.kind == "dossiers":
-            return asyncio.run(_import_dossiers(settings, args.paths))
-        if command == "import":
-            return asyncio.run(_import(settings, args.kind, args.paths))
-        if command == "stats":
-            return asyncio.run(_stats(settings, args))
-        if command == "report":
-            return asyncio.run(_report(settings, args))
-        if command == "export":
-            return asyncio.run(_export_feedback(settings, args.csv))
-        if command == "learned":
-            return asyncio.run(_learned(settings, args))
-        if command == "sync":
-            return asyncio.run(_sync(settings, args.forever))
-        if command == "agencies":
-            return _agencies_check(settings)
-        if command == "demo":
-            return asyncio.run(_demo(settings, args))
+        return _dispatch(parser, settings, command, args)
     except KeyboardInterrupt:
         return 130
+    except StoreError as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"motcua: {store_error(settings.db_path, exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if verbose:
+            raise
+        print(
+            f"motcua: {command} failed: {type(exc).__name__}: {exc} (-v shows the details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _dispatch(parser, settings, command: str, args) -> int:
+    if command == "run":
+        return run(settings)
+    if command == "check":
+        return asyncio.run(_check(settings))
+    if command == "backup":
+        return asyncio.run(_backup(settings, args.path))
+    if command == "chat":
+        return asyncio.run(_chat(settings))
+    if command == "ask":
+        return asyncio.run(_ask(settings, args.question))
+    if command == "officials":
+        return asyncio.run(_officials(settings, args))
+    if command == "import" and args.kind == "dossiers":
+        return asyncio.run(_import_dossiers(settings, args.paths))
+    if command == "import":
+        return asyncio.run(_import(settings, args.kind, args.paths))
+    if command == "stats":
+        return asyncio.run(_stats(settings, args))
+    if command == "report":
+        return asyncio.run(_report(settings, args))
+    if command == "export":
+        return asyncio.run(_export_feedback(settings, args.csv))
+    if command == "learned":
+        return asyncio.run(_learned(settings, args))
+    if command == "sync":
+        return asyncio.run(_sync(settings, args.forever))
+    if command == "agencies":
+        return _agencies_check(settings)
+    if command == "demo":
+        return asyncio.run(_demo(settings, args))
     parser.print_help()
     return 2
 
@@ -65,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the Telegram bot (the terminal chat when no token is set)")
     sub.add_parser("chat", help="chat with the bot in this terminal (no token, no network)")
+    sub.add_parser(
+        "check",
+        help="check the store: integrity, schema, size, free disk, outbox (exit 1: damaged)",
+    )
+    bak = sub.add_parser("backup", help="copy the store consistently, even while the bot runs")
+    bak.add_argument("path", type=Path, help="the copy to write (a new file)")
     ask = sub.add_parser("ask", help="search the catalog; no QUESTION: one per line from stdin")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="JSON output (the default)")
@@ -151,7 +189,7 @@ async def _run(settings, channels) -> int:
     runtime.on_start.append(_terminal_notice)
     try:
         code = await runtime.run()
-    except LeaseTaken as exc:
+    except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # e.g. Telegram unreachable or the token refused at start
@@ -163,12 +201,56 @@ async def _run(settings, channels) -> int:
     return code
 
 
+async def _check(settings) -> int:
+    """SQLite's integrity check and the figures an operator wants; exit 1 when damaged."""
+    from bot.store import open_database
+    from bot.store.health import examine
+
+    path = Path(settings.db_path)
+    if not path.is_file():
+        raise StoreError(
+            path, "no such file", "check MOTCUA_DB (the bot creates it on first start)"
+        )
+    db = await open_database(path, migrate=False)
+    try:
+        report = await examine(db, quick=False)
+    finally:
+        await db.close()
+    print("\n".join(report.lines()))
+    if report.healthy:
+        return 0
+    print(
+        f"motcua: store {path}: damaged: {report.problems[0]};"
+        " stop the bot and restore the latest backup (see README: Backups)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+async def _backup(settings, target: Path) -> int:
+    """A consistent copy while the bot runs (it only reads the store)."""
+    from bot.store import open_database
+    from bot.store.backup import backup_to
+
+    if not Path(settings.db_path).is_file():
+        raise StoreError(settings.db_path, "no such file", "check MOTCUA_DB")
+    db = await open_database(settings.db_path, migrate=False, write=False)
+    try:
+        written = await backup_to(db, target)
+    finally:
+        await db.close()
+    print(
+        f"backup {written.path}: {written.size_bytes} bytes in {written.seconds:.1f} s, checked ok"
+    )
+    return 0
+
+
 async def _chat(settings) -> int:
     from bot.channels.terminal import chat
     from bot.core import open_core
 
     logging.getLogger().setLevel(logging.WARNING)
-    core = await open_core(settings)
+    core = await open_core(settings, check=True)  # the bot refuses a damaged store
     try:
         await chat(core)
     finally:
@@ -204,6 +286,7 @@ def _result(core, question: str) -> dict:
 
 
 async def _import(settings, kind: str, paths: list[Path]) -> int:
+    """Exit 0: every row accepted; 1: a file unreadable or nothing accepted; 2: some rejected."""
     from bot.catalog.importer import import_procedures
     from bot.store import open_database
 
@@ -215,7 +298,25 @@ async def _import(settings, kind: str, paths: list[Path]) -> int:
     print(report.summary())
     for where, reason in report.rejected:
         print(f"  rejected {where}: {reason}")
-    return 0
+    code = report.exit_code()
+    _import_verdict(code, len(report.rejected), report.accepted)
+    return code
+
+
+def _import_verdict(code: int, rejected: int, accepted: int) -> None:
+    """The one line on stderr when an import did not take every row."""
+    if code == 1 and accepted:
+        print("motcua: import: a file could not be read (listed above)", file=sys.stderr)
+    elif code == 1:
+        print(
+            f"motcua: import: nothing imported ({rejected} rejected, listed above)",
+            file=sys.stderr,
+        )
+    elif code == 2:
+        print(
+            f"motcua: import: {rejected} rejected (listed above), the rest imported",
+            file=sys.stderr,
+        )
 
 
 async def _officials(settings, args) -> int:
@@ -251,33 +352,42 @@ async def _officials(settings, args) -> int:
 
 
 async def _import_dossiers(settings, paths: list[Path]) -> int:
-    """Status changes found by the import reach subscribers through the outbox."""
+    """Status changes found by the import reach subscribers through the outbox.
+
+    Exit codes as `import procedures`; each file is imported whole or not at all.
+    """
     from bot.dossiers.agency_ids import AgencyResolver
-    from bot.dossiers.importer import UnsupportedFile, import_dossiers
+    from bot.dossiers.importer import FileRefused, import_dossiers
+    from bot.import_files import exit_code
     from bot.notify.dossier_events import DossierNotifier
     from bot.store import open_database
 
     db = await open_database(settings.db_path)
     notifier = DossierNotifier(settings)
     agencies = AgencyResolver(settings.agencies)
-    failed = False
+    accepted = rejected = unreadable = 0
     try:
         for path in paths:
             try:
                 report = await import_dossiers(
                     db, path, settings.timezone, on_events=notifier, agencies=agencies
                 )
-            except (UnsupportedFile, OSError) as exc:
-                print(f"{path}: {exc}", file=sys.stderr)
-                failed = True
+            except FileRefused as exc:
+                print(f"  rejected {path}: {exc}")
+                unreadable += 1
                 continue
             print(f"{path}: {report.summary()}")
             for line, reason in report.rejected:
                 print(f"  rejected line {line}: {reason}")
             _print_unknown_agencies(report.unknown_agency, settings)
+            accepted += report.added + report.updated + report.unchanged
+            rejected += len(report.rejected)
+            unreadable += report.unreadable is not None
     finally:
         await db.close()
-    return 1 if failed else 0
+    code = exit_code(accepted, rejected, unreadable)
+    _import_verdict(code, rejected + unreadable, accepted)
+    return code
 
 
 def _print_unknown_agencies(unknown: list[tuple[int, str]], settings) -> None:

@@ -120,14 +120,23 @@ class Core:
         await self.db.close()
 
 
-async def open_core(settings: Settings, db: Database | None = None) -> Core:
+async def open_core(settings: Settings, db: Database | None = None, *, check: bool = False) -> Core:
     """Open the store (or take `db`, opened already), seed the default catalog when empty,
-    build the search index."""
-    db = db or await open_database(settings.db_path)
-    catalog = CatalogRepository(db)
-    if await catalog.count() == 0:
-        await seed_default_catalog(db)
-    procedures = await catalog.all()
+    build the search index.
+
+    `check`: refuse (StoreError) a store SQLite's quick check finds damaged (the bot).
+    """
+    owned = db is None
+    db = db or await open_database(settings.db_path, check=check)
+    try:
+        catalog = CatalogRepository(db)
+        if await catalog.count() == 0:
+            await seed_default_catalog(db)
+        procedures = await catalog.all()
+    except BaseException:
+        if owned:
+            await db.close()  # never leave the store's thread running behind an error
+        raise
     index = SearchIndex(procedures, preferred_levels=("xa", "tinh"))
     log.info("catalog: %d procedures indexed", len(procedures))
     core = Core(

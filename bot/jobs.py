@@ -1,5 +1,5 @@
 """The periodic jobs of a running bot: appointment warnings and reminders, the 90% alerts,
-feedback deadlines, and the upstream dossier sync when one is configured.
+feedback deadlines, the daily backup and the upstream dossier sync when configured.
 
 Only the process holding the runner lease runs them (bot/runtime.py), so two
 processes on one store never remind twice or pull the same changes together.
@@ -29,6 +29,8 @@ class Jobs:
         self._every(settings.reminder_interval, lambda: reminders(core), "reminders")
         self._every(3600, lambda: rate_alerts(core), "rate-alerts")
         self._every(settings.reminder_interval, lambda: feedback_deadlines(core), "feedback")
+        if settings.backup_dir is not None:
+            self._every(3600, lambda: daily_backup(core), "backup")
         if settings.tracking_url:
             self.sync = core.tracking_sync()
             self._every(settings.sync_interval, self.sync.run_once, "sync")
@@ -50,6 +52,16 @@ async def reminders(core: Core):
     from bot.notify.reminders import run_reminders
 
     return await run_reminders(core)
+
+
+async def daily_backup(core: Core):
+    """One copy a day into MOTCUA_BACKUP_DIR (looked for hourly), keeping MOTCUA_BACKUP_KEEP."""
+    from bot.clock import utcnow
+    from bot.store.backup import rotate_backups
+
+    settings = core.settings
+    now = utcnow().astimezone(settings.timezone)
+    return await rotate_backups(core.db, settings.backup_dir, settings.backup_keep, now)
 
 
 async def feedback_deadlines(core: Core):

@@ -6,7 +6,8 @@ drainer per channel, and the channels themselves.
     runtime.on_stop.append(stop_web)     # awaited after start / before stop
     exit_code = await runtime.run()      # until SIGINT/SIGTERM or a channel ends
 
-Start: open the store and take the runner lease (a second runner on the same store
+Start: open the store (refused when it is damaged, read-only or unreadable: StoreError)
+and take the runner lease (a second runner on the same store
 stops here with one line, before the search index is built), finish opening the
 core, freeze the start-up objects out of GC passes, start the channels (each gets
 the core through `bind(core)` first), the periodic jobs, one drainer per channel,
@@ -67,9 +68,11 @@ class Runtime:
         self._stopped = False
 
     async def start(self) -> None:
-        """Raises LeaseTaken when another runner holds the store (nothing is started then)."""
+        """Raises LeaseTaken when another runner holds the store, StoreError when the store is
+        damaged or unusable (nothing is started then)."""
         self._stopping = asyncio.Event()
-        db = await open_database(self.settings.db_path)
+        # A store that cannot be opened or written, or fails SQLite's quick check: StoreError.
+        db = await open_database(self.settings.db_path, check=True)
         lease = RunnerLease(db, ttl=self._lease_ttl, heartbeat=self._heartbeat)
         try:
             await lease.acquire()

@@ -51,6 +51,8 @@ class Settings:
     sync_interval: float = 300.0
     reminder_interval: float = 900.0
     staff_channel: str = "telegram"  # where the officials' and leaders' chats live
+    backup_dir: Path | None = None  # daily copies of the store (None: no daily backups)
+    backup_keep: int = 7  # how many daily copies to keep
 
     @property
     def has_telegram(self) -> bool:
@@ -147,6 +149,9 @@ def load_settings(
     tracking_url = get("MOTCUA_TRACKING_URL") or None
     if tracking_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", tracking_url):
         raise SettingsError(f"MOTCUA_TRACKING_URL: not an http(s) URL: {tracking_url!r}")
+    backup_dir = Path(get("MOTCUA_BACKUP_DIR")) if get("MOTCUA_BACKUP_DIR") else None
+    if backup_dir is not None and backup_dir.exists() and not backup_dir.is_dir():
+        raise SettingsError(f"MOTCUA_BACKUP_DIR: {str(backup_dir)!r} is a file, not a folder")
     return Settings(
         telegram_token=Secret(token),
         telegram_api_base_url=base_url,
@@ -165,7 +170,21 @@ def load_settings(
             "MOTCUA_REMINDER_INTERVAL", get("MOTCUA_REMINDER_INTERVAL"), 900.0
         ),
         staff_channel=staff_channel,
+        backup_dir=backup_dir,
+        backup_keep=_count("MOTCUA_BACKUP_KEEP", get("MOTCUA_BACKUP_KEEP"), 7, 1, 365),
     )
+
+
+def _count(name: str, value: str, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name}: {value} is outside {low}..{high}")
+    return number
 
 
 def _chat_id(name: str, value: str) -> int:

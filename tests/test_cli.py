@@ -52,7 +52,7 @@ def test_import_reports_counts_and_rejections(monkeypatch, tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"ma_thu_tuc": "TEST_MOT_CAP", "ten_thu_tuc": "Thủ tục test"}\nnot json\n')
     code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "procedures", str(bad)])
-    assert code == 0
+    assert code == 1  # nothing accepted (issue 11: exit codes that tell the truth)
     assert "added 0" in out and "rejected 2" in out
     assert "bad.jsonl:1" in out and "bad.jsonl:2" in out
 
@@ -82,7 +82,7 @@ def test_import_dossiers_reports_bad_lines_and_keeps_good_rows(monkeypatch, tmp_
     bad += "2026-11-20T08:00,2026-11-27T17:00,42,2026-11-21T09:00,,\n"
     csv.write_text(header + good + bad, encoding="utf-8")
     code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "dossiers", str(csv)])
-    assert code == 0
+    assert code == 2  # some rows rejected (issue 11)
     assert "added 1" in out and "rejected 1" in out and "line 3" in out
     code, out, _err = run(monkeypatch, tmp_path, capsys, ["import", "dossiers", str(csv)])
     assert "unchanged 1" in out and "added 0" in out

@@ -191,15 +191,17 @@ async def test_invalid_utf8_multiline_fields_and_missing_header(db, tmp_path):
         await import_dossiers(db, tmp_path / "x.xlsx", TZ)
 
 
-async def test_corrupt_gzip_keeps_what_was_read(db, tmp_path):
+async def test_corrupt_gzip_rolls_the_whole_file_back(db, tmp_path):
+    """Issue 11: a file that breaks part-way is never half imported."""
     path = tmp_path / "d.jsonl.gz"
     write_jsonl(path, [row(n) for n in range(1, 400)])
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])  # truncated
-    report = await import_dossiers(db, path, TZ)
-    assert report.added > 0
+    report = await import_dossiers(db, path, TZ, batch_size=50)
+    assert report.added == 0 and report.exit_code() == 1
     assert len(report.rejected) == 1 and "unreadable" in report.rejected[0][1]
-    assert await scalar(db, "SELECT COUNT(*) FROM dossiers") == report.added
+    assert "nothing imported from this file" in report.rejected[0][1]
+    assert await scalar(db, "SELECT COUNT(*) FROM dossiers") == 0
 
 
 async def test_helper_process_stops_with_the_import(tmp_path):

@@ -117,15 +117,18 @@ async def test_bad_lines_are_reported_and_the_rest_imported(db, tmp_path):
     assert await CatalogRepository(db).count() == 2
 
 
-async def test_corrupt_gzip_member_keeps_what_was_read(db, tmp_path):
+async def test_corrupt_gzip_member_rolls_the_whole_file_back(db, tmp_path):
+    """Issue 11: a file is never half imported; it is refused whole, with where it broke."""
     good = gzip.compress(json.dumps(record("1.000001")).encode() + b"\n")
     good += gzip.compress(json.dumps(record("1.000002")).encode() + b"\n")
     path = tmp_path / "records.jsonl.gz"
     path.write_bytes(good + b"\x1f\x8b\x08\x00broken member")
     report = await import_procedures(db, [path])
-    assert counts(report) == (2, 0, 0, 1)
+    assert counts(report) == (0, 0, 0, 1)
     assert report.rejected[0][0] == f"{path}:3"
-    assert "rest of file skipped" in report.rejected[0][1]
+    assert "nothing imported from this file" in report.rejected[0][1]
+    assert report.unreadable == [str(path)] and report.exit_code() == 1
+    assert await CatalogRepository(db).count() == 0
 
 
 async def test_folder_of_json_files(db, tmp_path):

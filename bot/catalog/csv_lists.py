@@ -23,6 +23,7 @@ from bot.catalog.model import (
     normalize_code,
 )
 from bot.catalog.national import RejectedRecord, is_test_name
+from bot.import_files import Unreadable, allow_long_fields, long_field
 from bot.text import fold
 
 # Column names per flavour: code, name, field, agency, online level, decision.
@@ -95,20 +96,43 @@ def parse_row(row: dict, columns: tuple) -> Procedure:
 
 
 def read_csv(text: str) -> Iterator[tuple[int, Procedure | str]]:
-    """Yield (line where the row starts, procedure or rejection reason)."""
+    """Yield (line where the row starts, procedure or rejection reason).
+
+    A row the csv module refuses, or with a field over MAX_FIELD_CHARS, is rejected
+    alone; a file it cannot go on reading ends with an Unreadable reason.
+    """
+    allow_long_fields()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = tuple(h.strip().lower() for h in next(reader, []))
+    try:
+        header = tuple(h.strip().lower() for h in next(reader, []))
+    except csv.Error as exc:
+        yield 1, Unreadable(f"not CSV: {exc}")
+        return
     columns = FLAVOURS.get(header)
     if columns is None:
         yield 1, f"unknown CSV columns {', '.join(header) or '(empty file)'}"
         return
     start = reader.line_num + 1
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num < start:
+                yield start, Unreadable(f"not CSV from here on: {exc}")
+                return
+            line, start = start, reader.line_num + 1
+            yield line, f"not CSV: {exc}"
+            continue
         line, start = start, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
             yield line, f"expected {len(header)} columns, found {len(values)}"
+            continue
+        if too_long := long_field(values):
+            yield line, too_long
             continue
         try:
             yield line, parse_row(dict(zip(header, values, strict=True)), columns)

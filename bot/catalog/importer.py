@@ -1,9 +1,11 @@
 """`motcua import procedures PATH...`: read portal records and CSV lists into the store.
 
 Every record is parsed fully before anything is written, and one bad record
-(broken line, wrong types, a corrupt gzip member) is reported and skipped,
-never fatal. Writes go in batched transactions; upsert by code makes a
-re-import idempotent.
+(broken line, wrong types, an over-long CSV field) is reported and skipped,
+never fatal. Each file is one transaction: a file that cannot be read to its
+end (missing, binary, not UTF-8, a corrupt gzip member) is rolled back whole and
+reported, so a file is never half imported. Upsert by code makes a re-import
+idempotent.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from bot.catalog import csv_lists
 from bot.catalog.model import Procedure
 from bot.catalog.national import RejectedRecord, parse_national_record
 from bot.catalog.repository import upsert
+from bot.import_files import (
+    FILE_NOT_FOUND,
+    UNSUPPORTED,
+    Unreadable,
+    exit_code,
+    file_problem,
+)
 from bot.store import Database
+from bot.store.errors import is_fatal
 
 BATCH = 500
 JSON_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")
@@ -36,12 +46,28 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file:line, reason)
+    unreadable: list[str] = field(default_factory=list)  # files refused whole (also in rejected)
 
     def summary(self) -> str:
         return (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
             f" rejected {len(self.rejected)}"
         )
+
+    @property
+    def accepted(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def exit_code(self) -> int:
+        """0 all accepted, 1 a file unreadable or nothing accepted, 2 some rejected."""
+        return exit_code(self.accepted, len(self.rejected), len(self.unreadable))
+
+    def merge(self, other: ImportReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.unreadable += other.unreadable
 
 
 def _kind(path: Path) -> str | None:
@@ -55,11 +81,11 @@ def expand(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p))
-            files += [(p, None) for p in found]
+            files += [(p, file_problem(p)) for p in found]
         elif path.is_file():
-            files.append((path, None if _kind(path) else "unsupported file type"))
+            files.append((path, (file_problem(path) or None) if _kind(path) else UNSUPPORTED))
         else:
-            files.append((path, "file not found"))
+            files.append((path, FILE_NOT_FOUND))
     yield from sorted(files, key=lambda f: _kind(f[0]) == ".csv")
 
 
@@ -87,7 +113,7 @@ def _read_lines(path: Path) -> Iterator[Item]:
                 except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                     yield where, f"invalid JSON line: {exc}"
     except (OSError, EOFError, zlib.error) as exc:
-        yield f"{path}:{lineno + 1}", f"unreadable data, rest of file skipped: {exc}"
+        yield f"{path}:{lineno + 1}", Unreadable(f"unreadable from here on: {exc}")
 
 
 def _read_json(path: Path) -> Iterator[Item]:
@@ -97,7 +123,10 @@ def _read_json(path: Path) -> Iterator[Item]:
         if path.name.lower().endswith(".gz"):
             raw = gzip.decompress(raw)
         data = json.loads(raw.decode("utf-8-sig"))
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        yield str(path), Unreadable(f"unreadable: {exc}")
+        return
+    except json.JSONDecodeError as exc:
         yield str(path), f"invalid JSON file: {exc}"
         return
     if isinstance(data, list):
@@ -111,44 +140,52 @@ def _read_csv(path: Path) -> Iterator[Item]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        yield str(path), f"unreadable CSV file: {exc}"
+        yield str(path), Unreadable(f"unreadable CSV file: {exc}")
         return
     for line, item in csv_lists.read_csv(text):
         yield f"{path}:{line}", item
 
 
+def read_file(path: Path) -> Iterator[Item]:
+    """Every record of one file as (where, procedure or rejection reason)."""
+    kind = _kind(path)
+    if kind == ".csv":
+        yield from _read_csv(path)
+    elif kind in (".json", ".json.gz"):
+        yield from _read_json(path)
+    else:
+        yield from _read_lines(path)
+
+
 def read(paths: list[Path]) -> Iterator[Item]:
     """Every record of every path as (where, procedure or rejection reason)."""
     for path, problem in expand(paths):
-        kind = _kind(path)
         if problem:
-            yield str(path), problem
-        elif kind == ".csv":
-            yield from _read_csv(path)
-        elif kind in (".json", ".json.gz"):
-            yield from _read_json(path)
+            yield str(path), Unreadable(problem)
         else:
-            yield from _read_lines(path)
+            yield from read_file(path)
 
 
-async def _write(db: Database, batch: list[tuple[str, Procedure]], report: ImportReport) -> None:
-    """One transaction per batch; if it fails, retry one by one so only the bad row is lost."""
+async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report: ImportReport):
+    """One savepoint per batch; if it fails, retry one by one so only the bad row is lost."""
     if not batch:
         return
     try:
         results: list[tuple[str, str]] = []
-        async with db.transaction() as conn:
+        async with db.savepoint(conn):
             for where, proc in batch:
                 if proc.source == "csv" and await _is_national(conn, proc.code):
                     results.append((where, "kept"))
                 else:
                     results.append((where, await upsert(conn, proc)))
     except sqlite3.Error as exc:
+        if is_fatal(exc):
+            raise  # the store itself failed: the file's transaction is rolled back
         if len(batch) == 1:
             report.rejected.append((batch[0][0], f"could not store: {exc}"))
             return
         for item in batch:
-            await _write(db, [item], report)
+            await _write(db, conn, [item], report)
         return
     for where, result in results:
         if result == "kept":
@@ -167,26 +204,60 @@ def _next_batch(items: Iterator[Item], size: int) -> list[Item]:
     return [item for _, item in zip(range(size), items, strict=False)]
 
 
+class _FileUnreadable(Exception):
+    def __init__(self, where: str, reason: str):
+        super().__init__(reason)
+        self.where, self.reason = where, reason
+
+
 async def import_procedures(db: Database, paths: list[Path]) -> ImportReport:
-    """Import every record of `paths`; a missing path or a bad record becomes a rejection."""
+    """Import every record of `paths`, one transaction per file.
+
+    A bad record becomes a rejection; a file that cannot be read (missing, binary,
+    not UTF-8, broken part-way) is rejected whole and nothing of it is written.
+    """
     report = ImportReport()
     seen: dict[str, str] = {}
-    items = read(paths)
+    for path, problem in expand(paths):
+        if problem:
+            report.rejected.append((str(path), problem))
+            report.unreadable.append(str(path))
+            continue
+        part = ImportReport()
+        seen_here = dict(seen)
+        try:
+            async with db.transaction() as conn:
+                await _import_file(db, conn, path, seen_here, part)
+        except _FileUnreadable as exc:
+            report.rejected.append((exc.where, f"{exc.reason}; nothing imported from this file"))
+            report.unreadable.append(str(path))
+            continue
+        report.merge(part)
+        seen.update(seen_here)
+    return report
+
+
+async def _import_file(db: Database, conn, path: Path, seen: dict, report: ImportReport) -> None:
+    items = read_file(path)
     next_chunk = asyncio.create_task(asyncio.to_thread(_next_batch, items, BATCH))
     try:
         while chunk := await next_chunk:
             # parse the next batch off the loop while this one is written
             next_chunk = asyncio.create_task(asyncio.to_thread(_next_batch, items, BATCH))
-            await _write(db, _admit(chunk, seen, report), report)
+            await _write(db, conn, _admit(chunk, seen, report), report)
     finally:
         next_chunk.cancel()
-    return report
 
 
 def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
-    """Parsed procedures to write; rejections and repeated codes go to the report."""
+    """Parsed procedures to write; rejections and repeated codes go to the report.
+
+    An Unreadable reason stops the file (its transaction is rolled back).
+    """
     batch = []
     for where, item in chunk:
+        if isinstance(item, Unreadable):
+            raise _FileUnreadable(where, item)
         if isinstance(item, str):
             report.rejected.append((where, item))
         elif item.code in seen:

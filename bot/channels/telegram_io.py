@@ -28,6 +28,7 @@ from bot.dialog import router
 from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.reply import Button, Reply, split_text
+from bot.store import StoreError
 from bot.text import clean
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,9 @@ async def respond(
     args = tuple(clean(a) if isinstance(a, str) else a for a in args)
     try:
         replies = await feature(turn, *args)
+    except StoreError as exc:  # logged once with its cause by the store; kept for health
+        log.warning("feature %s failed: %s", getattr(feature, "__name__", feature), exc.problem)
+        replies = [router.sorry(turn)]
     except Exception:
         log.exception("feature %s failed", getattr(feature, "__name__", feature))
         replies = [router.sorry(turn)]

@@ -30,6 +30,7 @@ from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import N_, translator
 from bot.reply import Reply, esc
+from bot.store import StoreError
 from bot.text import clean
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,9 @@ async def handle(core: Core, msg: Incoming) -> list[Reply]:
     turn = await begin(core, msg)
     try:
         return await dispatch(turn)
+    except StoreError as exc:  # logged once with its cause by the store; kept for health
+        log.warning("dialog failed for %s: %s", msg.kind, exc.problem)
+        return [sorry(turn)]
     except Exception:
         log.exception("dialog failed for %s", msg.kind)
         return [sorry(turn)]

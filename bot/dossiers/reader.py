@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.dossiers.records import FIELDS, REQUIRED
+from bot.import_files import UNSUPPORTED, FileRefused, Unreadable, allow_long_fields, long_field
 
 SUFFIXES = (".csv", ".jsonl", ".json", ".csv.gz", ".jsonl.gz", ".json.gz")
 _BAD_TEXT = "\ufffd"  # what errors="replace" leaves for bytes that are not UTF-8
@@ -25,7 +26,7 @@ _BAD_TEXT = "\ufffd"  # what errors="replace" leaves for bytes that are not UTF-
 Record = tuple[int, dict | str]  # (line number, fields or the reason it is unreadable)
 
 
-class UnsupportedFile(ValueError):
+class UnsupportedFile(FileRefused):
     """Not a .csv / .jsonl / .json file (optionally .gz)."""
 
 
@@ -34,7 +35,7 @@ def file_kind(path: Path) -> str:
     for suffix in SUFFIXES:
         if name.endswith(suffix):
             return "csv" if suffix.startswith(".csv") else "jsonl"
-    raise UnsupportedFile(f"{path.name}: expected one of {', '.join(SUFFIXES)}")
+    raise UnsupportedFile(f"{UNSUPPORTED} (expected {', '.join(SUFFIXES)})")
 
 
 def _open(path: Path) -> TextIO:
@@ -53,6 +54,7 @@ def read_records(path: Path) -> Iterator[Record]:
 
 
 def _csv_records(stream: TextIO) -> Iterator[Record]:
+    allow_long_fields()
     reader = csv.reader(stream)
     line = 0
     try:
@@ -78,6 +80,9 @@ def _csv_records(stream: TextIO) -> Iterator[Record]:
                     continue  # a blank line
                 yield start, f"expected {width} fields, got {len(row)}"
                 continue
+            if too_long := long_field(row):
+                yield start, too_long
+                continue
             values = pick(row)
             if _BAD_TEXT in "".join(values):
                 yield start, "not valid UTF-8"
@@ -85,7 +90,7 @@ def _csv_records(stream: TextIO) -> Iterator[Record]:
             record = dict(zip(wanted, values, strict=True))
             yield start, record
     except _READ_ERRORS as exc:
-        yield line + 1, f"file unreadable from here: {exc}"
+        yield line + 1, Unreadable(f"file unreadable from here: {exc}")
 
 
 def _csv_rows(reader) -> Iterator[tuple[int, list[str] | str]]:
@@ -125,4 +130,4 @@ def _jsonl_records(stream: TextIO) -> Iterator[Record]:
                 continue
             yield line, record
     except _READ_ERRORS as exc:
-        yield line + 1, f"file unreadable from here: {exc}"
+        yield line + 1, Unreadable(f"file unreadable from here: {exc}")

@@ -30,7 +30,7 @@ from bot.backoff import backoff
 from bot.channels.base import Channel, GiveUp, Hold, RetryLater
 from bot.notify.gate import DeliveryGate
 from bot.notify.outbox import Outbox, OutboxMessage
-from bot.store import Database
+from bot.store import Database, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,9 @@ class Drainer:
         while not self._stop.is_set():
             try:
                 started = await self._start_lanes()
+            except StoreError as exc:  # the store logged the cause once; health shows it
+                log.warning("%s outbox: reading due messages failed: %s", self.name, exc.problem)
+                started = []
             except Exception:
                 log.exception("%s outbox: reading due messages failed", self.name)
                 started = []

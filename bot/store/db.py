@@ -3,18 +3,29 @@
 One connection serves the whole bot: aiosqlite runs it on its own thread, so
 writes are serialised and a transaction is the unit of change (an outbox row
 and the change that caused it commit together).
+
+A store that cannot be opened, read or written raises StoreError (the file, the
+problem, what to do) and never leaves aiosqlite's thread running, so a process
+that cannot do its job exits at once instead of hanging. Damage met while running
+is logged once with its cause and kept in `Database.problem` for the health check.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from bot.store.errors import StoreError, is_damage, is_fatal, store_error
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -36,6 +47,25 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # Damage found while running ("database disk image is malformed"), for /healthz.
+        self.problem: str | None = None
+        self.opening = False  # while opening, the StoreError raised says it all: no log line
+
+    def failed(self, exc: BaseException) -> BaseException:
+        """The error to raise for `exc`: a StoreError when the store itself failed.
+
+        Damage is logged once with its cause and kept in `problem`; a read-only
+        file, a full disk or an I/O error become StoreError too. Anything else
+        (a constraint, a busy lock) is the caller's to handle and is returned as is.
+        """
+        if not isinstance(exc, sqlite3.Error) or not is_fatal(exc):
+            return exc
+        error = store_error(self.path, exc)
+        if is_damage(exc) and self.problem is None:
+            self.problem = error.problem
+            if not self.opening:
+                log.error("store damaged: %s", error)
+        return error
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -43,33 +73,68 @@ class Database:
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
+            except BaseException as exc:
                 # Cancelled while waiting: the BEGIN may still run on the connection's
                 # thread, which serves calls in order, so a rollback queued now undoes it.
                 await asyncio.shield(self._rollback())
-                raise
+                self._raise(exc)
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 await asyncio.shield(self._rollback())
-                raise
+                self._raise(exc)
             try:
                 await self.conn.commit()
-            except BaseException:
+            except BaseException as exc:
                 await asyncio.shield(self._rollback())  # cancelled or failed: never left open
-                raise
+                self._raise(exc)
+
+    def _raise(self, exc: BaseException) -> None:
+        """Re-raise `exc`, as a StoreError when the store itself failed."""
+        error = self.failed(exc)
+        if error is exc:
+            raise exc
+        raise error from exc
 
     async def _rollback(self) -> None:
         """Roll back whatever is open (a no-op when nothing is)."""
-        await self.conn.rollback()
+        try:
+            await self.conn.rollback()
+        except sqlite3.Error as exc:  # the store is failing: the original error says why
+            log.debug("rollback failed: %s", exc)
+
+    @asynccontextmanager
+    async def savepoint(self, conn: aiosqlite.Connection) -> AsyncIterator[None]:
+        """Inside a transaction: undo only this part when it fails."""
+        await conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            await conn.execute("ROLLBACK TO part")
+            await conn.execute("RELEASE part")
+            raise
+        else:
+            await conn.execute("RELEASE part")
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        try:
+            async with self.conn.execute(sql, params) as cur:
+                return await cur.fetchone()
+        except sqlite3.Error as exc:
+            error = self.failed(exc)
+            if error is exc:
+                raise
+            raise error from exc
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        try:
+            async with self.conn.execute(sql, params) as cur:
+                return list(await cur.fetchall())
+        except sqlite3.Error as exc:
+            error = self.failed(exc)
+            if error is exc:
+                raise
+            raise error from exc
 
     async def execute(self, sql: str, params: tuple | dict = ()) -> None:
         """Run one statement in its own transaction."""
@@ -80,23 +145,98 @@ class Database:
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
 
+    async def check(self, quick: bool = True) -> list[str]:
+        """SQLite's own check: [] when healthy, else what it found (at most 20 lines).
+
+        quick_check reads every page but skips matching indexes to their tables;
+        integrity_check does both (slower, for `motcua check`).
+        """
+        pragma = "quick_check(20)" if quick else "integrity_check(20)"
+        try:
+            rows = await self.fetchall(f"PRAGMA {pragma}")
+        except StoreError as exc:
+            return [str(exc.cause or exc.problem)]
+        found = [str(row[0]) for row in rows]
+        if found == ["ok"]:
+            return []
+        # One line each ("*** in database main ***\nOn tree page 17 …" is one row).
+        problems = [" ".join(p.replace("*** in database main ***", "").split()) for p in found]
+        problems = [p for p in problems if p]
+        if problems and self.problem is None:
+            self.problem = f"integrity check: {problems[0]}"
+        return problems
+
     async def close(self) -> None:
-        await self.conn.close()
+        await _close(self.conn)
 
 
-async def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the SQLite file and bring its schema up to date."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    await conn.execute("PRAGMA journal_mode=WAL")
-    await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute("PRAGMA synchronous=NORMAL")
-    await conn.execute("PRAGMA busy_timeout=5000")
-    db = Database(conn, path)
-    await _migrate(db)
+async def _close(conn: aiosqlite.Connection) -> None:
+    """Close the connection; if closing fails, still stop its thread (it is not a daemon)."""
+    try:
+        await conn.close()
+    except Exception as exc:
+        log.debug("closing the store failed: %s", exc)
+        conn.stop()
+
+
+async def open_database(
+    path: Path | str, *, check: bool = False, migrate: bool = True, write: bool = True
+) -> Database:
+    """Open (creating if needed) the SQLite file and bring its schema up to date.
+
+    Raises StoreError when the file cannot be opened, read or written (`check`:
+    or when SQLite's quick check finds damage); the connection is closed then.
+    `migrate=False` leaves the schema as it is (`motcua check` looks, never changes);
+    `write=False` skips the write-lock probe (a backup only reads).
+    """
+    conn: aiosqlite.Connection | None = None
+    try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA busy_timeout=5000")
+        if migrate:  # the bot's store is WAL (kept in the file); a look leaves it as it is
+            await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        db = Database(conn, path)
+        db.opening = True
+        await conn.execute("SELECT COUNT(*) FROM sqlite_schema")  # reads the header and schema
+        if migrate:
+            await _migrate(db)
+        if write:
+            await _can_write(db)
+        if check and (problems := await db.check(quick=True)):
+            raise StoreError(
+                path,
+                f"the database is damaged ({problems[0]})",
+                "run `motcua check`, then restore the latest backup (see README: Backups)",
+            )
+    except StoreError:
+        if conn is not None:
+            await _close(conn)
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        if conn is not None:
+            await _close(conn)
+        raise store_error(path, exc) from exc
+    except BaseException:
+        if conn is not None:
+            await _close(conn)
+        raise
+    db.opening = False
     return db
+
+
+async def _can_write(db: Database) -> None:
+    """Take the write lock and let it go: a read-only file fails here, at start.
+
+    A read-only file opens and reads fine and would fail only at the first
+    write, in front of a citizen.
+    """
+    async with db.transaction():
+        pass
 
 
 async def _migrate(db: Database) -> None:
