@@ -37,11 +37,15 @@ _UPSERT = (
 )
 
 
+EVENT = "e:"  # a life event's group shown: stored where a card's code goes, with this prefix
+
+
 @dataclass(frozen=True)
 class Recent:
     procedure_code: str | None
     others: list[str]
     dossier_code: str | None
+    event: str | None = None  # the life event whose procedures were shown last, if that was last
 
 
 class RecentTopics:
@@ -61,6 +65,10 @@ class RecentTopics:
         row = self._pending.setdefault((channel, user_id), [None, "", None, None, None])
         row[0:3] = [code, ",".join(others), stamp(self.now())]
         await self._maybe_flush()
+
+    async def event_shown(self, channel: str, user_id: str, event_id: str) -> None:
+        """A life event's group was shown: a follow-up then asks which of its procedures."""
+        await self.procedure_shown(channel, user_id, EVENT + event_id, [])
 
     async def dossier_shown(self, channel: str, user_id: str, code: str) -> None:
         row = self._pending.setdefault((channel, user_id), [None, "", None, None, None])
@@ -82,10 +90,13 @@ class RecentTopics:
             if pending and pending[3] is not None:
                 row[3:5] = pending[3:5]
         fresh_proc = self._fresh(row[2])
+        shown = row[0] if fresh_proc else None
+        event = shown[len(EVENT) :] if shown and shown.startswith(EVENT) else None
         return Recent(
-            row[0] if fresh_proc else None,
+            None if event else shown,
             [c for c in (row[1] or "").split(",") if c] if fresh_proc else [],
             row[3] if self._fresh(row[4]) else None,
+            event,
         )
 
     async def flush(self) -> None:

@@ -7,7 +7,16 @@ card, so the citizen does not have to find it in the whole card again.
 from __future__ import annotations
 
 from bot.catalog.model import ONLINE, ONLINE_FULL, ONLINE_PARTIAL, Procedure
-from bot.dialog.cards import channel_name, esc_attr, fee_text, level_names, time_text
+from bot.dialog.cards import (
+    channel_name,
+    esc_attr,
+    fee_text,
+    grouped_lines,
+    in_vietnamese,
+    level_names,
+    time_text,
+    title,
+)
 from bot.i18n import Translator
 from bot.reply import esc
 
@@ -16,11 +25,11 @@ SHORT = 600  # an unparsed "Cách thức thực hiện" is cut here
 
 def fee_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["💰 <b>" + _("Fee for: %s") % esc(proc.name) + "</b>"]
+    lines = ["💰 <b>" + _("Fee for: %s") % title(t, proc) + "</b>"]
     if proc.filings:
         lines += _by_value(t, proc, lambda f: fee_text(t, f))
     elif proc.filings_text:
-        lines.append(esc(_shorten(proc.filings_text)))
+        lines.append(in_vietnamese(t, _shorten(proc.filings_text)))
     else:
         lines.append(_("The catalog does not state the fee. Please ask the one-stop desk."))
     return "\n".join(lines)
@@ -28,11 +37,11 @@ def fee_section(t: Translator, proc: Procedure) -> str:
 
 def time_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["⏱ <b>" + _("Processing time for: %s") % esc(proc.name) + "</b>"]
+    lines = ["⏱ <b>" + _("Processing time for: %s") % title(t, proc) + "</b>"]
     if proc.filings:
         lines += _by_value(t, proc, lambda f: time_text(t, f))
     elif proc.filings_text:
-        lines.append(esc(_shorten(proc.filings_text)))
+        lines.append(in_vietnamese(t, _shorten(proc.filings_text)))
     else:
         lines.append(_("The catalog does not state the time. Please ask the one-stop desk."))
     return "\n".join(lines)
@@ -40,10 +49,10 @@ def time_section(t: Translator, proc: Procedure) -> str:
 
 def place_section(t: Translator, proc: Procedure, portal_url: str) -> str:
     _ = t.gettext
-    lines = ["📍 <b>" + _("Where to file: %s") % esc(proc.name) + "</b>"]
+    lines = ["📍 <b>" + _("Where to file: %s") % title(t, proc) + "</b>"]
     if proc.agency:
-        lines.append(_("Where: %s") % esc(proc.agency))
-    if proc.levels:
+        lines.append(_("Where: %s") % in_vietnamese(t, proc.agency))
+    elif proc.levels:  # "Cấp xã" under "Nơi làm: UBND cấp xã" says nothing more
         lines.append(esc(level_names(t, proc)))
     if not proc.agency and not proc.levels:
         lines.append(_("The catalog does not say where. Please ask the one-stop desk."))
@@ -55,23 +64,21 @@ def place_section(t: Translator, proc: Procedure, portal_url: str) -> str:
 
 def online_section(t: Translator, proc: Procedure, portal_url: str) -> str:
     _ = t.gettext
-    lines = ["🌐 <b>" + _("Filing online: %s") % esc(proc.name) + "</b>"]
+    lines = ["🌐 <b>" + _("Filing online: %s") % title(t, proc) + "</b>"]
     if _online(proc):
         lines.append(_online_line(t, proc, portal_url))
     else:
         lines.append(_("This procedure is not offered online. Please file it in person."))
         if proc.agency:
-            lines.append(_("Where: %s") % esc(proc.agency))
+            lines.append(_("Where: %s") % in_vietnamese(t, proc.agency))
     return "\n".join(lines)
 
 
 def _by_value(t: Translator, proc: Procedure, value) -> list[str]:
     """One line per distinct value, naming the ways of filing it holds for: the same fee
     three times over would push the answer off a phone screen."""
-    channels: dict[str, list[str]] = {}
-    for filing in proc.filings:
-        channels.setdefault(value(filing), []).append(channel_name(t, filing.channel))
-    return [f"• {esc(', '.join(names))}: {esc(shown)}" for shown, names in channels.items()]
+    names = [channel_name(t, f.channel) for f in proc.filings]
+    return grouped_lines(names, [value(f) for f in proc.filings])
 
 
 def _online(proc: Procedure) -> bool:

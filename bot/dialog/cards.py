@@ -105,6 +105,31 @@ def fee_text(t: Translator, filing: Filing) -> str:
     return shown
 
 
+def filing_lines(t: Translator, proc: Procedure) -> list[str]:
+    """Time and fee per way of filing, each value said once: ways that share both share a
+    line, and a fee (or a time) the same for all is on a line of its own. The same long fee
+    note three times over would push the card off a phone screen."""
+    _ = t.gettext
+    times = [time_text(t, f) for f in proc.filings]
+    fees = [fee_text(t, f) for f in proc.filings]
+    names = [channel_name(t, f.channel) for f in proc.filings]
+    if len(proc.filings) > 1 and len(set(zip(times, fees, strict=True))) > 1:
+        if len(set(fees)) == 1:
+            return [*grouped_lines(names, times), "• " + _("Fee: %s") % esc(fees[0])]
+        if len(set(times)) == 1:
+            return ["• " + _("Time: %s") % esc(times[0]), *grouped_lines(names, fees)]
+    both = [f"{time} · {fee}" for time, fee in zip(times, fees, strict=True)]
+    return grouped_lines(names, both)
+
+
+def grouped_lines(names: list[str], values: list[str]) -> list[str]:
+    """One line per distinct value, naming the ways of filing it holds for."""
+    ways: dict[str, list[str]] = {}
+    for name, value in zip(names, values, strict=True):
+        ways.setdefault(value, []).append(name)
+    return [f"• {esc(', '.join(n))}: {esc(value)}" for value, n in ways.items()]
+
+
 _FEE_WORDS = re.compile(r"(?i)\b(lệ phí|phí|miễn|không|thu|đồng|vnđ|vnd|đ)\b|[\d.,:;()\s-]+")
 
 
@@ -130,11 +155,7 @@ def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
     if proc.filings:
         lines.append("")
         lines.append("<b>" + _("Time and fee") + "</b>")
-        for filing in proc.filings:
-            lines.append(
-                f"• {esc(channel_name(t, filing.channel))}: {esc(time_text(t, filing))}"
-                f" · {esc(fee_text(t, filing))}"
-            )
+        lines += filing_lines(t, proc)
     elif proc.filings_text:
         lines.append("")
         lines.append("<b>" + _("Time and fee") + "</b>")

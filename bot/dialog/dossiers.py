@@ -19,7 +19,15 @@ from bot.dialog.dossier_text import (
     timeliness,
 )
 from bot.dialog.menu import back_to_menu
-from bot.dossiers.codes import dossier_code_problem, find_dossier_code, looks_like_dossier_code
+from bot.dossiers.codes import (
+    BAD_DATE,
+    BAD_NUMBER,
+    MISSING_AGENCY,
+    MISSING_NUMBER,
+    dossier_code_problem,
+    find_dossier_code,
+    looks_like_dossier_code,
+)
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.people.privacy import DOSSIER_TRACKING
@@ -68,11 +76,23 @@ async def lookup(turn: Turn, text: str) -> list[Reply]:
     return [await card(turn, dossier)]
 
 
+def problem_text(turn: Turn, problem: str) -> str:
+    """What is wrong with an almost-code, in the citizen's words (never the raw key)."""
+    _ = turn.t.gettext
+    texts = {
+        BAD_DATE: _("The date in the middle (6 digits, such as 231027) is not right."),
+        BAD_NUMBER: _("The number at the end must have 4 digits, such as 0361."),
+        MISSING_NUMBER: _("The number at the end (4 digits, such as 0361) is missing."),
+        MISSING_AGENCY: _("The agency part at the start (such as 000.00.06.H56) is missing."),
+    }
+    return texts.get(problem, "")
+
+
 def _hint(turn: Turn, problem: str, head: str | None = None) -> Reply:
     _ = turn.t.gettext
     lines = ["🤔 " + (head or _("That does not look like a full dossier code."))]
-    if problem:
-        lines.append(esc(problem))
+    if problem_text(turn, problem):
+        lines.append(esc(problem_text(turn, problem)))
     lines.append(_("A dossier code looks like %s (agency, date, number).") % EXAMPLE_CODE)
     lines.append("👉 " + _("Check the code on your receipt and type it again."))
     return Reply(

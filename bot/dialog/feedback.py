@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
-from bot.dossiers.codes import find_dossier_code
+from bot.dossiers.codes import find_dossier_code, looks_like_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
 from bot.feedback.messages import refusal_text, status_label
@@ -161,6 +161,13 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
     n = turn.t.number  # 4.000 in Vietnamese, as everywhere
     if step == "dossier":
         code = find_dossier_code(text)
+        if code is None and not looks_like_dossier_code(text) and MIN_TEXT <= len(text) <= MAX_TEXT:
+            # no code at all but what happened, written ahead: keep it, do not make them retype
+            data.update(text=text, step="extras")
+            await _save(turn, data)
+            kept = "📝 " + _("No dossier code: I kept your message as the feedback's content.")
+            extras = _ask_extras(turn)
+            return [Reply(kept + "\n" + extras.text, extras.buttons)]
         if code is None:
             hint = _("That is not a dossier code. Type it again, or press Skip.")
             return [Reply("🤔 " + hint, _ask_dossier(turn).buttons)]

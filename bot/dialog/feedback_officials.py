@@ -150,5 +150,8 @@ async def overdue_command(turn: Turn, _args: str = "") -> list[Reply]:
         where = (
             f" — {esc(turn.core.settings.agency_name(t.agency_code))}" if official.is_leader else ""
         )
-        lines.append(f"• <b>{esc(t.number)}</b>{where} — {esc(state)} — {esc(t.text[:50])}")
+        text = t.text if len(t.text) <= 50 else t.text[:49].rstrip() + "…"
+        lines.append(f"• <b>{esc(t.number)}</b>{where} — {esc(state)} — {esc(text)}")
+    if late:
+        lines += ["", "👉 " + _("To answer one: /traloi NUMBER text")]
     return [Reply("\n".join(lines))]

@@ -7,7 +7,8 @@ to refer to, the citizen is asked which procedure they mean, never shown a guess
 
 from __future__ import annotations
 
-from bot.dialog import intents, procedures
+from bot.catalog.life_events import event_by_id
+from bot.dialog import intents, life_events, procedures
 from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
 from bot.dialog.cards import documents_section, legal_section, steps_section
 from bot.dialog.context import Turn
@@ -38,6 +39,8 @@ async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Rep
         dossier = await turn.core.dossiers.get(recent.dossier_code)
         code = dossier.procedure_code if dossier else None
     proc = await turn.core.procedure(code) if code else None
+    if proc is None and recent.event and not intent.code:
+        return [await which_of_event(turn, recent.event, intent.section or intents.STEPS)]
     if proc is None:
         return [which_procedure(turn)]
     await procedures.remember(turn, proc, others)  # the conversation goes on about it
@@ -45,7 +48,42 @@ async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Rep
     ref = proc.code8 + (":" + ",".join(others) if others else "")
     whole = [Button("📋 " + turn.t.gettext("Show the whole procedure"), f"p:c:{ref}")]
     rows = [whole, *procedures.card_rows(turn, proc, others)]
-    return [Reply(section_text(turn, proc, intent.section or intents.STEPS), rows)]
+    text = section_text(turn, proc, intent.section or intents.STEPS)
+    if "👉" not in text:  # every reply says what to do next
+        more = turn.t.gettext('Ask more, for example "what documents", or press a button.')
+        text += "\n\n👉 " + more
+    return [Reply(text, rows)]
+
+
+# The button action (procedures.on_action) showing each section of a procedure.
+SECTION_ACTIONS = {
+    intents.FEE: "f",
+    intents.TIME: "t",
+    intents.PLACE: "w",
+    intents.ONLINE: "n",
+    intents.DOCUMENTS: "d",
+    intents.STEPS: "s",
+    intents.LEGAL: "l",
+}
+
+
+async def which_of_event(turn: Turn, event_id: str, section: str) -> Reply:
+    """After a life event's group, "còn phí thì sao?" could mean any of its procedures:
+    ask which, each a button straight to that part of it."""
+    _ = turn.t.gettext
+    event = event_by_id(event_id)
+    found = await life_events.event_procedures(turn, event) if event else []
+    if not found:
+        return which_procedure(turn)
+    kind = SECTION_ACTIONS.get(section, "s")
+    rows = [
+        [Button(life_events.step_label(turn, n, step), f"p:{kind}:{proc.code8}")]
+        for n, (step, proc) in enumerate(found, 1)
+    ]
+    rows.append([life_events.event_button(turn, event)])
+    rows.append(back_to_menu(turn))
+    text = "🤔 " + _("Which procedure do you mean?") + "\n👉 " + _("Press one of them:")
+    return Reply(text, rows)
 
 
 def which_procedure(turn: Turn) -> Reply:

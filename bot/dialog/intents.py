@@ -142,7 +142,7 @@ _CUES = {
     FOLLOWUP + ":" + TIME: """
 1.0: bao lâu, mất bao lâu, bao nhiêu lâu, mấy ngày, bao nhiêu ngày, mấy hôm
 1.0: bao giờ xong, thời gian, thời hạn, thời gian giải quyết, how long, how many days
-1.0: thời hạn giải quyết
+1.0: thời hạn giải quyết, lâu không, có lâu không, nhanh không, có nhanh không
 0.5: bao giờ, khi nào, có kết quả, lấy được, when, time
 """,
     FOLLOWUP + ":" + PLACE: """
@@ -153,20 +153,25 @@ _CUES = {
 1.0: giấy tờ gì, giấy tờ, cần mang gì, mang gì, mang theo, cần gì, cần những gì
 1.0: hồ sơ gồm, gồm những gì, gồm gì, chuẩn bị gì, phải chuẩn bị, thành phần hồ sơ
 1.0: documents, papers, what do i need, need to bring, bring, những giấy gì, giấy gì
+1.0: chuẩn bị những gì, mang những gì, cần mang những gì, form, forms
+1.5: mẫu tờ khai, tờ khai, mẫu đơn, biểu mẫu, lấy mẫu
 """,
     FOLLOWUP + ":" + STEPS: """
 1.0: các bước, trình tự, quy trình, làm như thế nào, cách làm, thực hiện ra sao
 1.0: steps, how to, how do i, process
+1.0: điều kiện, điều kiện gì, ai được, đối tượng nào, kết quả là gì, được nhận gì
+1.0: nhận được gì, requirements, who can, eligible
 0.7: thủ tục thế nào, làm thế nào
 0.5: làm sao, procedure
 """,
     FOLLOWUP + ":" + ONLINE: """
 1.0: online, trực tuyến, qua mạng, trên mạng, dịch vụ công, cổng dịch vụ công
-1.0: nộp online, làm online, internet
+1.0: nộp online, làm online, internet, qua điện thoại, trên điện thoại, bằng điện thoại
 """,
     FOLLOWUP + ":" + LEGAL: """
 1.0: căn cứ pháp lý, căn cứ, pháp lý, luật nào, theo luật, văn bản nào, nghị định
 1.0: thông tư, quy định nào, legal basis, legal, law, which law
+0.5: quy định
 """,
 }
 
@@ -179,7 +184,7 @@ rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở n�
 các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính gửi người ta vui lòng
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
-trên dưới
+trên dưới ủa hở ơ hm hmm
 """
 # Looked up as typed, like the cues: "đỏ" (sổ đỏ) is not the filler "đó", "vàng" not "vâng".
 FILLER = PhraseBook(dict.fromkeys(_FILLER.split(), True))

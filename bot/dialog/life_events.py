@@ -29,9 +29,24 @@ def _short(name: str) -> str:
     return name if len(name) <= LABEL else name[: LABEL - 1].rstrip() + "…"
 
 
+def step_label(turn: Turn, n: int, step) -> str:
+    """A step's button: its number and short label, as the event's list shows it."""
+    return f"{n}. {_short(step.label.get(turn.t.locale))}"
+
+
 def event_button(turn: Turn, event: LifeEvent) -> Button:
     """The button a card carries to its event's whole group."""
     return Button("🧭 " + event.title.get(turn.t.locale), f"e:{event.id}")
+
+
+async def event_procedures(turn: Turn, event: LifeEvent) -> list:
+    """(step, procedure) for the event's steps the catalog has, in order."""
+    found = []
+    for step in event.steps:
+        proc = await turn.core.procedure(step.code)
+        if proc is not None:
+            found.append((step, proc))
+    return found
 
 
 async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply:
@@ -39,17 +54,13 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     locale = turn.t.locale
     lines = [f"🧭 <b>{esc(event.title.get(locale))}</b>"]
     rows: list[list[Button]] = []
-    found = []
-    for step in event.steps:
-        proc = await turn.core.procedure(step.code)
-        if proc is not None:
-            found.append((step, proc))
+    found = await event_procedures(turn, event)
     if found:
         lines.append(_("The procedures, in the order to do them:"))
         for n, (step, proc) in enumerate(found, 1):
             label = step.label.get(locale)
             lines.append(f"{n}. <b>{esc(label)}</b> — {esc(step.note.get(locale))}")
-            rows.append([Button(f"{n}. {_short(label)}", f"e:{event.id}:{proc.code8}")])
+            rows.append([Button(step_label(turn, n, step), f"e:{event.id}:{proc.code8}")])
     for note in event.notes:
         lines += ["", "ℹ️ " + esc(note.get(locale))]
     if event.elsewhere:
@@ -62,13 +73,15 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     else:
         lines.append("👉 " + esc(_("The one-stop desk of your commune can tell you more.")))
     rows.append(back_to_menu(turn))
+    # a follow-up ("còn phí thì sao?") now asks which of these procedures, not the card before
+    await turn.core.recent.event_shown(turn.msg.channel, turn.msg.user_id, event.id)
     return Reply("\n".join(lines), rows, edit=edit)
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
     button back to the group. Both replace the message in place, as card sections do."""
-    from bot.dialog.procedures import card_reply  # procedures hooks this module in
+    from bot.dialog.procedures import card_reply, remember  # procedures hooks this module in
 
     _ = turn.t.gettext
     _e, _sep, rest = action.partition(":")
@@ -82,6 +95,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     if proc is None:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
+    await remember(turn, proc, [])  # the card a follow-up refers to from now on
     reply = card_reply(turn, proc, [], edit=True)
     back = Button("↩️ " + event.title.get(turn.t.locale), f"e:{event.id}")
     reply.buttons[-1:-1] = [[back]]

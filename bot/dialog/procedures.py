@@ -12,6 +12,7 @@ from bot.catalog.english import search_query
 from bot.catalog.life_events import find_event
 from bot.catalog.model import is_valid_code, normalize_code
 from bot.dialog import life_events, questions
+from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
 from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
 from bot.dialog.context import Turn
 from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
@@ -23,6 +24,14 @@ _WORDY = re.compile(r"\w", re.UNICODE)
 _CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}(?:\.[0-9A-Za-z]+)*\b")
 RENDERED_KEPT = 8192  # cards kept rendered (two locales of a 2,642-procedure catalog fit)
 SECTIONS = {"d": documents_section, "s": steps_section, "l": legal_section}
+# One fact of the card, for a follow-up's button ("which procedure's fee?"): fee, time,
+# where (w), online (n).
+FACTS = {
+    "f": lambda turn, proc: fee_section(turn.t, proc),
+    "t": lambda turn, proc: time_section(turn.t, proc),
+    "w": lambda turn, proc: place_section(turn.t, proc, turn.core.settings.portal_url),
+    "n": lambda turn, proc: online_section(turn.t, proc, turn.core.settings.portal_url),
+}
 
 
 async def prompt(turn: Turn) -> list[Reply]:
@@ -148,7 +157,8 @@ def _card_text(turn: Turn, proc) -> str:
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """p:c:CODE card · p:d/s/l:CODE a section · p:o:C1,C2 other matches; a card or a
+    """p:c:CODE card · p:d/s/l:CODE a section · p:f/t/w/n:CODE its fee, time, place or
+    online filing · p:o:C1,C2 other matches; a card or a
     section may carry the card's other matches (`p:d:CODE:C1,C2`). Each replaces the
     message whose button was pressed, so the chat keeps one card, not a pile of them."""
     _ = turn.t.gettext
@@ -165,12 +175,14 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         text = _("That procedure is no longer in the catalog. Please ask again.")
         return [Reply(text, [back_to_menu(turn)])]
     render = SECTIONS.get(kind)
+    fact = FACTS.get(kind)
     await remember(turn, proc, others)
-    if render is None:  # "c", or an action from an older version
+    if render is None and fact is None:  # "c", or an action from an older version
         return [card_reply(turn, proc, others, edit=True)]
     back = "p:c:" + _ref(proc, _others(proc, others))
     rows = [[Button("↩️ " + _("Back to the procedure"), back)], back_to_menu(turn)]
-    return [Reply(render(turn.t, proc), rows, edit=True)]
+    text = render(turn.t, proc) if render else fact(turn, proc)
+    return [Reply(text, rows, edit=True)]
 
 
 async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:

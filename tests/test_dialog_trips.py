@@ -1,0 +1,170 @@
+"""What citizens and officials tripped on when they used the bot as a conversation
+(issue 10, tried turn by turn in `motcua chat`): each test is one such trip, through the
+real stack on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from dialog import Conversation
+
+from bot.feedback import Draft
+
+BIRTH_FEE_NOTE = "Miễn lệ phí khi khai sinh đúng hạn"
+LAND = "1.013978"  # first land certificate: three times, one fee note
+
+
+# --- dossier codes typed almost right ---------------------------------------------------------
+
+
+async def test_an_almost_dossier_code_says_what_is_wrong_in_plain_words(core):
+    conv = Conversation(core)
+    cases = {
+        "000.00.06.H56-231027": "Còn thiếu số thứ tự ở cuối",
+        "hồ sơ 000.00.06.H56-231327-0361": "Phần ngày ở giữa",
+        "ho so 231027-0361": "Còn thiếu mã cơ quan ở đầu",
+        "000.00.06.H56-231027-03610": "phải có 4 chữ số",
+    }
+    for said, words in cases.items():
+        answer = await conv.say(said)
+        assert "chưa đúng dạng mã hồ sơ" in answer and words in answer, (said, answer)
+        assert "_" not in answer, answer  # never a raw key such as missing_number
+
+
+# --- follow-ups after a life event ------------------------------------------------------------
+
+
+async def test_a_follow_up_after_a_life_event_asks_which_of_its_procedures(core):
+    conv = Conversation(core)
+    assert "Mã: 1.001193" in await conv.say("lam giay khai sinh")
+    assert "Khi gia đình có người mất" in await conv.say("bố em mới mất thì làm gì")
+    answer = await conv.say("còn phí thì sao?")
+    assert "Bạn hỏi về thủ tục nào?" in answer
+    assert "Đăng ký khai sinh" not in answer  # not the card shown before the event
+    assert any(label.startswith("2. Đăng ký khai tử") for label in conv.buttons())
+    answer = await conv.press("2. Đăng ký khai tử")
+    assert "Lệ phí: Đăng ký khai tử" in answer and "Mã: " not in answer
+    answer = await conv.say("mat bao lau")  # and the conversation goes on about it
+    assert "Thời gian giải quyết: Đăng ký khai tử" in answer
+
+
+async def test_a_step_opened_from_a_life_event_is_what_follow_ups_refer_to(core):
+    conv = Conversation(core)
+    await conv.say("lam giay khai sinh")
+    await conv.say("bo e moi mat")
+    assert "Mã: 1.000656" in await conv.press("2. Đăng ký khai tử")
+    answer = await conv.say("con phi thi sao")
+    assert "Lệ phí: Đăng ký khai tử" in answer and "khai sinh" not in answer
+
+
+async def test_an_elderly_parent_then_what_to_bring(core):
+    conv = Conversation(core)
+    assert "Trợ cấp xã hội hằng tháng" in await conv.say("mẹ em 80 tuổi có được trợ cấp không")
+    assert "Bạn hỏi về thủ tục nào?" in await conv.say("cần mang gì")
+    answer = await conv.press("1. Trợ cấp xã hội hằng tháng")
+    assert answer.startswith("📄") and "Giấy tờ cần nộp" in answer
+
+
+# --- cards that fit on a phone ----------------------------------------------------------------
+
+
+async def test_a_card_says_a_time_and_fee_shared_by_every_way_of_filing_once(core):
+    conv = Conversation(core)
+    card = await conv.say("lam giay khai sinh")
+    assert card.count(BIRTH_FEE_NOTE) == 1, card
+    assert "Nộp trực tiếp, Nộp trực tuyến, Qua bưu chính: 1 ngày làm việc · miễn phí" in card
+    land = await conv.say(LAND)
+    fee = "hỏi Bộ phận Một cửa"
+    assert land.count(fee) == 1 and "• Lệ phí: " in land, land
+    for way in ("Nộp trực tiếp: 27", "Nộp trực tuyến: 17", "Qua bưu chính: 20"):
+        assert way in land, land
+
+
+async def test_where_to_file_does_not_repeat_the_level(core):
+    conv = Conversation(core)
+    await conv.say("lam giay khai sinh")
+    answer = await conv.say("nộp ở đâu")
+    assert "Nơi làm: UBND cấp xã" in answer and "\nCấp xã" not in answer, answer
+
+
+async def test_follow_up_answers_say_what_to_do_next(core):
+    conv = Conversation(core)
+    await conv.say("dang ky tam tru")
+    for said in ("phí bn", "mất bao lâu", "nộp ở đâu", "lam online dc ko"):
+        answer = await conv.say(said)
+        assert "👉" in answer and "Đăng ký tạm trú" in answer, (said, answer)
+
+
+async def test_english_follow_ups_name_the_procedure_in_english(core):
+    conv = Conversation(core)
+    await conv.say("/lang en")
+    await conv.say("how do I register a birth")
+    answer = await conv.say("fee?")
+    assert "Fee for: Birth registration" in answer and "Đăng ký khai sinh" not in answer
+    answer = await conv.say("where do I file")
+    assert "Where to file: Birth registration" in answer
+    assert "UBND cấp xã (in Vietnamese)" in answer
+
+
+# --- how citizens ask ------------------------------------------------------------------------
+
+
+async def test_more_ways_of_asking_a_follow_up(core):
+    conv = Conversation(core)
+    await conv.say("lam giay khai sinh")
+    headings = {
+        "can chuan bi nhung gi": "Giấy tờ cần nộp",
+        "cần chuẩn bị những gì": "Giấy tờ cần nộp",
+        "mẫu tờ khai ở đâu": "Giấy tờ cần nộp",
+        "lâu không": "Thời gian giải quyết",
+        "làm qua điện thoại được không": "Nộp qua mạng",
+        "luật nào quy định": "Căn cứ pháp lý",
+        "điều kiện là gì": "Các bước làm",
+        "được nhận gì": "Các bước làm",
+    }
+    for said, heading in headings.items():
+        answer = await conv.say(said)
+        assert heading + ": Đăng ký khai sinh" in answer, (said, answer)
+
+
+async def test_a_surprised_word_is_not_a_question_search_cannot_answer(core):
+    answer = await Conversation(core).say("ủa")
+    assert "chưa tìm thấy thủ tục" not in answer and "Bạn gõ câu hỏi" in answer
+
+
+# --- the feedback form ------------------------------------------------------------------------
+
+
+async def test_feedback_written_at_the_dossier_step_is_kept(core):
+    conv = Conversation(core)
+    await conv.say("/phananh")
+    await conv.press("Đề xuất")
+    await conv.press("UBND xã Hương Khê")
+    text = "Đề nghị xã mở cửa thêm sáng thứ Bảy để người đi làm xa nộp hồ sơ"
+    answer = await conv.say(text)
+    assert "Không có mã hồ sơ" in answer and "Bước 5" in answer, answer
+    await conv.press("Tiếp")
+    await conv.press("Gửi ẩn danh")
+    summary = await conv.press("Không")
+    assert text in summary, summary
+
+
+# --- officials --------------------------------------------------------------------------------
+
+
+async def test_the_answer_usage_addresses_the_citizen_as_ban(core):
+    await core.officials.add("terminal", "officer", "official", "18496", "Chị Hoa")
+    answer = await Conversation(core, user_id="officer").say("/traloi")
+    assert "ông/bà" not in answer and "Chào bạn" in answer
+
+
+async def test_overdue_feedback_says_how_to_answer(core):
+    await core.officials.add("terminal", "boss", "leader", None)
+    long_text = "Đường vào thôn bị sạt lở từ tháng trước, đề nghị xã sửa chữa sớm giúp bà con."
+    await core.feedback.submit(
+        Draft("terminal", "dan", "dan", "de_xuat", "18496", long_text),
+        datetime.now(UTC) - timedelta(days=60),
+    )
+    answer = await Conversation(core, user_id="boss").say("/phananhquahan")
+    assert "PAKN-" in answer and "…" in answer and long_text not in answer
+    assert "👉 Để trả lời: /traloi" in answer
