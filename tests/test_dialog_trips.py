@@ -168,3 +168,39 @@ async def test_overdue_feedback_says_how_to_answer(core):
     answer = await Conversation(core, user_id="boss").say("/phananhquahan")
     assert "PAKN-" in answer and "…" in answer and long_text not in answer
     assert "👉 Để trả lời: /traloi" in answer
+
+
+# --- round 2: complaints, waiting, an elderly citizen about themself ---------------------------
+
+
+async def test_wanting_to_complain_offers_the_feedback_form(core):
+    for said in (
+        "tôi muốn khiếu nại",
+        "toi muon phan anh can bo",
+        "góp ý",
+        "cán bộ xã hách dịch quá",
+    ):
+        conv = Conversation(core, user_id=f"c{len(said)}")
+        answer = await conv.say(said)
+        assert "chưa tìm thấy thủ tục" not in answer and "phản ánh" in answer, (said, answer)
+        assert "Bước 1" in await conv.press("Gửi phản ánh")
+    # a question about complaints is a question, not a wish to send one
+    answer = await Conversation(core, user_id="q").say("khiếu nại với tố cáo khác gì nhau vậy")
+    assert "Bạn có thể gửi phản ánh" not in answer, answer
+    # a procedure named with it is still the procedure's card
+    answer = await Conversation(core, user_id="p").say("góp ý, cho hỏi đăng ký khai sinh cần gì")
+    assert "Mã: 1.001193" in answer
+
+
+async def test_why_so_long_is_about_the_dossier(core):
+    answer = await Conversation(core).say("sao lâu vậy")
+    assert "mã hồ sơ" in answer and "Mã: " not in answer, answer
+
+
+async def test_an_elderly_citizen_asking_for_themself_gets_the_elderly_group(core):
+    conv = Conversation(core)
+    said = (
+        "cháu ơi bác năm nay 75 tuổi rồi không có lương hưu thì có được nhận tiền trợ cấp gì không"
+    )
+    answer = await conv.say(said)
+    assert "Khi bố mẹ, ông bà đã già" in answer and "tử tuất" not in answer, answer

@@ -110,6 +110,22 @@ def smalltalk(turn: Turn) -> Reply:
     return Reply(text, main_menu(turn))
 
 
+def feedback(turn: Turn) -> Reply:
+    """ "Tôi muốn phản ánh", "góp ý": the form that sends it to the officials in charge."""
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "✉️ "
+            + _(
+                "You can send feedback or a complaint: I ask step by step, then pass it"
+                " to the officials in charge."
+            ),
+            "👉 " + _("Press the button to start."),
+        ]
+    )
+    return Reply(text, [[Button("✉️ " + _("Send feedback"), "m:fb")], back_to_menu(turn)])
+
+
 def abuse(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "\n".join(
@@ -127,4 +143,5 @@ REPLIES = {
     intents.GOODBYE: goodbye,
     intents.SMALLTALK: smalltalk,
     intents.ABUSE: abuse,
+    intents.FEEDBACK: feedback,
 }

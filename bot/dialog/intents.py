@@ -27,12 +27,25 @@ GOODBYE = "goodbye"
 SMALLTALK = "smalltalk"
 ABUSE = "abuse"
 HUMAN = "human"
+FEEDBACK = "feedback"  # a complaint or a proposal to send: "tôi muốn phản ánh", "góp ý"
 DOSSIER = "dossier"
 FOLLOWUP = "followup"
 NOT_A_CUE = "-"
 ASK = "ask"  # about to ask, nothing asked yet: "cho hỏi", "giúp tôi với", "không hiểu"
 PROCEDURE = "procedure"
-INTENTS = (GREETING, THANKS, GOODBYE, SMALLTALK, ABUSE, HUMAN, DOSSIER, FOLLOWUP, ASK, PROCEDURE)
+INTENTS = (
+    GREETING,
+    THANKS,
+    GOODBYE,
+    SMALLTALK,
+    ABUSE,
+    HUMAN,
+    FEEDBACK,
+    DOSSIER,
+    FOLLOWUP,
+    ASK,
+    PROCEDURE,
+)
 
 # Sections of a procedure a follow-up asks about.
 FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL = (
@@ -48,7 +61,7 @@ SECTIONS = (FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL)
 
 # When several intents reach ENOUGH, the first of these wins: "cảm ơn, hồ sơ của tôi
 # đến đâu rồi" is about the dossier, "ok cảm ơn, tạm biệt" is a goodbye.
-PRIORITY = (DOSSIER, HUMAN, FOLLOWUP, ABUSE, SMALLTALK, GOODBYE, THANKS, GREETING, ASK)
+PRIORITY = (DOSSIER, HUMAN, FEEDBACK, FOLLOWUP, ABUSE, SMALLTALK, GOODBYE, THANKS, GREETING, ASK)
 ENOUGH = 1.0
 # Kept even when the message also names a procedure the search finds.
 STRONG = frozenset([DOSSIER, HUMAN])
@@ -56,8 +69,9 @@ STRONG = frozenset([DOSSIER, HUMAN])
 # their cues do not explain, the message is a question, even one search cannot answer.
 # A follow-up with any such word is a question too: "hộ chiếu ở đâu" is not about the
 # card shown before, and answering it from that card would send the citizen astray.
-# Small talk and abuse carry their topic in those words ("xổ số miền trung").
-WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, ASK])
+# Small talk and abuse carry their topic in those words ("xổ số miền trung"). Wanting to
+# send feedback is said briefly too: "khiếu nại và tố cáo khác nhau thế nào" is a question.
+WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, ASK, FEEDBACK])
 QUESTION_WORDS = 2
 # Any message but a strong one with this many such words is a question: chit-chat is short.
 LONG = 4
@@ -115,6 +129,12 @@ _CUES = {
 1.0: chuyển máy, nối máy, cán bộ nào
 0.5: số điện thoại, liên hệ, gọi điện, nhân viên, staff
 """,
+    FEEDBACK: """
+1.0: phản ánh, kiến nghị, khiếu nại, tố cáo, góp ý, than phiền, hách dịch, nhũng nhiễu
+1.0: gây khó dễ, gây khó khăn, cửa quyền, vòi tiền, đòi tiền, đòi bồi dưỡng, làm khó
+1.0: complain, complaint, feedback, report a problem
+0.5: thái độ, bức xúc
+""",
     DOSSIER: """
 1.0: hồ sơ của tôi, hồ sơ của em, hồ sơ của mình, hồ sơ của bố tôi, hồ sơ của mẹ tôi
 1.0: hồ sơ tôi, hồ sơ em, hồ sơ mình, tra cứu hồ sơ, tra hồ sơ, kiểm tra hồ sơ
@@ -123,7 +143,7 @@ _CUES = {
 0.7: đến đâu rồi, xong chưa, chưa xong, giải quyết chưa, có kết quả chưa, chưa có kết quả
 0.7: nộp hồ sơ rồi, lấy được kết quả, ngày hẹn, giấy hẹn, trễ hẹn, quá hẹn, tiến độ, where is my
 0.5: nhận được kết quả, trả kết quả, đã nộp, em nộp, tôi nộp, mình nộp, nộp rồi
-0.5: đang xử lý, sao lâu thế, chưa thấy gì, sao chưa
+0.5: đang xử lý, sao lâu thế, chưa thấy gì, sao chưa, lâu thế, lâu vậy, lâu quá, chờ mãi
 0.3: hồ sơ, tuần trước, hôm trước, tháng trước, bước nào
 """,
     # Words holding a cue that ask about something else: "chi phí mai táng" is a benefit.
