@@ -204,3 +204,25 @@ async def test_an_elderly_citizen_asking_for_themself_gets_the_elderly_group(cor
     )
     answer = await conv.say(said)
     assert "Khi bố mẹ, ông bà đã già" in answer and "tử tuất" not in answer, answer
+
+
+# --- round 3: English dossier cards, an empty feedback list -----------------------------------
+
+
+async def test_an_english_dossier_card_names_the_procedure_in_english(core):
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core)
+    conv = Conversation(core)
+    await conv.say("/lang en")
+    answer = await conv.say(CODE)
+    assert "Procedure: Birth registration" in answer and "Đăng ký khai sinh" not in answer
+    await conv.say("/lang vi")
+    assert "Thủ tục: Đăng ký khai sinh" in await conv.say(CODE)
+
+
+async def test_an_empty_feedback_list_says_how_to_send_one(core):
+    conv = Conversation(core)
+    answer = await conv.say("/phananhcuatoi")
+    assert "Bạn chưa gửi phản ánh nào" in answer and "👉" in answer
+    assert "Bước 1" in await conv.press("Gửi phản ánh")

@@ -33,14 +33,17 @@ def in_vietnamese(t: Translator, text: str) -> str:
     return esc(text) + " " + esc(t.gettext("(in Vietnamese)"))
 
 
-def title(t: Translator, proc: Procedure) -> str:
-    """The procedure's name for headings: its English name in English mode when the
-    English layer has one, else the catalog's (marked). Escaped."""
+def display_name(t: Translator, proc: Procedure) -> str:
+    """The procedure's name as the reader should see it: its English name in English mode
+    when the English layer has one, else the catalog's (marked in English mode). Not escaped."""
     if t.locale == "en":
-        name = english_name(proc.code)
-        if name:
-            return esc(name)
-    return in_vietnamese(t, proc.name)
+        return english_name(proc.code) or proc.name + " " + t.gettext("(in Vietnamese)")
+    return proc.name
+
+
+def title(t: Translator, proc: Procedure) -> str:
+    """The procedure's name for headings (display_name), escaped."""
+    return esc(display_name(t, proc))
 
 
 def _catalog_note(t: Translator) -> list[str]:

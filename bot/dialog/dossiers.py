@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.dialog.cards import display_name
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import (
     LATE,
@@ -107,7 +108,8 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     await core.recent.dossier_shown(msg.channel, msg.user_id, dossier.code)
     proc = await core.procedure(dossier.procedure_code)
     ctx = await card_context(turn, dossier)
-    text = dossier_card(turn.t, dossier, proc.name if proc else None, verified=verified, ctx=ctx)
+    name = display_name(turn.t, proc) if proc else None  # English in English mode
+    text = dossier_card(turn.t, dossier, name, verified=verified, ctx=ctx)
     rows: list[list[Button]] = []
     if lateness(dossier, ctx.now) is not None:
         rows.append([Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")])

@@ -415,13 +415,17 @@ async def mine(turn: Turn, _args: str = "") -> list[Reply]:
     """/phananhcuatoi: the citizen's tickets with their status."""
     _ = turn.t.gettext
     tickets = await turn.core.feedback.mine(turn.msg.channel, turn.msg.user_id)
+    start = [Button("✉️ " + _("Send feedback"), "m:fb")]
     if not tickets:
-        return [Reply(_("You have not sent any feedback yet."), [back_to_menu(turn)])]
+        text = _("You have not sent any feedback yet.")
+        text += "\n👉 " + _("Press the button to send one.")
+        return [Reply(text, [start, back_to_menu(turn)])]
     lines = ["📋 <b>" + _("Your feedback") + "</b>"]
     for t in tickets:
         state = status_label(turn.t, t.status)
-        lines.append(f"• <b>{esc(t.number)}</b> — {esc(state)} — {esc(t.text[:60])}")
-    return [Reply("\n".join(lines), [back_to_menu(turn)])]
+        said = t.text if len(t.text) <= 60 else t.text[:59].rstrip() + "…"
+        lines.append(f"• <b>{esc(t.number)}</b> — {esc(state)} — {esc(said)}")
+    return [Reply("\n".join(lines), [start, back_to_menu(turn)])]
 
 
 async def rate_answer(turn: Turn, action: str) -> list[Reply]:
