@@ -226,3 +226,24 @@ async def test_an_empty_feedback_list_says_how_to_send_one(core):
     answer = await conv.say("/phananhcuatoi")
     assert "Bạn chưa gửi phản ánh nào" in answer and "👉" in answer
     assert "Bước 1" in await conv.press("Gửi phản ánh")
+
+
+# --- round 4: "mất" before a time, the desk's phone and hours ----------------------------------
+
+
+async def test_lost_is_not_read_into_how_long_it_takes(core):
+    conv = Conversation(core)
+    await conv.say("dang ky ket hon")
+    for said in ("mat may ngay", "mất bao nhiêu ngày"):
+        answer = await conv.say(said)
+        assert "Thời gian giải quyết: Đăng ký kết hôn" in answer, (said, answer)
+        assert "căn cước" not in answer
+
+
+async def test_the_desks_phone_or_hours_offer_the_officials_not_a_card(core):
+    for said in ("số điện thoại của xã", "mấy giờ mở cửa", "thu 7 co lam viec khong"):
+        answer = await Conversation(core, user_id=f"h{len(said)}").say(said)
+        assert "cán bộ" in answer and "Mã: " not in answer, (said, answer)
+        assert "chưa tìm thấy thủ tục" not in answer
+    answer = await Conversation(core, user_id="shop").say("muốn mở cửa hàng tạp hóa")
+    assert "Khi mở quán, mở cửa hàng" in answer  # opening a shop is still the event

@@ -126,7 +126,9 @@ _CUES = {
 1.0: đường dây nóng, gọi điện cho cán bộ, gặp trực tiếp, gặp admin, kết nối với cán bộ
 1.0: chủ tịch xã, gặp chủ tịch, talk to a person, talk to a human, speak to a human
 1.0: real person, a human, an officer, talk to an officer, connect me
-1.0: chuyển máy, nối máy, cán bộ nào
+1.0: chuyển máy, nối máy, cán bộ nào, số điện thoại xã, điện thoại xã, opening hours
+1.0: giờ làm việc, giờ mở cửa, mấy giờ mở cửa, mở cửa mấy giờ, mấy giờ làm việc
+1.0: có làm việc không, làm việc thứ bảy, làm việc chủ nhật, office hours
 0.5: số điện thoại, liên hệ, gọi điện, nhân viên, staff
 """,
     FEEDBACK: """
@@ -162,6 +164,7 @@ _CUES = {
     FOLLOWUP + ":" + TIME: """
 1.0: bao lâu, mất bao lâu, bao nhiêu lâu, mấy ngày, bao nhiêu ngày, mấy hôm
 1.0: bao giờ xong, thời gian, thời hạn, thời gian giải quyết, how long, how many days
+1.0: mất mấy ngày, mất bao nhiêu ngày, mất mấy hôm, mất mấy tháng, mất mấy tuần
 1.0: thời hạn giải quyết, lâu không, có lâu không, nhanh không, có nhanh không
 0.5: bao giờ, khi nào, có kết quả, lấy được, when, time
 """,
@@ -204,7 +207,7 @@ rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở n�
 các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính gửi người ta vui lòng
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
-trên dưới ủa hở ơ hm hmm
+trên dưới ủa hở ơ hm hmm của
 """
 # Looked up as typed, like the cues: "đỏ" (sổ đỏ) is not the filler "đó", "vàng" not "vâng".
 FILLER = PhraseBook(dict.fromkeys(_FILLER.split(), True))
