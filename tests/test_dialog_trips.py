@@ -247,3 +247,18 @@ async def test_the_desks_phone_or_hours_offer_the_officials_not_a_card(core):
         assert "chưa tìm thấy thủ tục" not in answer
     answer = await Conversation(core, user_id="shop").say("muốn mở cửa hàng tạp hóa")
     assert "Khi mở quán, mở cửa hàng" in answer  # opening a shop is still the event
+
+
+async def test_an_apology_dated_too_early_is_refused_in_the_officials_language(core):
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core, due_in_days=-3)
+    await core.officials.add("terminal", "officer", "official", "18496", "Chị Hoa")
+    official = Conversation(core, user_id="officer")
+    answer = await official.say(f"/xinloi {CODE} 01/01/2020 Chờ xác minh")
+    assert "Ngày hẹn mới phải sau ngày hẹn hiện tại" in answer and "/xinloi" in answer
+    assert "must be later" not in answer
+    await official.say(f"/hoso {CODE} 10")
+    later = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
+    answer = await official.say(f"/xinloi {CODE} {later} Chờ xác minh")
+    assert "đã kết thúc" in answer and "finished" not in answer

@@ -123,12 +123,20 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
     new_due = datetime.combine(day, time(17, 0), turn.core.settings.timezone)
+    # said in the official's language here; the store's own checks stay as the last word
+    if dossier.finished:
+        text = _("Dossier %s is finished: there is no appointment to move.") % esc(code)
+        return [Reply("✋ " + text)]
+    if dossier.due_at is not None and new_due <= dossier.due_at:
+        current = turn.t.day(dossier.due_at.astimezone(turn.core.settings.timezone))
+        text = _("The new date must be after the current appointment, %s.") % esc(current)
+        return [Reply("✋ " + text + "\n" + usage)]
     try:
         await turn.core.dossiers.apologise(
             code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
         )
-    except ValueError as exc:
-        return [Reply("✋ " + esc(str(exc)))]
+    except ValueError:
+        return [Reply("✋ " + _("The apology could not be recorded. Check the code and the date."))]
     text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")
     return [Reply("✅ " + text % esc(turn.t.day(day)))]
 
