@@ -262,3 +262,21 @@ async def test_an_apology_dated_too_early_is_refused_in_the_officials_language(c
     later = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
     answer = await official.say(f"/xinloi {CODE} {later} Chờ xác minh")
     assert "đã kết thúc" in answer and "finished" not in answer
+
+
+async def test_a_comment_typed_without_pressing_write_is_recorded(core):
+    from test_dialog_dossiers import CODE, add_dossier
+    from test_dialog_ratings import returned, verified_owner
+
+    await add_dossier(core, status=9)
+    owner = await verified_owner(core)
+    await returned(core)
+    await owner.say(f"/danhgia {CODE}")
+    await owner.press("Rất hài lòng")
+    await owner.press("1 lần")
+    await owner.press("Tận tình")
+    offer = await owner.press("Đúng hẹn")
+    assert "góp ý" in offer and "👉" in offer
+    answer = await owner.say("Cán bộ hướng dẫn rất nhiệt tình")
+    assert "đã được ghi nhận" in answer and "chưa tìm thấy thủ tục" not in answer
+    assert (await core.ratings.get(CODE)).comment == "Cán bộ hướng dẫn rất nhiệt tình"

@@ -158,7 +158,12 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
         [Button("✍️ " + _("Write a comment"), f"r:c:{code}")],
         [Button("✅ " + _("Done"), "r:x")],
     ]
-    return Reply(head + "\n\n" + _("Would you like to add a comment?"), rows)
+    # a citizen who types the comment at once, without the button, is heard too
+    await turn.core.conversations.set(
+        turn.msg.channel, turn.msg.user_id, COMMENT_FLOW, {"code": code}
+    )
+    ask = _("Would you like to add a comment?") + "\n👉 " + _("Type it, or press Done.")
+    return Reply(head + "\n\n" + ask, rows)
 
 
 async def _answer(turn: Turn, code: str, i: str, j: str) -> list[Reply]:
