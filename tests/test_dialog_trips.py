@@ -280,3 +280,11 @@ async def test_a_comment_typed_without_pressing_write_is_recorded(core):
     answer = await owner.say("Cán bộ hướng dẫn rất nhiệt tình")
     assert "đã được ghi nhận" in answer and "chưa tìm thấy thủ tục" not in answer
     assert (await core.ratings.get(CODE)).comment == "Cán bộ hướng dẫn rất nhiệt tình"
+
+
+async def test_which_procedure_gives_an_english_example_in_english(core):
+    conv = Conversation(core)
+    await conv.say("/lang en")
+    answer = await conv.say("fee?")
+    assert "Which procedure do you mean?" in answer and '"birth registration"' in answer
+    assert "dang ky" not in answer
