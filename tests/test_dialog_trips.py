@@ -288,3 +288,10 @@ async def test_which_procedure_gives_an_english_example_in_english(core):
     answer = await conv.say("fee?")
     assert "Which procedure do you mean?" in answer and '"birth registration"' in answer
     assert "dang ky" not in answer
+
+
+async def test_no_officials_group_is_said_without_english(core):
+    conv = Conversation(core)
+    await conv.say("cho gặp cán bộ")
+    answer = await conv.press("Gửi câu hỏi cho cán bộ")
+    assert "chưa chuyển được câu hỏi" in answer and "chat" not in answer.lower()
