@@ -295,3 +295,14 @@ async def test_no_officials_group_is_said_without_english(core):
     await conv.say("cho gặp cán bộ")
     answer = await conv.press("Gửi câu hỏi cho cán bộ")
     assert "chưa chuyển được câu hỏi" in answer and "chat" not in answer.lower()
+
+
+async def test_a_life_event_after_a_dossier_is_what_a_follow_up_refers_to(core):
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core)  # a birth registration dossier
+    conv = Conversation(core)
+    assert "Đăng ký khai sinh" in await conv.say(CODE)
+    await conv.say("bố em mới mất")
+    answer = await conv.say("còn phí thì sao")
+    assert "Bạn hỏi về thủ tục nào?" in answer and "khai sinh" not in answer, answer

@@ -35,12 +35,12 @@ async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Rep
     """The part of the remembered procedure asked about (or of the dossier's procedure)."""
     code = intent.code or recent.procedure_code
     others = recent.others if code == recent.procedure_code else []
+    if code is None and recent.event:  # a life event's group, like a card, before a dossier
+        return [await which_of_event(turn, recent.event, intent.section or intents.STEPS)]
     if code is None and recent.dossier_code:
         dossier = await turn.core.dossiers.get(recent.dossier_code)
         code = dossier.procedure_code if dossier else None
     proc = await turn.core.procedure(code) if code else None
-    if proc is None and recent.event and not intent.code:
-        return [await which_of_event(turn, recent.event, intent.section or intents.STEPS)]
     if proc is None:
         return [which_procedure(turn)]
     await procedures.remember(turn, proc, others)  # the conversation goes on about it
