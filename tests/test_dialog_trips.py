@@ -306,3 +306,14 @@ async def test_a_life_event_after_a_dossier_is_what_a_follow_up_refers_to(core):
     await conv.say("bố em mới mất")
     answer = await conv.say("còn phí thì sao")
     assert "Bạn hỏi về thủ tục nào?" in answer and "khai sinh" not in answer, answer
+
+
+async def test_a_dossier_looked_up_after_a_card_is_what_a_follow_up_refers_to(core):
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core)  # a birth registration dossier
+    conv = Conversation(core)
+    assert "Mã: 1.000894" in await conv.say("dang ky ket hon")
+    await conv.say(CODE)
+    answer = await conv.say("còn phí thì sao")
+    assert "Lệ phí: Đăng ký khai sinh" in answer and "kết hôn" not in answer, answer

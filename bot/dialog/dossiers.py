@@ -107,6 +107,8 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     verified = await _is_owner(turn, dossier)
     await core.recent.dossier_shown(msg.channel, msg.user_id, dossier.code)
     proc = await core.procedure(dossier.procedure_code)
+    if proc is not None:  # the latest topic: "còn phí thì sao?" is about this procedure now
+        await core.recent.procedure_shown(msg.channel, msg.user_id, proc.code8, [])
     ctx = await card_context(turn, dossier)
     name = display_name(turn.t, proc) if proc else None  # English in English mode
     text = dossier_card(turn.t, dossier, name, verified=verified, ctx=ctx)
