@@ -317,3 +317,10 @@ async def test_a_dossier_looked_up_after_a_card_is_what_a_follow_up_refers_to(co
     await conv.say(CODE)
     answer = await conv.say("còn phí thì sao")
     assert "Lệ phí: Đăng ký khai sinh" in answer and "kết hôn" not in answer, answer
+
+
+async def test_a_thumbs_up_is_thanks(core):
+    conv = Conversation(core)
+    for said in ("👍", "🙏🙏", "👍🏻"):
+        assert "Rất vui được giúp bạn" in await conv.say(said), said
+    assert "bằng chữ" in await conv.say("???")  # other signs still ask for words

@@ -406,6 +406,17 @@ _TRAILING = re.compile(
 )
 
 
+# Emoji that say "thanks" or "got it" on their own (a thumbs up is not a question).
+_ACK_EMOJI = frozenset("👍👌🙏👏🤝💯✅❤💐🌹")  # gestures, not faces: "😀😀" asks for words
+_EMOJI_NOISE = frozenset("\ufe0f\u200d\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff ")
+
+
+def is_acknowledgement(text: str) -> bool:
+    """A message of thanks emoji alone ("👍", "🙏🙏")."""
+    signs = [c for c in text.strip() if c not in _EMOJI_NOISE]
+    return bool(signs) and all(c in _ACK_EMOJI for c in signs)
+
+
 def has_words(text: str) -> bool:
     return bool(re.search(r"[^\W\d_]", text))
 
