@@ -324,3 +324,17 @@ async def test_a_thumbs_up_is_thanks(core):
     for said in ("👍", "🙏🙏", "👍🏻"):
         assert "Rất vui được giúp bạn" in await conv.say(said), said
     assert "bằng chữ" in await conv.say("???")  # other signs still ask for words
+
+
+async def test_english_ways_of_asking_that_missed(core):
+    expected = {
+        "can I talk to someone": "I can pass your message",
+        "household business registration": "Household business registration",
+        "marriage status certificate": "Certificate of marital status",
+        "move my residence": "When you move house",
+    }
+    for n, (said, heading) in enumerate(expected.items()):
+        conv = Conversation(core, user_id=f"en{n}")
+        await conv.say("/lang en")
+        answer = await conv.say(said)
+        assert heading in answer.splitlines()[0], (said, answer)

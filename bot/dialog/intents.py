@@ -126,6 +126,7 @@ _CUES = {
 1.0: đường dây nóng, gọi điện cho cán bộ, gặp trực tiếp, gặp admin, kết nối với cán bộ
 1.0: chủ tịch xã, gặp chủ tịch, talk to a person, talk to a human, speak to a human
 1.0: real person, a human, an officer, talk to an officer, connect me
+1.0: talk to someone, speak to someone, call someone, contact the office
 1.0: chuyển máy, nối máy, cán bộ nào, số điện thoại xã, điện thoại xã, opening hours
 1.0: giờ làm việc, giờ mở cửa, mấy giờ mở cửa, mở cửa mấy giờ, mấy giờ làm việc
 1.0: có làm việc không, làm việc thứ bảy, làm việc chủ nhật, office hours
