@@ -70,7 +70,11 @@ class Translator:
     def day(self, value: date | datetime) -> str:
         """`thứ Năm, 26/11/2026` — the weekday helps elderly readers."""
         text = format_date(value, "EEEE, dd/MM/yyyy", locale=self.locale)
-        return text[:1].lower() + text[1:] if self.locale == "vi" else text
+        if self.locale != "vi":
+            return text
+        if text.startswith("Chủ Nhật"):  # CLDR's capitals; written "Chủ nhật" in Vietnamese
+            return "Chủ nhật" + text[len("Chủ Nhật") :]
+        return text[:1].lower() + text[1:]
 
 
 @lru_cache(maxsize=4096)

@@ -338,3 +338,18 @@ async def test_english_ways_of_asking_that_missed(core):
         await conv.say("/lang en")
         answer = await conv.say(said)
         assert heading in answer.splitlines()[0], (said, answer)
+
+
+async def test_an_apology_on_a_day_off_warns_the_official_and_sunday_is_spelled_right(core):
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core, due_in_days=-3)
+    await core.officials.add("terminal", "officer", "official", "18496", "Chị Hoa")
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    while day.weekday() != 6 or core.calendar.is_working_day(day):
+        day += timedelta(days=1)
+    answer = await Conversation(core, user_id="officer").say(
+        f"/xinloi {CODE} {day:%d/%m/%Y} Chờ xác minh"
+    )
+    assert "Đã ghi phiếu xin lỗi" in answer and "là ngày nghỉ" in answer, answer
+    assert f"Chủ nhật, {day:%d/%m/%Y}" in answer and "chủ Nhật" not in answer

@@ -138,7 +138,12 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     except ValueError:
         return [Reply("✋ " + _("The apology could not be recorded. Check the code and the date."))]
     text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")
-    return [Reply("✅ " + text % esc(turn.t.day(day)))]
+    text = "✅ " + text % esc(turn.t.day(day))
+    if not turn.core.calendar.is_working_day(day):  # the citizen would find the desk closed
+        text += "\n⚠️ " + _("%s is not a working day: the citizen may come to a closed desk.") % esc(
+            turn.t.day(day)
+        )
+    return [Reply(text)]
 
 
 async def overdue_command(turn: Turn) -> list[Reply]:
