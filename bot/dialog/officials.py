@@ -109,7 +109,7 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     m = _DATE.match(parts[0]) if parts and parts[0] else None
     reason = parts[1].strip() if len(parts) > 1 else ""
     usage = _("Usage: /xinloi CODE DD/MM/YYYY reason. Example:") + (
-        "\n/xinloi 000.00.06.H56-231027-0361 05/12/2026 " + _("Waiting for the land office")
+        "\n/xinloi 000.00.06.H56-231027-0361 07/12/2026 " + _("Waiting for the land office")
     )
     if code is None or m is None or not reason:
         return [Reply(usage)]
