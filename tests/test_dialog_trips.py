@@ -353,3 +353,9 @@ async def test_an_apology_on_a_day_off_warns_the_official_and_sunday_is_spelled_
     )
     assert "Đã ghi phiếu xin lỗi" in answer and "là ngày nghỉ" in answer, answer
     assert f"Chủ nhật, {day:%d/%m/%Y}" in answer and "chủ Nhật" not in answer
+
+
+async def test_making_an_id_card_is_the_adults_card_unless_a_child_is_named(core):
+    assert "Mã: 1.014061" in await Conversation(core, user_id="a").say("lam can cuoc")
+    answer = await Conversation(core, user_id="b").say("làm căn cước cho bé")
+    assert "Mã: 1.014062" in answer
