@@ -359,3 +359,8 @@ async def test_making_an_id_card_is_the_adults_card_unless_a_child_is_named(core
     assert "Mã: 1.014061" in await Conversation(core, user_id="a").say("lam can cuoc")
     answer = await Conversation(core, user_id="b").say("làm căn cước cho bé")
     assert "Mã: 1.014062" in answer
+
+
+async def test_asking_more_tomorrow_is_a_goodbye(core):
+    answer = await Conversation(core).say("thôi để mai em hỏi tiếp nhé")
+    assert "tạm biệt" in answer.lower() and "chưa tìm thấy thủ tục" not in answer, answer

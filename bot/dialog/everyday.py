@@ -29,8 +29,6 @@ def _finds(turn: Turn):
 async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if len(text) > procedures.MAX_QUESTION:  # search says it is too long
         return None
-    if intents.is_acknowledgement(text):  # "👍": thanks, not "type it in words"
-        return [thanks(turn)]
     reading = intents.read(text)
     if not reading.scores and not reading.content and intents.has_words(text):
         return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet

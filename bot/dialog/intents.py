@@ -208,7 +208,7 @@ rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở n�
 các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính gửi người ta vui lòng
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
-trên dưới ủa hở ơ hm hmm của
+trên dưới ủa hở ơ hm hmm của tiếp
 """
 # Looked up as typed, like the cues: "đỏ" (sổ đỏ) is not the filler "đó", "vàng" not "vâng".
 FILLER = PhraseBook(dict.fromkeys(_FILLER.split(), True))
@@ -435,6 +435,8 @@ def classify(
     """The intent of `text`. `finds(query)` lists the codes (8 characters) search answers
     with, best first, or none when it abstains. A message that names a procedure gets
     that procedure whatever was shown before: the same question, the same answer."""
+    if is_acknowledgement(text):  # "👍"
+        return Intent(THANKS)
     reading = reading or read(text)
     query = search_words(text)
     ranked = [k for k in PRIORITY if reading.scores.get(k, 0.0) >= ENOUGH - 1e-9]
