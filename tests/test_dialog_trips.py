@@ -364,3 +364,11 @@ async def test_making_an_id_card_is_the_adults_card_unless_a_child_is_named(core
 async def test_asking_more_tomorrow_is_a_goodbye(core):
     answer = await Conversation(core).say("thôi để mai em hỏi tiếp nhé")
     assert "tạm biệt" in answer.lower() and "chưa tìm thấy thủ tục" not in answer, answer
+
+
+async def test_a_follow_up_on_a_matter_the_commune_does_not_handle_says_where(core):
+    conv = Conversation(core)
+    await conv.say("ly hôn")
+    answer = await conv.say("phí bao nhiêu")
+    assert "Tòa án nhân dân khu vực" in answer and "Bạn hỏi về thủ tục nào?" not in answer
+    assert "Khi muốn ly hôn" in " ".join(conv.buttons())

@@ -14,7 +14,7 @@ from bot.dialog.cards import documents_section, legal_section, steps_section
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.recent import Recent
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, esc
 
 
 def section_text(turn: Turn, proc, section: str) -> str:
@@ -73,6 +73,8 @@ async def which_of_event(turn: Turn, event_id: str, section: str) -> Reply:
     _ = turn.t.gettext
     event = event_by_id(event_id)
     found = await life_events.event_procedures(turn, event) if event else []
+    if not found and event and event.elsewhere:  # a divorce, a passport: not at the commune
+        return elsewhere(turn, event)
     if not found:
         return which_procedure(turn)
     kind = SECTION_ACTIONS.get(section, "s")
@@ -84,6 +86,16 @@ async def which_of_event(turn: Turn, event_id: str, section: str) -> Reply:
     rows.append(back_to_menu(turn))
     text = "🤔 " + _("Which procedure do you mean?") + "\n👉 " + _("Press one of them:")
     return Reply(text, rows)
+
+
+def elsewhere(turn: Turn, event) -> Reply:
+    """The fee, time or papers of a matter the commune does not handle: where to ask."""
+    _ = turn.t.gettext
+    locale = turn.t.locale
+    lines = ["🏛 <b>" + esc(_("Not at the commune's one-stop desk")) + "</b>"]
+    lines += [f"• {esc(i.what.get(locale))}: {esc(i.where.get(locale))}" for i in event.elsewhere]
+    lines.append("👉 " + esc(_("That office tells you its fee, papers and time.")))
+    return Reply("\n".join(lines), [[life_events.event_button(turn, event)], back_to_menu(turn)])
 
 
 def which_procedure(turn: Turn) -> Reply:
