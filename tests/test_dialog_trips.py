@@ -372,3 +372,8 @@ async def test_a_follow_up_on_a_matter_the_commune_does_not_handle_says_where(co
     answer = await conv.say("phí bao nhiêu")
     assert "Tòa án nhân dân khu vực" in answer and "Bạn hỏi về thủ tục nào?" not in answer
     assert "Khi muốn ly hôn" in " ".join(conv.buttons())
+
+
+async def test_registering_a_spouse_in_the_household_is_permanent_residence(core):
+    answer = await Conversation(core).say("nhập hộ khẩu cho chồng")
+    assert "Mã: 1.004222" in answer and "Liên thông" not in answer.splitlines()[0]
