@@ -377,3 +377,10 @@ async def test_a_follow_up_on_a_matter_the_commune_does_not_handle_says_where(co
 async def test_registering_a_spouse_in_the_household_is_permanent_residence(core):
     answer = await Conversation(core).say("nhập hộ khẩu cho chồng")
     assert "Mã: 1.004222" in answer and "Liên thông" not in answer.splitlines()[0]
+
+
+async def test_the_online_answer_shows_its_globe_once(core):
+    conv = Conversation(core)
+    await conv.say("dang ky ket hon")
+    answer = await conv.say("lam online dc ko")
+    assert answer.startswith("🌐 Nộp qua mạng") and answer.count("🌐") == 1, answer

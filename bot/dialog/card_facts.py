@@ -65,8 +65,8 @@ def place_section(t: Translator, proc: Procedure, portal_url: str) -> str:
 def online_section(t: Translator, proc: Procedure, portal_url: str) -> str:
     _ = t.gettext
     lines = ["🌐 <b>" + _("Filing online: %s") % title(t, proc) + "</b>"]
-    if _online(proc):
-        lines.append(_online_line(t, proc, portal_url))
+    if _online(proc):  # under the 🌐 heading: the line without its own 🌐
+        lines.append(_online_line(t, proc, portal_url).removeprefix("🌐 "))
     else:
         lines.append(_("This procedure is not offered online. Please file it in person."))
         if proc.agency:
