@@ -384,3 +384,22 @@ async def test_the_online_answer_shows_its_globe_once(core):
     await conv.say("dang ky ket hon")
     answer = await conv.say("lam online dc ko")
     assert answer.startswith("🌐 Nộp qua mạng") and answer.count("🌐") == 1, answer
+
+
+async def test_stats_for_a_desk_with_enough_ratings_skip_the_too_few_note(tmp_path):
+    import dataclasses
+
+    from conftest import make_settings
+
+    from bot.core import open_core
+    from bot.demo import build_demo
+
+    settings = make_settings(tmp_path)
+    demo = tmp_path / "demo.sqlite3"
+    await build_demo(settings, demo, role="official")  # the desk of UBND xã Hương Khê
+    core = await open_core(dataclasses.replace(settings, db_path=demo))
+    try:
+        answer = await Conversation(core, user_id="local").say("/thongke")
+        assert "UBND xã Hương Khê" in answer and "ít nhất 20 đánh giá" not in answer, answer
+    finally:
+        await core.close()

@@ -231,8 +231,8 @@ async def stats_command(turn: Turn) -> list[Reply]:
         silent = [a.name for a in core.settings.agencies if a.code not in latest]
         if silent:
             lines.append("▫️ " + _("No ratings yet: %s") % esc(", ".join(silent)))
-    lines.append(
-        "<i>" + esc(_("A rate needs at least %s ratings to mean something.") % MIN_RATINGS) + "</i>"
-    )
+    if any(row.ratings < MIN_RATINGS for row in latest.values()):  # said where it explains
+        note = _("A rate needs at least %s ratings to mean something.") % MIN_RATINGS
+        lines.append("<i>" + esc(note) + "</i>")
     png = monthly_chart_png([r for r in rows if r.key in latest], names)
     return [Reply("\n".join(lines), photo=png)]
