@@ -403,3 +403,14 @@ async def test_stats_for_a_desk_with_enough_ratings_skip_the_too_few_note(tmp_pa
         assert "UBND xã Hương Khê" in answer and "ít nhất 20 đánh giá" not in answer, answer
     finally:
         await core.close()
+
+
+async def test_chat_spelling_for_no_longer_needed_and_no_answer(core):
+    expected = {
+        "ko can nua": "tạm biệt",
+        "sao k tra loi": "chuyển tin nhắn của bạn tới cán bộ",
+        "lam j bay gio": "Bạn gõ câu hỏi",
+    }
+    for n, (said, words) in enumerate(expected.items()):
+        answer = await Conversation(core, user_id=f"t{n}").say(said)
+        assert words in answer and "chưa tìm thấy thủ tục" not in answer, (said, answer)

@@ -98,6 +98,7 @@ _CUES = {
 1.0: tạm biệt, bye, bye bye, bai bai, bb, goodbye, good bye, see you, hẹn gặp lại
 1.0: thôi chào, chào tạm biệt, chúc ngủ ngon, good night, pp, thôi nhé, đi đây
 1.0: out đây, để mai hỏi, để mai tôi hỏi, hỏi sau, để mai
+1.0: không cần nữa, không cần đâu, thôi không cần
 0.5: thôi
 """,
     SMALLTALK: """
@@ -127,6 +128,7 @@ _CUES = {
 1.0: chủ tịch xã, gặp chủ tịch, talk to a person, talk to a human, speak to a human
 1.0: real person, a human, an officer, talk to an officer, connect me
 1.0: talk to someone, speak to someone, call someone, contact the office
+1.0: sao không trả lời, không ai trả lời, chưa ai trả lời
 1.0: chuyển máy, nối máy, cán bộ nào, số điện thoại xã, điện thoại xã, opening hours
 1.0: giờ làm việc, giờ mở cửa, mấy giờ mở cửa, mở cửa mấy giờ, mấy giờ làm việc
 1.0: có làm việc không, làm việc thứ bảy, làm việc chủ nhật, office hours
@@ -208,7 +210,7 @@ rồi đi đây đó này ấy cần phải nên cái về hay hoặc mà ở n�
 các nhiều lắm quá chưa ừ dạ vâng ban một cửa quý cơ quan kính gửi người ta vui lòng
 như thế nào ra sao đâu khi nào nay hôm giờ vẫn cũng đã đang sẽ trong xong
 làm nộp lên lấy mang đem gửi để nhận trả giải quyết xã huyện tỉnh phường cán bộ người dân
-trên dưới ủa hở ơ hm hmm của tiếp
+trên dưới ủa hở ơ hm hmm của tiếp bây
 """
 # Looked up as typed, like the cues: "đỏ" (sổ đỏ) is not the filler "đó", "vàng" not "vâng".
 FILLER = PhraseBook(dict.fromkeys(_FILLER.split(), True))
@@ -260,6 +262,7 @@ TEENCODE = {
     "bit": "biet",
     "bik": "biet",
     "nhiu": "nhieu",
+    "kq": "ket qua",
 }
 _RUN = re.compile(r"(.)\1{2,}")
 _DOUBLE_END = re.compile(r"(.)\1$")
