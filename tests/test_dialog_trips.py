@@ -414,3 +414,8 @@ async def test_chat_spelling_for_no_longer_needed_and_no_answer(core):
     for n, (said, words) in enumerate(expected.items()):
         answer = await Conversation(core, user_id=f"t{n}").say(said)
         assert words in answer and "chưa tìm thấy thủ tục" not in answer, (said, answer)
+
+
+async def test_rating_an_unknown_dossier_says_what_to_do(core):
+    answer = await Conversation(core).say("/danhgia 000.00.06.H56-231027-9999")
+    assert "Không tìm thấy hồ sơ" in answer and "👉" in answer

@@ -92,7 +92,9 @@ async def _check(turn: Turn, code: str) -> Reply | None:
     core, msg = turn.core, turn.msg
     dossier = await core.dossiers.get(code)
     if dossier is None:
-        return Reply(_("I could not find dossier %s.") % esc(code), [back_to_menu(turn)])
+        text = _("I could not find dossier %s.") % esc(code)
+        text += "\n👉 " + _("Check the code on your receipt and type it again.")
+        return Reply("🤔 " + text, [back_to_menu(turn)])
     phone = await core.privacy.verified_phone(msg.channel, msg.user_id)
     reason = await core.ratings.can_rate(dossier, msg.channel, msg.user_id, phone)
     texts = {
