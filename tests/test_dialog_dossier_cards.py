@@ -100,7 +100,10 @@ async def test_late_with_a_recorded_apology_shows_it_with_the_new_date(core):
     new_due = datetime.now(UTC) + timedelta(days=9)
     async with core.db.transaction() as conn:
         await record_apology(conn, LATE, "Chờ xác minh của công an", new_due, "7")
-    conv = Conversation(core)
+    stranger = await Conversation(core, user_id="stranger").say(LATE)
+    assert "Cơ quan đã xin lỗi bạn" in stranger  # the apology and the date, not the reason
+    assert "Chờ xác minh của công an" not in stranger and "Ngày hẹn mới:" in stranger
+    conv = await verified(core)
     answer = await conv.say(LATE)
     assert "Cơ quan đã xin lỗi bạn" in answer and "Chờ xác minh của công an" in answer
     day = core.settings.timezone

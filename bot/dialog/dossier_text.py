@@ -140,8 +140,10 @@ def delay_lines(
     now: datetime,
     calendar: WorkCalendar,
     tz: ZoneInfo,
+    notes: bool = False,
 ) -> list[str]:
-    """The plain statement of a delay: the recorded apology, or that there is none yet."""
+    """The plain statement of a delay: the recorded apology, or that there is none yet.
+    The apology's reason is an official's free text: only with `notes` (may_see_notes)."""
     _ = t.gettext
     late = lateness(dossier, now)
     if late is None:
@@ -150,7 +152,7 @@ def delay_lines(
     if late == APOLOGISED and apology is not None:
         return [
             "🙏 <b>" + esc(_("Your dossier is late. The office apologised.")) + "</b>",
-            _("Reason: %s") % esc(apology.reason),
+            *([_("Reason: %s") % esc(apology.reason)] if notes else []),
             _("New appointment date: %s")
             % ("<b>" + esc(day(dossier.due_at.astimezone(tz))) + "</b>"),
         ]
@@ -169,18 +171,16 @@ def delay_lines(
         + "</b>"
     ]
     if apology is not None and apology.new_due_at == dossier.due_at:
-        lines.append(
-            esc(
-                _(
-                    "The office apologised before (%(reason)s) and promised %(day)s;"
-                    " that date has passed too."
-                )
-                % {
-                    "reason": apology.reason,
-                    "day": day(apology.new_due_at.astimezone(tz)),
-                }
-            )
-        )
+        promised = day(apology.new_due_at.astimezone(tz))
+        if notes:
+            text = _(
+                "The office apologised before (%(reason)s) and promised %(day)s;"
+                " that date has passed too."
+            ) % {"reason": apology.reason, "day": promised}
+        else:
+            text = _("The office apologised before and promised %s; that date has passed too.")
+            text %= promised
+        lines.append(esc(text))
     else:
         lines.append(esc(_("The office has not sent you an apology yet.")))
     lines.append(
@@ -230,7 +230,7 @@ def status_body(t: Translator, dossier: Dossier, ctx: CardContext, *, verified: 
     _ = t.gettext
     notes = may_see_notes(verified)
     due = t.day(dossier.due_at.astimezone(ctx.tz)) if dossier.due_at else _("not set")
-    lines = delay_lines(t, dossier, ctx.apology, ctx.now, ctx.calendar, ctx.tz)
+    lines = delay_lines(t, dossier, ctx.apology, ctx.now, ctx.calendar, ctx.tz, notes=notes)
     lines += papers_lines(t, dossier, notes=notes)
     if dossier.status == RETURNED and dossier.status_at:
         returned = t.day(dossier.status_at.astimezone(ctx.tz))
