@@ -174,6 +174,24 @@ async def test_injected_server_errors(api: FakeBotApi, bot: Bot) -> None:
     assert (await bot.send_message(USER, "2")).text == "2"
 
 
+async def test_a_slow_chat_answers_late_and_a_client_that_gives_up_is_not_served(
+    api: FakeBotApi,
+) -> None:
+    api.add_user(USER)
+    api.add_user(43)
+    api.slow_chat(USER, 30)  # far past the client's read timeout below
+    async with Bot(api.token, base_url=api.base_url) as impatient:
+        with pytest.raises(NetworkError):  # TimedOut
+            await impatient.send_message(USER, "1", read_timeout=0.2)
+        assert (await impatient.send_message(43, "other chat")).text == "other chat"
+        await api._until(lambda: any(r.status == 499 for r in api.requests), 10, "a 499")
+        api.slow_chat(USER, 0)
+        assert (await impatient.send_message(USER, "2")).text == "2"
+    assert [c.params["text"] for c in api.calls("sendMessage", chat_id=USER)] == ["2"]
+    assert [r.status for r in api.requests if r.params.get("chat_id") == USER] == [499, 200]
+    assert all(r.at > 0 for r in api.requests)
+
+
 async def test_explicit_entities_and_parse_modes(bot: Bot) -> None:
     bold = MessageEntity(MessageEntity.BOLD, 0, 100)
     too_far = await refused(bot.send_message(USER, "hello", entities=[bold]))

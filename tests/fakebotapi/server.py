@@ -38,12 +38,14 @@ class Call(NamedTuple):
 
 
 class Logged(NamedTuple):
-    """Any call, with the HTTP status and JSON answer (499: the client went away)."""
+    """Any call, with the HTTP status and JSON answer (499: the client went away) and the
+    monotonic time it was answered (benchmarks measure waits with it)."""
 
     method: str
     params: dict[str, Any]
     status: int
     response: dict[str, Any]
+    at: float = 0.0
 
 
 @dataclass
@@ -88,6 +90,7 @@ class FakeBotApi(Pushes):
         }
         self.strict_html = strict_html
         self.latency = latency
+        self.chat_latency: dict[str, float] = {}  # str(chat_id) -> extra seconds per call
         self.callback_timeout = callback_timeout
         self.sent: list[Call] = []
         self.requests: list[Logged] = []
@@ -167,6 +170,14 @@ class FakeBotApi(Pushes):
             method.lower(), error_code, retry_after, description, count, chat_id, disconnect, after
         )
         self._faults.append(fault)
+
+    def slow_chat(self, chat_id: int | str, seconds: float) -> None:
+        """Calls for this chat take ``seconds`` more (0: normal again). A client that gives up
+        meanwhile (its timeout) gets no answer and the call is logged as 499, not sent."""
+        if seconds > 0:
+            self.chat_latency[str(chat_id)] = seconds
+        else:
+            self.chat_latency.pop(str(chat_id), None)
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: sending to them fails with 403 until they write again."""
@@ -270,7 +281,9 @@ class FakeBotApi(Pushes):
         return f"Sent: {[c.method for c in self.sent]}. Failed: {failed}"
 
     def _record(self, method: str, params: JSON, status: int, payload: JSON) -> None:
-        self.requests.append(Logged(method, params, status, copy.deepcopy(payload)))
+        self.requests.append(
+            Logged(method, params, status, copy.deepcopy(payload), time.monotonic())
+        )
         if status == 200 and method != "getUpdates":
             self.sent.append(Call(method, params))
         self._notify()
@@ -325,6 +338,9 @@ class FakeBotApi(Pushes):
         return Response.json(status, payload)
 
     async def _call(self, method: str, entry: Entry, params: JSON, request: Request) -> Any:
+        delay = self.chat_latency.get(str(params.get("chat_id")))
+        if delay and method != "getUpdates":
+            await self._hang(delay, request)
         self._inject(method, params)
         if method == "getUpdates":
             check_required(entry, params)
@@ -335,6 +351,21 @@ class FakeBotApi(Pushes):
         check_required(entry, params)
         result = handler(self, params)
         return await result if inspect.isawaitable(result) else result
+
+    async def _hang(self, seconds: float, request: Request) -> None:
+        """Wait before answering; raise Disconnect if the client gives up meanwhile."""
+        if request.client_gone is None:
+            await asyncio.sleep(seconds)
+            return
+        gone = asyncio.ensure_future(request.client_gone())
+        try:
+            done, _ = await asyncio.wait({gone}, timeout=seconds)
+        finally:
+            if not gone.done():
+                gone.cancel()
+                await asyncio.wait({gone})
+        if gone in done:
+            raise Disconnect
 
     def _download(self, request: Request) -> Response:
         token, _, path = request.path.removeprefix("/file/bot").partition("/")
