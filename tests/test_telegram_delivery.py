@@ -1,6 +1,7 @@
 """Delivery through the real stack (python-telegram-bot over HTTP to the fake Bot API):
-a 429 for one chat delays only that chat, urgent messages go first, an update that
-cannot be parsed is skipped, and a 409 Conflict stops the runner with one line."""
+a 429 for one chat (a notification or a reply) delays only that chat, urgent messages go
+first, an update that cannot be parsed is skipped, and a 409 Conflict stops the runner
+with one line."""
 
 from __future__ import annotations
 
@@ -45,6 +46,23 @@ async def test_a_429_for_one_chat_delays_only_that_chat_and_keeps_its_order(tmp_
     assert [t for chat, t in sent if chat == SLOW_CHAT] == ["slow 0", "slow 1", "slow 2"]
     statuses = [r.status for r in api.requests if r.params.get("chat_id") == SLOW_CHAT]
     assert statuses == [429, 200, 200, 200]
+
+
+async def test_a_429_on_the_reply_to_one_chat_holds_up_only_that_chat(tmp_path, api):
+    for chat in [SLOW_CHAT, *OTHERS]:
+        api.add_user(chat)
+    api.fail_next("sendMessage", 429, retry_after=3, chat_id=SLOW_CHAT)
+    async with running_bot(tmp_path, api):
+        api.push_text(SLOW_CHAT, "/start")
+        await api._until(lambda: any(r.status == 429 for r in api.requests), 30, "the 429")
+        for chat in OTHERS:  # they write while the slow chat's reply waits out its 429
+            api.push_text(chat, "/start")
+        await api.wait_for("sendMessage", count=6, timeout=30)
+    order = [chat for chat, _t in delivered(api)]
+    assert set(order[:5]) == set(OTHERS)  # answered before the slow chat's retry went out
+    assert order[5] == SLOW_CHAT  # which still got its reply, once
+    statuses = [r.status for r in api.requests if r.params.get("chat_id") == SLOW_CHAT]
+    assert statuses == [429, 200]
 
 
 async def test_urgent_messages_go_before_bulk_ones(tmp_path, api):

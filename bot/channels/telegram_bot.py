@@ -8,9 +8,12 @@ usual) and leaves the answer as the JSON it came in.
 
 Two more guards live here. An update python-telegram-bot cannot parse would make
 every getUpdates fail on the same batch forever: it is logged once and replaced by a
-bare update with its id, so polling moves past it. And the outbox's sends may ask
-the rate limiter not to retry a 429 itself (`no_retry`): AIORateLimiter pauses every
-call while it waits, the drainer instead delays only that chat.
+bare update with its id, so polling moves past it. And a 429 for one chat holds up
+only that chat: python-telegram-bot's AIORateLimiter pauses every call of the bot
+while it waits out a retry_after, so one citizen's flood wait would stall everyone's
+replies and the outbox. `RateLimiter` retries a call to a chat by itself (the next
+calls to that chat wait too), and the outbox's sends ask it not to retry at all
+(`no_retry`): the drainer delays that chat's lane instead.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import NetworkError
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -39,27 +42,58 @@ NO_RETRY = -1  # rate_limit_args: raise RetryAfter at once, pause nothing else
 
 
 class RateLimiter(AIORateLimiter):
-    """AIORateLimiter (~30 calls/s overall, 20/min per group), plus NO_RETRY calls."""
+    """AIORateLimiter (~30 calls/s overall, 20/min per group); a 429 for a call to a chat
+    waits for that chat only (up to `max_retries` times), NO_RETRY calls raise it at once.
+    Calls without a chat (getMe, answerCallbackQuery...) keep AIORateLimiter's own retry."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chat_free_at: dict[int | str, float] = {}  # chat -> loop time its wait ends
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        if rate_limit_args != NO_RETRY:
+        chat_id = data.get("chat_id")
+        if chat_id is None:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
-        chat_id = data.get("chat_id")
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)
         group = chat_id if (isinstance(chat_id, int) and chat_id < 0) else False
         if isinstance(chat_id, str):
             group = chat_id
-        return await self._run_request(
-            chat=chat_id is not None,
-            group=group,
-            allow_paid_broadcast=data.get("allow_paid_broadcast", False),
-            callback=callback,
-            args=args,
-            kwargs=kwargs,
-        )
+        no_retry = rate_limit_args == NO_RETRY
+        retries = 0 if no_retry else (rate_limit_args or self._max_retries)
+        loop = asyncio.get_running_loop()
+        for attempt in range(retries + 1):
+            wait = self._chat_free_at.get(chat_id, 0.0) - loop.time()
+            if wait > 0 and not no_retry:
+                await asyncio.sleep(wait)
+            try:
+                return await self._run_request(
+                    chat=True,
+                    group=group,
+                    allow_paid_broadcast=data.get("allow_paid_broadcast", False),
+                    callback=callback,
+                    args=args,
+                    kwargs=kwargs,
+                )
+            except RetryAfter as exc:
+                delay = _seconds(exc.retry_after) + 0.1
+                self._hold(chat_id, delay, loop.time())
+                if attempt == retries:
+                    raise
+                log.info("429 for chat %s: retrying it alone in %.1fs", chat_id, delay)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _hold(self, chat_id: int | str, seconds: float, now: float) -> None:
+        if len(self._chat_free_at) > 10_000:
+            self._chat_free_at = {c: t for c, t in self._chat_free_at.items() if t > now}
+        self._chat_free_at[chat_id] = max(self._chat_free_at.get(chat_id, 0.0), now + seconds)
+
+
+def _seconds(delay: Any) -> float:
+    """retry_after is a timedelta (PTB_TIMEDELTA) or a number of seconds."""
+    return delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
 
 
 class MotCuaBot(ExtBot):
