@@ -25,6 +25,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import sys
@@ -539,11 +540,12 @@ async def overdue_and_alert(tree: Tree, overdue: int = 41) -> str:
 
 
 async def main_async(args) -> None:
-    work = Path(tempfile.mkdtemp(prefix="motcua-probes-"))
+    work = args.work
     tree = Tree(args.src.resolve(), args.python, work)
     wanted = set(args.only or "123456")
     rev = os.popen(f"git -C {tree.src} rev-parse --short HEAD 2>/dev/null").read().strip()
-    print(f"checkout: {tree.src} ({rev or 'no git'}); stores and logs in {work}", flush=True)
+    kept = f"; stores and logs kept in {work}" if args.keep else ""
+    print(f"checkout: {tree.src} ({rev or 'no git'}){kept}", flush=True)
     print("| # | probe | result |")
     print("|---|---|---|", flush=True)
 
@@ -596,7 +598,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of probe 1")
     parser.add_argument("--crashes", type=int, default=10, help="kill -9s in probe 2")
     parser.add_argument("--only", help="probes to run, e.g. 14 (default: all)")
-    asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--keep", action="store_true", help="keep the stores and logs")
+    args = parser.parse_args()
+    args.work = Path(tempfile.mkdtemp(prefix="motcua-probes-"))
+    try:
+        asyncio.run(main_async(args))
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
     return 0
 
 
