@@ -12,7 +12,6 @@ import os
 import signal
 import sqlite3
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from conftest import make_settings
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_app import build_application
-from bot.clock import stamp, utcnow
 from bot.core import open_core
 from bot.notify.drainer import Drainer
 from bot.notify.outbox import Outbox, enqueue
@@ -108,10 +106,7 @@ async def test_kill_9_during_a_drain_loses_nothing_and_repeats_at_most_one(tmp_p
     first.kill()  # SIGKILL: no clean stop, the lease stays in the store
     await first.wait()
     before_restart = len(api.calls("sendMessage"))
-    db = await open_database(tmp_path / "motcua.sqlite3")
-    past = stamp(utcnow() - timedelta(seconds=1))
-    await db.execute("UPDATE runner_lease SET expires_at = ?", (past,))  # 30 s went by
-    await db.close()
+    # no waiting for the lease to expire: its holder ran on this machine and is gone
 
     second = await start_runner(tmp_path, api, "second")
     try:

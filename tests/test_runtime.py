@@ -101,3 +101,23 @@ async def test_a_task_cancelled_while_its_transaction_begins_leaves_none_open(tm
         assert await current_holder(db) is None
     finally:
         await db.close()
+
+
+async def test_a_runner_killed_on_this_machine_is_taken_over_at_once(tmp_path):
+    db = await open_database(tmp_path / "m.sqlite3")
+    try:
+        dead = await asyncio.create_subprocess_exec("true")
+        await dead.wait()  # a process that ran here and is gone (reaped, like after kill -9)
+        first = RunnerLease(db)
+        first.pid = dead.pid
+        await first.acquire()
+        await RunnerLease(db).acquire()  # not expired, but its process is gone from here
+        elsewhere = RunnerLease(db)
+        elsewhere.holder = "f00d@another-boot/pid:[1]"  # a container or machine not this one
+        elsewhere.pid = dead.pid
+        await db.execute("DELETE FROM runner_lease")
+        await elsewhere.acquire()
+        with pytest.raises(LeaseTaken):  # cannot tell whether it lives: wait for the expiry
+            await RunnerLease(db).acquire()
+    finally:
+        await db.close()

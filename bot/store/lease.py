@@ -3,6 +3,11 @@
 A row in the store, not a PID file: it works across hosts sharing the store, and a
 runner that died (kill -9, power cut) stops renewing it, so the next one takes it
 over once it expired. The holder renews it every few seconds; a clean stop frees it.
+
+A runner restarted after a kill -9 on the same machine need not wait for the expiry:
+the holder id carries where its process ran (the kernel's boot id and the process-id
+namespace), and when that is here and the process is gone, the lease is taken over at
+once. Another container or machine never matches, so it still waits.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ class RunnerLease:
         self.db = db
         self.ttl = ttl
         self.heartbeat = heartbeat
-        self.holder = uuid.uuid4().hex
+        self.holder = f"{uuid.uuid4().hex}@{PLACE}" if PLACE else uuid.uuid4().hex
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self.held = False
@@ -74,7 +79,9 @@ class RunnerLease:
             ) as cur:
                 row = await cur.fetchone()
             if row is not None and row[0] != self.holder and row[5] > stamp(now):
-                raise LeaseTaken(_holder(row), now)
+                if not _gone_from_here(row[0], int(row[2])):
+                    raise LeaseTaken(_holder(row), now)
+                log.warning("the runner that held the lease (pid %s) is gone: taking over", row[2])
             if row is not None and row[0] != self.holder:
                 log.warning(
                     "taking over the runner lease of pid %s on %s (expired %s)", row[2], row[1],
@@ -126,6 +133,33 @@ class RunnerLease:
             await conn.execute(
                 "DELETE FROM runner_lease WHERE id = 1 AND holder = ?", (self.holder,)
             )
+
+
+def _place() -> str | None:
+    """This machine's boot and process-id namespace (Linux); None elsewhere."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot = fh.read().strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+    return f"{boot}/{namespace}"
+
+
+PLACE = _place()
+
+
+def _gone_from_here(holder: str, pid: int) -> bool:
+    """The holder ran in this machine's boot and pid namespace, and its process is gone."""
+    if not PLACE or holder.partition("@")[2] != PLACE or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's process): not ours to judge
+        return False
+    return False
 
 
 async def current_holder(db: Database) -> Holder | None:
