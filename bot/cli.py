@@ -182,20 +182,37 @@ async def _terminal_notice(runtime) -> None:
 
 
 async def _run(settings, channels) -> int:
+    from bot.channels.telegram_webhook import WebhookError
     from bot.runtime import Runtime
     from bot.store.lease import LeaseTaken
+    from bot.web.serve import attach, web_server
+    from bot.web.server import WebServerError
 
     runtime = Runtime(settings, channels)
     runtime.on_start.append(_terminal_notice)
+    server = web_server(settings, channels)  # webhooks, /healthz, /metrics (when wanted)
+    if server is not None:
+        try:
+            await server.start()  # first: a port in use stops here, nothing else touched
+        except WebServerError as exc:
+            print(f"motcua: {exc}", file=sys.stderr)
+            return 1
+        attach(runtime, server)
     try:
         code = await runtime.run()
     except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 1
+    except WebhookError as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # e.g. Telegram unreachable or the token refused at start
         logging.getLogger(__name__).debug("start-up failed", exc_info=True)
         print(f"motcua: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if server is not None:
+            await server.stop()
     if runtime.failure:
         print(f"motcua: {runtime.failure}", file=sys.stderr)
     return code

@@ -21,6 +21,7 @@ STAFF_CHANNELS = ("telegram", "terminal")
 DEFAULT_DB = "var/motcua.sqlite3"
 DEFAULT_AGENCIES = Path(__file__).parent / "data" / "agencies.json"
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+_PUBLIC_URL_RE = re.compile(r"^https://[A-Za-z0-9.\-]+(:\d{1,5})?(/[^\s?#]*)?$")
 
 
 class SettingsError(ValueError):
@@ -53,10 +54,19 @@ class Settings:
     staff_channel: str = "telegram"  # where the officials' and leaders' chats live
     backup_dir: Path | None = None  # daily copies of the store (None: no daily backups)
     backup_keep: int = 7  # how many daily copies to keep
+    http_host: str = "127.0.0.1"  # MOTCUA_HTTP_LISTEN: the one HTTP server's address
+    http_port: int = 8080
+    http_listen_set: bool = False  # set explicitly: serve /healthz and /metrics even when polling
+    public_url: str | None = None  # MOTCUA_PUBLIC_URL: https base Telegram/Zalo post webhooks to
 
     @property
     def has_telegram(self) -> bool:
         return bool(self.telegram_token)
+
+    @property
+    def telegram_webhook(self) -> bool:
+        """Telegram posts updates to us (MOTCUA_PUBLIC_URL set) instead of being polled."""
+        return self.has_telegram and self.public_url is not None
 
     @cached_property
     def _agency_index(self) -> dict[str, Agency]:
@@ -152,6 +162,14 @@ def load_settings(
     backup_dir = Path(get("MOTCUA_BACKUP_DIR")) if get("MOTCUA_BACKUP_DIR") else None
     if backup_dir is not None and backup_dir.exists() and not backup_dir.is_dir():
         raise SettingsError(f"MOTCUA_BACKUP_DIR: {str(backup_dir)!r} is a file, not a folder")
+    listen = get("MOTCUA_HTTP_LISTEN")
+    http_host, http_port = _listen(listen or "127.0.0.1:8080")
+    public_url = get("MOTCUA_PUBLIC_URL").rstrip("/") or None
+    if public_url and not _PUBLIC_URL_RE.match(public_url):
+        raise SettingsError(
+            f"MOTCUA_PUBLIC_URL: not an https URL (Telegram and Zalo post only to https):"
+            f" {public_url!r}"
+        )
     return Settings(
         telegram_token=Secret(token),
         telegram_api_base_url=base_url,
@@ -172,6 +190,10 @@ def load_settings(
         staff_channel=staff_channel,
         backup_dir=backup_dir,
         backup_keep=_count("MOTCUA_BACKUP_KEEP", get("MOTCUA_BACKUP_KEEP"), 7, 1, 365),
+        http_host=http_host,
+        http_port=http_port,
+        http_listen_set=bool(listen),
+        public_url=public_url,
     )
 
 
@@ -185,6 +207,17 @@ def _count(name: str, value: str, default: int, low: int, high: int) -> int:
     if not low <= number <= high:
         raise SettingsError(f"{name}: {value} is outside {low}..{high}")
     return number
+
+
+def _listen(value: str) -> tuple[str, int]:
+    """host:port (an IPv6 host in brackets: [::1]:8080; port 0: any free port)."""
+    host, sep, port = value.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not sep or not host or not re.fullmatch(r"[A-Za-z0-9.\-:]+", host):
+        raise SettingsError(f"MOTCUA_HTTP_LISTEN: {value!r} is not host:port (e.g. 127.0.0.1:8080)")
+    if not port.isdigit() or not 0 <= int(port) <= 65535:  # 0: any free port (tests)
+        raise SettingsError(f"MOTCUA_HTTP_LISTEN: port {port!r} is not in 0..65535")
+    return host, int(port)
 
 
 def _chat_id(name: str, value: str) -> int:

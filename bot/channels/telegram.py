@@ -1,8 +1,12 @@
-"""Telegram as a channel of the runtime: polling in, Bot API calls out.
+"""Telegram as a channel of the runtime: polling (or a webhook) in, Bot API calls out.
 
 The handlers (handlers/) find the core in `application.bot_data["core"]`, put
 there by `bind`. Start and stop are python-telegram-bot's own steps without
 `run_polling`, which would own the event loop the runtime runs in.
+
+With MOTCUA_PUBLIC_URL set the channel runs in webhook mode instead: it exposes
+POST /telegram/webhook through `routes()` (bot/channels/telegram_webhook.py) and calls
+setWebhook once the Application runs, the HTTP server already listening.
 
 Telegram answers getUpdates with 409 Conflict when another process polls the same
 bot (or a webhook is set): retrying cannot fix that, so the channel ends with one
@@ -48,19 +52,42 @@ class TelegramChannel:
     name = "telegram"
     capabilities = CAPABILITIES
 
-    def __init__(self, application: Application, *, poll_timeout: int = 10):
+    def __init__(
+        self,
+        application: Application,
+        *,
+        poll_timeout: int = 10,
+        public_url: str | None = None,
+    ):
         self.application = application
         self.poll_timeout = poll_timeout
+        self.public_url = public_url  # set: webhook mode (Telegram posts to us), not polling
         self.ended = asyncio.Event()  # set when polling cannot go on (the runtime stops)
         self.failure: str | None = None
         self._started = False
+        self._accepting = False  # webhook updates are taken (the Application is running)
 
     @classmethod
     def from_settings(
         cls, settings: Settings, *, rate_limiter: bool = True, poll_timeout: int = 10
     ) -> TelegramChannel:
         application = build_application(settings, rate_limiter=rate_limiter)
-        return cls(application, poll_timeout=poll_timeout)
+        public_url = settings.public_url if settings.telegram_webhook else None
+        return cls(application, poll_timeout=poll_timeout, public_url=public_url)
+
+    def routes(self) -> list:
+        """POST /telegram/webhook in webhook mode (the web server mounts it), else none."""
+        if self.public_url is None:
+            return []
+        from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler
+
+        handler = webhook_handler(self.application, self._secret(), lambda: self._accepting)
+        return [("POST", WEBHOOK_PATH, handler)]
+
+    def _secret(self) -> str:
+        from bot.channels.telegram_webhook import webhook_secret
+
+        return webhook_secret(self.application.bot.token)
 
     @property
     def bot(self):
@@ -79,6 +106,12 @@ class TelegramChannel:
         except TelegramError as exc:  # the menu of commands is a nicety: serve without it
             log.warning("could not set the bot's command list: %s", exc)
         await app.start()
+        if self.public_url is not None:
+            from bot.channels.telegram_webhook import set_webhook
+
+            self._accepting = True
+            await set_webhook(app, self.public_url, self._secret())  # the server listens
+            return
         await app.updater.start_polling(
             poll_interval=0,
             timeout=int(self.poll_timeout),  # the Bot API takes whole seconds
@@ -100,6 +133,7 @@ class TelegramChannel:
         log.warning("polling Telegram failed, retrying: %s", exc)
 
     async def stop(self) -> None:
+        self._accepting = False
         if not self._started:
             return
         app = self.application

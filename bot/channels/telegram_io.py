@@ -183,6 +183,7 @@ async def respond(
 ) -> None:
     """Run one dialog feature for this update and send what it returns."""
     core = core_of(context)
+    started = core.metrics.received("telegram")
     msg = incoming(update)
     turn: Turn = await router.begin(core, msg)
     args = tuple(clean(a) if isinstance(a, str) else a for a in args)
@@ -208,6 +209,7 @@ async def respond(
         if reply.edit and pressed is not None and await _edit(context.bot, pressed, reply):
             continue
         await send(context.bot, chat_id, reply)
+    core.metrics.answered("telegram", started, len(replies))
 
 
 def popup(notices: list[Reply]) -> dict:

@@ -83,7 +83,9 @@ async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
     await turn.core.refresh_learned()  # wordings officials linked (checked once a minute)
     result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
     proc = None
-    if not result.abstained and result.matches:
+    if result.abstained or not result.matches:
+        turn.core.metrics.abstained()
+    else:
         proc = await turn.core.procedure(result.matches[0].code)
     if proc is None:  # nothing fits (or the index and the store disagree): never guess
         if event:

@@ -112,15 +112,18 @@ async def begin(core: Core, msg: Incoming) -> Turn:
 
 async def handle(core: Core, msg: Incoming) -> list[Reply]:
     """Answer anything: never raises to the channel, never shows a stack trace."""
+    started = core.metrics.received(msg.channel)
     turn = await begin(core, msg)
     try:
-        return await dispatch(turn)
+        replies = await dispatch(turn)
     except StoreError as exc:  # logged once with its cause by the store; kept for health
         log.warning("dialog failed for %s: %s", msg.kind, exc.problem)
-        return [sorry(turn)]
+        replies = [sorry(turn)]
     except Exception:
         log.exception("dialog failed for %s", msg.kind)
-        return [sorry(turn)]
+        replies = [sorry(turn)]
+    core.metrics.answered(msg.channel, started, len(replies))
+    return replies
 
 
 async def dispatch(turn: Turn) -> list[Reply]:

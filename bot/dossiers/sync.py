@@ -95,6 +95,12 @@ class _Page:
     has_more: bool
 
 
+async def last_syncs(db: Database) -> dict[str, str]:
+    """When each sync's cursor last moved (sync_state), for /healthz: name -> store time."""
+    rows = await db.fetchall("SELECT name, updated_at FROM sync_state ORDER BY name")
+    return {name: updated_at for name, updated_at in rows}
+
+
 class TrackingSync:
     """One tracking API, one cursor (sync_state row `name`)."""
 

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 import aiosqlite
 
-from bot.clock import stamp, utcnow
+from bot.clock import stamp, unstamp, utcnow
 from bot.reply import Button, Reply
 from bot.store import Database
 
@@ -64,6 +64,15 @@ async def enqueue(
         ),
     )
     return cur.rowcount == 1
+
+
+@dataclass
+class ChannelBacklog:
+    due: int = 0  # pending and due now
+    scheduled: int = 0  # pending, due later (quiet hours, reminders, a retry's back-off)
+    oldest_due_seconds: float = 0.0  # how long the oldest due message has been waiting
+    failed: int = 0  # given up on (blocked, chat gone, too many tries)
+    held: int = 0  # kept until the user writes again (no way to reach the chat now)
 
 
 class Outbox:
@@ -126,6 +135,33 @@ class Outbox:
                 (stamp(utcnow()), channel, str(chat_id)),
             )
             return cur.rowcount
+
+    async def backlog(self) -> dict[str, ChannelBacklog]:
+        """Per channel: messages due now, scheduled later, the oldest due one's wait, failed,
+        held.
+
+        Counts only, no chat or text: /healthz and /metrics show this to anyone who asks.
+        The oldest wait runs from a message's `not_before` (when it became due; a retry
+        moves it), so a quiet-hours message is not late while it waits for morning.
+        """
+        now = stamp(utcnow())
+        found: dict[str, ChannelBacklog] = {}
+        for channel, due, later, oldest, held in await self.db.fetchall(
+            "SELECT channel,"
+            " SUM(CASE WHEN held_at IS NULL AND not_before <= ? THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN held_at IS NULL AND not_before > ? THEN 1 ELSE 0 END),"
+            " MIN(CASE WHEN held_at IS NULL AND not_before <= ? THEN not_before END),"
+            " SUM(CASE WHEN held_at IS NOT NULL THEN 1 ELSE 0 END)"
+            " FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY channel",
+            (now, now, now),
+        ):
+            wait = (unstamp(now) - unstamp(oldest)).total_seconds() if oldest else 0.0
+            found[channel] = ChannelBacklog(int(due or 0), int(later or 0), wait, 0, int(held))
+        for channel, failed in await self.db.fetchall(
+            "SELECT channel, COUNT(*) FROM outbox WHERE failed_at IS NOT NULL GROUP BY channel"
+        ):
+            found.setdefault(channel, ChannelBacklog()).failed = int(failed)
+        return found
 
     async def mark_sent(self, message_id: int) -> None:
         await self.db.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .entities import FormatError, format_text, utf16_len
 from .errors import BLOCKED, CHAT_NOT_FOUND, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad
@@ -160,17 +161,60 @@ def get_me(api: FakeBotApi, p: JSON) -> JSON:
     return api.world.bot | api.bot_flags
 
 
+_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # Telegram's webhook guide: no other port is called
+
+
+@method("setWebhook")
+def set_webhook(api: FakeBotApi, p: JSON) -> bool:
+    """Store the webhook (an empty url removes it); getUpdates is refused while it is set."""
+    url = str(p.get("url") or "").strip()
+    if p.get("drop_pending_updates"):
+        api.world.updates.clear()
+    if not url:
+        api.world.webhook = None
+        return True
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        raise bad("bad webhook: An HTTPS URL must be provided for webhook")
+    if check_link(url) or not parts.hostname:
+        raise bad("bad webhook: Failed to resolve host: Name or service not known")
+    if (parts.port or 443) not in WEBHOOK_PORTS:
+        raise bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    secret = p.get("secret_token")
+    if secret is not None:
+        limit = api.spec.limit("setWebhook", "secret_token")
+        if not limit.low <= len(str(secret)) <= limit.high:
+            raise bad("secret token must be 1-256 characters long")
+        if not _SECRET_CHARS.fullmatch(str(secret)):
+            raise bad("secret token contains unallowed characters")
+    connections = p.get("max_connections", 40)
+    if not isinstance(connections, int) or not 1 <= connections <= 100:
+        raise bad("bad webhook: max_connections must be between 1 and 100")
+    allowed = p.get("allowed_updates")
+    if isinstance(allowed, list):
+        api.world.allowed = frozenset(allowed) or api.spec.default_update_types
+    api.world.webhook = {"url": url, "secret_token": secret, "max_connections": connections}
+    return True
+
+
 @method("deleteWebhook")
 def delete_webhook(api: FakeBotApi, p: JSON) -> bool:
     if p.get("drop_pending_updates"):
         api.world.updates.clear()
+    api.world.webhook = None
     return True
 
 
 @method("getWebhookInfo")
 def get_webhook_info(api: FakeBotApi, p: JSON) -> JSON:
     pending = len(api.world.updates)
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+    info = {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+    hook = api.world.webhook
+    if hook is not None:
+        info |= {"url": hook["url"], "max_connections": hook["max_connections"]}
+        info["allowed_updates"] = sorted(api.world.allowed)
+    return info
 
 
 @method("sendMessage")

@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import copy
 import inspect
+import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
-from .errors import CONFLICT, ApiError, injected
+from .errors import CONFLICT, WEBHOOK_ACTIVE, ApiError, injected
 from .http import Disconnect, Request, Response, serve
 from .methods import HANDLERS
 from .params import check_required, decode
@@ -93,6 +95,7 @@ class FakeBotApi(Pushes):
         self.chat_latency: dict[str, float] = {}  # str(chat_id) -> extra seconds per call
         self.callback_timeout = callback_timeout
         self.sent: list[Call] = []
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
         self.requests: list[Logged] = []
         self.port = 0
         self.polling = 0  # getUpdates calls now waiting
@@ -374,6 +377,36 @@ class FakeBotApi(Pushes):
             return Response.json(404, _NOT_FOUND)
         return Response(200, stored.data, "application/octet-stream")
 
+    # Webhook ------------------------------------------------------------------------------
+    async def deliver_webhook(self, reach: str, timeout: float = 10.0) -> list[int]:
+        """POST the pending updates to the webhook as Telegram does, one request each, with
+        the secret token header; ``reach`` replaces the scheme and host of the webhook URL
+        (the test server on 127.0.0.1 stands in for the public HTTPS address). An update
+        answered 2xx is delivered; any other is kept for the next try, as on Telegram.
+        Returns the HTTP statuses, in order.
+        """
+        import httpx
+
+        hook = self.world.webhook
+        if hook is None:
+            raise AssertionError("no webhook is set")
+        parts = urlsplit(hook["url"])
+        query = f"?{parts.query}" if parts.query else ""
+        target = reach.rstrip("/") + (parts.path or "/") + query
+        headers = {"Content-Type": "application/json"}
+        if hook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        statuses = []
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            for update in list(self.world.updates):
+                answer = await client.post(target, content=json.dumps(update), headers=headers)
+                statuses.append(answer.status_code)
+                self.webhook_deliveries.append((update["update_id"], answer.status_code))
+                if 200 <= answer.status_code < 300:
+                    self.world.updates.remove(update)
+        self._notify()
+        return statuses
+
     # Long polling ---------------------------------------------------------------------------
     def _wake_pollers(self) -> None:
         self._poll_wake.set()
@@ -381,6 +414,8 @@ class FakeBotApi(Pushes):
 
     async def _get_updates(self, p: JSON, request: Request) -> list[JSON]:
         """Updates from ``offset``; waits up to ``timeout`` s; a newer call ends this one (409)."""
+        if self.world.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         limit = p.get("limit") or 100
         limit = limit if isinstance(limit, int) and 1 <= limit <= 100 else 100
         allowed = p.get("allowed_updates")

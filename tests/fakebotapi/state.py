@@ -54,6 +54,7 @@ class World:
     queries: dict[str, Query] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
+    webhook: JSON | None = None  # setWebhook's url, secret_token, max_connections
     on_update: Callable[[], None] = lambda: None
     _ids: dict[int | str, itertools.count] = field(default_factory=dict)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(700_000_001))
