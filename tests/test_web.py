@@ -4,6 +4,7 @@ with the fake Bot API, /healthz healthy and unhealthy, /metrics in the Prometheu
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import socket
 import subprocess
@@ -330,4 +331,39 @@ async def test_a_channels_routes_are_mounted():
             assert answer.json() == {"got": 5}
             assert (await http.get(server.url + "/healthz")).status_code == 503  # no probes yet
     finally:
+        await server.stop()
+
+
+async def test_a_channel_reporting_an_expired_token_makes_healthz_unhealthy(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.channels.terminal import TerminalChannel
+
+    class Reporting(TerminalChannel):  # a channel with its own state, as Zalo has
+        expires = datetime(2030, 1, 1, tzinfo=UTC)
+
+        async def health(self) -> dict:
+            return {"token_expires_at": self.expires.isoformat(), "held": 0}
+
+    settings = make_settings(tmp_path, MOTCUA_HTTP_LISTEN="127.0.0.1:0")
+    channel = Reporting(io.StringIO(""), io.StringIO())
+    server = web_server(settings, [channel])
+    await server.start()
+    runtime = Runtime(settings, [channel], run_jobs=False)
+    attach(runtime, server)
+    try:
+        await runtime.start()
+        async with httpx.AsyncClient() as http:
+            ok = await http.get(server.url + "/healthz")
+            assert ok.status_code == 200, ok.text
+            assert ok.json()["checks"]["terminal"]["token_expires_in_seconds"] > 0
+            gauges = families((await http.get(server.url + "/metrics")).text)
+            left = sample(gauges["motcua_channel_token_expires_in_seconds"], channel="terminal")
+            assert left > 0
+            channel.expires = datetime(2020, 1, 1, tzinfo=UTC)
+            expired = await http.get(server.url + "/healthz")
+        assert expired.status_code == 503
+        assert "terminal: the access token has expired" in expired.json()["problems"]
+    finally:
+        await runtime.stop()
         await server.stop()

@@ -39,7 +39,9 @@ def attach(runtime, server: WebServer) -> None:
     async def started(runtime) -> None:
         core = runtime.core
         server.serve_health(runtime_health(runtime))
-        server.serve_metrics(core.metrics.registry, core_collector(core))
+        collector = core_collector(core)
+        collector.add(token_reader(runtime.channels), TOKEN_GAUGE)
+        server.serve_metrics(core.metrics.registry, collector)
 
     async def stopping(runtime) -> None:
         await server.stop()
@@ -49,10 +51,59 @@ def attach(runtime, server: WebServer) -> None:
 
 
 def runtime_health(runtime) -> Health:
-    """The core's probes plus who holds the runner lease."""
+    """The core's probes, who holds the runner lease, and each channel that reports its
+    own state (`async health() -> dict`, e.g. Zalo: its access token's expiry)."""
     health = core_health(runtime.core)
     health.add("runner", lease_probe(runtime))
+    for name, channel in runtime.channels.items():
+        if callable(getattr(channel, "health", None)):
+            health.add(name, channel_probe(channel))
     return health
+
+
+TOKEN_GAUGE = (
+    "motcua_channel_token_expires_in_seconds",
+    "Seconds until a channel's access token expires (negative: expired)",
+    "channel",
+)
+
+
+def _expires_in(report: dict) -> float | None:
+    """Seconds until `token_expires_at` (ISO 8601) in a channel's report; None if absent."""
+    from datetime import datetime
+
+    from bot.clock import utcnow
+
+    when = report.get("token_expires_at")
+    if not when:
+        return None
+    moment = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    return (moment - utcnow()).total_seconds()
+
+
+def channel_probe(channel):
+    async def probe() -> Reading:
+        report = dict(await channel.health())
+        left = _expires_in(report)
+        if left is None:
+            return Reading(report)
+        report["token_expires_in_seconds"] = round(left)
+        return Reading(report, ["the access token has expired"] if left <= 0 else [])
+
+    return probe
+
+
+def token_reader(channels: dict):
+    async def read() -> dict:
+        found = {}
+        for name, channel in channels.items():
+            if callable(getattr(channel, "health", None)):
+                left = _expires_in(await channel.health())
+                if left is not None:
+                    found[name] = left
+        return {TOKEN_GAUGE[0]: found}
+
+    return read
 
 
 def lease_probe(runtime):
