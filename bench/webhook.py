@@ -2,81 +2,184 @@
 
 Servers of the same library (bot/web's WebServer, aiohttp) run in this process on
 127.0.0.1: a bare one whose handler only answers 200 (the baseline); MotCua's webhook
-handler alone (secret checked, update parsed and queued to a bot that is not running);
-and MotCua's whole POST /telegram/webhook, queued to the full bot, which answers every
-update through an in-process Bot API (no network) in the same event loop while the acks
-go out, as in production. One aiohttp client posts the same updates to each, turn by
-turn, and the median of the rounds' ratios is printed. Then 200 posts at once, several
-times: the p95 time to acknowledge (Telegram and Zalo want an answer within seconds; the
-goal is far under 2 s).
+handler alone (secret or signature checked, the body read and handed on to nothing);
+and MotCua's whole webhook route, mounted by `motcua run`'s own steps on the runtime,
+the bot answering every update in the same event loop while the acks go out, as in
+production. One aiohttp client posts the same requests to each, turn by turn, and the
+median of the rounds' ratios is printed. Then 200 posts at once, several times: the p95
+time to acknowledge (Telegram and Zalo want an answer within seconds; the goal is far
+under 2 s).
 
-    .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 32] [--rounds 7]
+--target telegram (default): POST /telegram/webhook with the secret token header, replies
+through an in-process Bot API (no network). --target zalo: POST /zalo/webhook signed as
+../shared/docs/zalo.md §5 says, replies to the fake Zalo OA on 127.0.0.1 (needs the Zalo
+channel, bot/channels/zalo, and tests/fakezalo).
+
+    .venv/bin/python bench/webhook.py [--target telegram|zalo] [--requests 2000]
+        [--concurrency 32] [--rounds 7] [--bursts 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from telegram.ext import ApplicationBuilder
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 from throughput import QUESTIONS, TOKEN, InProcessRequest  # noqa: E402
 
-from bot.channels.telegram_webhook import (  # noqa: E402
-    SECRET_HEADER,
-    WEBHOOK_PATH,
-    webhook_handler,
-    webhook_secret,
-)
+from bot.runtime import Runtime  # noqa: E402
+from bot.settings import Secret, load_settings  # noqa: E402
+from bot.web.serve import attach, web_server  # noqa: E402
 from bot.web.server import WebServer  # noqa: E402
 
 BURST = 200
+Post = tuple[bytes, dict]
 
 
-def update_bodies(count: int, first_id: int) -> list[bytes]:
+@dataclasses.dataclass
+class Target:
+    """What differs between the platforms: the route, the requests, the handler alone,
+    and how to wait until the bot has answered everything posted."""
+
+    path: str
+    posts: Callable[[int, int], list[Post]]
+    alone: Callable  # aiohttp handler: the check, then nothing
+    runtime: Runtime
+    settle: Callable[[int], Awaitable[None]]
+
+
+def telegram_updates(count: int, first_id: int) -> list[Post]:
+    from bot.channels.telegram_webhook import SECRET_HEADER, webhook_secret
+
+    headers = {SECRET_HEADER: webhook_secret(TOKEN), "Content-Type": "application/json"}
     out = []
     for i in range(count):
         user = {"id": 1000 + i % 50, "is_bot": False, "first_name": "Dân", "language_code": "vi"}
-        out.append(
-            json.dumps(
-                {
-                    "update_id": first_id + i,
-                    "message": {
-                        "message_id": first_id + i,
-                        "date": int(time.time()),
-                        "chat": {"id": user["id"], "type": "private"},
-                        "from": user,
-                        "text": QUESTIONS[i % len(QUESTIONS)],
-                    },
-                },
-                ensure_ascii=False,
-            ).encode()
-        )
+        update = {
+            "update_id": first_id + i,
+            "message": {
+                "message_id": first_id + i,
+                "date": int(time.time()),
+                "chat": {"id": user["id"], "type": "private"},
+                "from": user,
+                "text": QUESTIONS[i % len(QUESTIONS)],
+            },
+        }
+        out.append((json.dumps(update, ensure_ascii=False).encode(), headers))
     return out
 
 
+@contextlib.asynccontextmanager
+async def telegram_target(folder: Path):
+    from telegram.ext import ApplicationBuilder
+
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram_app import build_application
+    from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler, webhook_secret
+
+    settings = load_settings(
+        environ={
+            "MOTCUA_DB": str(folder / "bench.sqlite3"),
+            "MOTCUA_HTTP_LISTEN": "127.0.0.1:0",
+            "MOTCUA_PUBLIC_URL": "https://motcua.example.org",
+        },
+        dotenv=None,
+    )
+    settings = dataclasses.replace(settings, telegram_token=Secret(TOKEN))
+    app = build_application(settings, rate_limiter=False, request=InProcessRequest())
+    channel = TelegramChannel(app, public_url=settings.public_url)
+    # The handler alone queues to an Application that is not running (emptied each round).
+    idle = ApplicationBuilder().token(TOKEN).request(InProcessRequest()).build()
+    alone = webhook_handler(idle, webhook_secret(TOKEN))
+
+    async def settle(posted: int) -> None:
+        while not idle.update_queue.empty():
+            idle.update_queue.get_nowait()
+        registry = runtime.core.metrics.registry
+        labels = {"channel": "telegram"}
+        while (registry.get_sample_value("motcua_handling_seconds_count", labels) or 0) < posted:
+            await asyncio.sleep(0.01)
+
+    runtime = Runtime(settings, [channel], run_jobs=False)
+    yield settings, [channel], Target(WEBHOOK_PATH, telegram_updates, alone, runtime, settle)
+
+
+@contextlib.asynccontextmanager
+async def zalo_target(folder: Path):
+    try:
+        from bot.channels.zalo import ZaloChannel
+        from bot.channels.zalo.webhook import make_handler
+        from fakezalo import FakeZalo, sign
+        from fakezalo.webhook import encode, user_event
+    except ImportError as exc:
+        raise SystemExit(f"bench/webhook.py: --target zalo needs the Zalo channel: {exc}") from None
+
+    texts = ("xin chào", *QUESTIONS)
+    async with FakeZalo().serve() as fz:
+        for uid in range(9_000_000, 9_000_500):  # inside the 7-day window: answers go out
+            fz.user(str(uid)).last_interaction_ms = fz.now_ms
+        settings = load_settings(
+            environ={
+                "MOTCUA_DB": str(folder / "bench.sqlite3"),
+                "MOTCUA_HTTP_LISTEN": "127.0.0.1:0",
+                "MOTCUA_ZALO_APP_ID": fz.app_id,
+                "MOTCUA_ZALO_APP_SECRET": fz.app_secret,
+                "MOTCUA_ZALO_OA_SECRET": fz.oa_secret_key,
+                "MOTCUA_ZALO_ACCESS_TOKEN": fz.access_token,
+                "MOTCUA_ZALO_REFRESH_TOKEN": fz.refresh_token,
+                "MOTCUA_ZALO_API_BASE_URL": fz.urls["openapi"],
+                "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
+                "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
+            },
+            dotenv=None,
+        )
+        channel = ZaloChannel.from_settings(settings)
+        path = channel.routes()[0][1]
+
+        def posts(count: int, first: int) -> list[Post]:
+            out = []
+            for i in range(count):
+                event = user_event(
+                    fz.app_id, fz.oa_id, str(9_000_000 + i % 500), "user_send_text",
+                    fz.now_ms + first + i,
+                    message={"text": texts[i % len(texts)], "msg_id": f"bench-{first + i}"},
+                )  # fmt: skip
+                raw = encode(event)
+                mac = sign(fz.app_id, raw, event["timestamp"], fz.oa_secret_key)
+                out.append((raw, {"X-ZEvent-Signature": mac, "Content-Type": "application/json"}))
+            return out
+
+        async def settle(posted: int) -> None:
+            await channel.drain_events()
+
+        alone = make_handler(fz.app_id, fz.oa_secret_key, lambda event: None)
+        runtime = Runtime(settings, [channel], run_jobs=False)
+        yield settings, [channel], Target(path, posts, alone, runtime, settle)
+
+
 async def post_all(
-    http: aiohttp.ClientSession, url: str, bodies: list[bytes], headers: dict, concurrency: int
+    http: aiohttp.ClientSession, url: str, posts: list[Post], concurrency: int
 ) -> tuple[float, list[float]]:
     """(requests per second, each request's seconds to its answer); any non-200 aborts."""
-    queue = list(reversed(bodies))
+    queue = list(reversed(posts))
     times: list[float] = []
 
     async def worker() -> None:
         while queue:
-            body = queue.pop()
+            body, headers = queue.pop()
             start = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as answer:
                 await answer.read()
@@ -86,17 +189,7 @@ async def post_all(
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return len(bodies) / (time.perf_counter() - start), times
-
-
-async def settled(core, expected: int) -> None:
-    """Wait until the bot has answered every update posted so far."""
-    registry = core.metrics.registry
-    while True:
-        done = registry.get_sample_value("motcua_handling_seconds_count", {"channel": "telegram"})
-        if (done or 0) >= expected:
-            return
-        await asyncio.sleep(0.01)
+    return len(posts) / (time.perf_counter() - start), times
 
 
 def p95(times: list[float]) -> float:
@@ -105,101 +198,75 @@ def p95(times: list[float]) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--target", choices=["telegram", "zalo"], default="telegram")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--bursts", type=int, default=5)
     args = parser.parse_args()
 
-    from bot.channels.telegram import TelegramChannel
-    from bot.channels.telegram_app import build_application
-    from bot.runtime import Runtime
-    from bot.settings import Secret, load_settings
-    from bot.web.serve import attach, web_server
-
     async def bare(request: web.Request) -> web.Response:
         await request.read()
         return web.Response(status=200)
 
-    baseline = WebServer("127.0.0.1", 0)
-    baseline.route("POST", WEBHOOK_PATH, bare)
-    await baseline.start()
-    # MotCua's handler alone: the secret checked, the update parsed and queued to an
-    # Application that is not running (the queue is emptied after each round).
-    idle = ApplicationBuilder().token(TOKEN).request(InProcessRequest()).build()
-    alone = WebServer("127.0.0.1", 0)
-    alone.route("POST", WEBHOOK_PATH, webhook_handler(idle, webhook_secret(TOKEN)))
-    await alone.start()
-    headers = {SECRET_HEADER: webhook_secret(TOKEN), "Content-Type": "application/json"}
+    opened = telegram_target if args.target == "telegram" else zalo_target
+    rates: dict[str, list[float]] = {"bare": [], "alone": [], "ours": []}
+    bursts: dict[str, list[float]] = {"bare": [], "ours": []}
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            environ={
-                "MOTCUA_DB": str(Path(tmp) / "bench.sqlite3"),
-                "MOTCUA_HTTP_LISTEN": "127.0.0.1:0",
-                "MOTCUA_PUBLIC_URL": "https://motcua.example.org",
-            },
-            dotenv=None,
-        )
-        settings = dataclasses.replace(settings, telegram_token=Secret(TOKEN))
-        app = build_application(settings, rate_limiter=False, request=InProcessRequest())
-        channel = TelegramChannel(app, public_url=settings.public_url)
-        server = web_server(settings, [channel])  # as `motcua run` does
-        await server.start()
-        runtime = Runtime(settings, [channel], run_jobs=False)
-        attach(runtime, server)
-        async with (
-            runtime,
-            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http,
-        ):
-            core = runtime.core
-            ours_url, bare_url = server.url + WEBHOOK_PATH, baseline.url + WEBHOOK_PATH
-            posted = 0
+        async with opened(Path(tmp)) as (settings, channels, target):
+            baseline, alone = WebServer("127.0.0.1", 0), WebServer("127.0.0.1", 0)
+            baseline.route("POST", target.path, bare)
+            alone.route("POST", target.path, target.alone)
+            server = web_server(settings, channels)  # as `motcua run` does
+            for each in (baseline, alone, server):
+                await each.start()
+            attach(target.runtime, server)
+            connector = aiohttp.TCPConnector(limit=0)
+            async with target.runtime, aiohttp.ClientSession(connector=connector) as http:
+                urls = {k: s.url + target.path for k, s in (("bare", baseline), ("alone", alone))}
+                ours_url = server.url + target.path
+                posted = 0
 
-            async def ours(bodies: list[bytes], concurrency: int):
-                nonlocal posted
-                result = await post_all(http, ours_url, bodies, headers, concurrency)
-                posted += len(bodies)
-                await settled(core, posted)  # the next round starts with an idle bot
-                return result
+                async def ours(posts: list[Post], concurrency: int):
+                    nonlocal posted
+                    result = await post_all(http, ours_url, posts, concurrency)
+                    posted += len(posts)
+                    await target.settle(posted)  # the next round starts with an idle bot
+                    return result
 
-            warm = update_bodies(100, 1)
-            await post_all(http, bare_url, warm, headers, 8)
-            await ours(warm, 8)
-            alone_url = alone.url + WEBHOOK_PATH
-            rates: dict[str, list[float]] = {"bare": [], "alone": [], "ours": []}
-            for n in range(args.rounds):
-                bodies = update_bodies(args.requests, 10_000 + n * args.requests)
-                rates["bare"].append((await post_all(http, bare_url, bodies, headers, 32))[0])
-                rates["alone"].append((await post_all(http, alone_url, bodies, headers, 32))[0])
-                while not idle.update_queue.empty():
-                    idle.update_queue.get_nowait()
-                rates["ours"].append((await ours(bodies, args.concurrency))[0])
-            bursts: dict[str, list[float]] = {"bare": [], "ours": []}
-            for n in range(args.bursts):
-                bodies = update_bodies(BURST, 1_000_000 + n * BURST)
-                _, times = await post_all(http, bare_url, bodies, headers, BURST)
-                bursts["bare"].append(p95(times))
-                bursts["ours"].append(p95((await ours(bodies, BURST))[1]))
-    await baseline.stop()
-    await alone.stop()
+                warm = target.posts(100, 1)
+                await post_all(http, urls["bare"], warm, 8)
+                await ours(warm, 8)
+                for n in range(args.rounds):
+                    posts = target.posts(args.requests, 10_000 + n * args.requests)
+                    for kind in ("bare", "alone"):
+                        rates[kind].append((await post_all(http, urls[kind], posts, 32))[0])
+                    rates["ours"].append((await ours(posts, args.concurrency))[0])
+                for n in range(args.bursts):
+                    posts = target.posts(BURST, 1_000_000 + n * BURST)
+                    _, times = await post_all(http, urls["bare"], posts, BURST)
+                    bursts["bare"].append(p95(times))
+                    bursts["ours"].append(p95((await ours(posts, BURST))[1]))
+            for each in (baseline, alone, server):
+                await each.stop()
 
-    ratios = [o / b for o, b in zip(rates["ours"], rates["bare"], strict=True)]
-    alone_ratios = [o / b for o, b in zip(rates["alone"], rates["bare"], strict=True)]
+    def ratios(kind: str) -> list[float]:
+        return [o / b for o, b in zip(rates[kind], rates["bare"], strict=True)]
+
     print(
-        f"webhook posts: {args.requests} x {args.rounds} rounds, {args.concurrency} at a time,"
-        " bundled default catalog, one process"
+        f"{target.path} posts: {args.requests} x {args.rounds} rounds, {args.concurrency} at a"
+        " time, bundled default catalog, one process"
     )
     print(f"bare aiohttp handler (200 only): {statistics.median(rates['bare']):,.0f} requests/s")
-    print(
-        f"MotCua webhook handler alone:    {statistics.median(rates['alone']):,.0f} requests/s"
-        f"  ratio {statistics.median(alone_ratios):.2f}"
-        f" (rounds {min(alone_ratios):.2f}-{max(alone_ratios):.2f}; secret, parse, queue)"
-    )
-    print(
-        f"MotCua POST /telegram/webhook:   {statistics.median(rates['ours']):,.0f} requests/s"
-        f"  ratio {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f};"
-        " the bot answering every update in the same loop)"
-    )
+    for kind, label, what in (
+        ("alone", "MotCua's handler alone:   ", "the check and the hand-over, no bot behind it"),
+        ("ours", "MotCua's webhook, the bot: ", "the bot answering every update in the same loop"),
+    ):
+        r = ratios(kind)
+        print(
+            f"{label}     {statistics.median(rates[kind]):,.0f} requests/s"
+            f"  ratio {statistics.median(r):.2f} (rounds {min(r):.2f}-{max(r):.2f}; {what})"
+        )
     print(f"{BURST} concurrent posts x {args.bursts} bursts, time to acknowledge (p95):")
     for kind, label in (("bare", "bare handler"), ("ours", "MotCua webhook")):
         values = bursts[kind]
