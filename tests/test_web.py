@@ -197,7 +197,10 @@ async def test_fake_bot_api_refuses_what_telegram_refuses_for_webhooks(api):
         assert await bot.get_updates(timeout=0) == ()
 
 
-async def test_healthz_healthy_then_an_old_pending_message_then_a_closed_store(core):
+async def test_healthz_healthy_then_an_old_pending_message_then_a_closed_store(settings):
+    from bot.core import open_core
+
+    core = await open_core(settings)  # closed by the test itself
     server = WebServer("127.0.0.1", 0)
     server.serve_health(core_health(core))
     server.serve_metrics(core.metrics.registry, core_collector(core))
@@ -230,7 +233,7 @@ async def test_healthz_healthy_then_an_old_pending_message_then_a_closed_store(c
             assert sample(metrics["motcua_outbox_pending"], channel="telegram") == 1
             assert sample(metrics["motcua_outbox_held"], channel="telegram") == 1
 
-            await core.db.close()
+            await core.close()
             closed = await http.get(server.url + "/healthz")
             assert closed.status_code == 503
             assert any(p.startswith("store:") for p in closed.json()["problems"])
