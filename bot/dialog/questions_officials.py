@@ -68,9 +68,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         if question.answered_at:
             return [Reply("ℹ️ " + _("Question %s was already answered.") % question.number)]
         await turn.core.conversations.set(*who, ANSWER_FLOW, {"id": question.id})
-        text = _("Type the answer to question %(n)s in your next message.") % {
-            "n": question.number
-        }
+        text = _("Type the answer to question %(n)s in your next message.") % {"n": question.number}
         return [Reply("✍️ " + text)]
     if parts[1] == "ln":
         return await _suggest(turn, question)
