@@ -110,7 +110,8 @@ async def test_a_refused_refresh_pages_the_leaders_once_and_keeps_messages(tmp_p
         await fz.user_says(A, "lam giay khai tu")
         await bot.channel.drain_events()
         alerts = await bot.core.db.fetchall(
-            "SELECT channel, chat_id, text FROM outbox WHERE dedupe_key LIKE 'zalo-refresh-failed:%'"
+            "SELECT channel, chat_id, text FROM outbox"
+            " WHERE dedupe_key LIKE 'zalo-refresh-failed:%'"
         )
         assert len(alerts) == 1
         assert alerts[0][0] == "telegram" and alerts[0][1] == LEADERS

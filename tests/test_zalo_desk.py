@@ -11,8 +11,17 @@ import pytest
 from fakebotapi import FakeBotApi
 from fakezalo import FakeZalo
 from telegram_harness import refused, running_bot
-from test_telegram_feedback import DESK, ENV, LEADERS, OFFICIAL, TEXT, alert_button, group_press
-from test_telegram_feedback import group_text, texts
+from test_telegram_feedback import (
+    DESK,
+    ENV,
+    LEADERS,
+    OFFICIAL,
+    TEXT,
+    alert_button,
+    group_press,
+    group_text,
+    texts,
+)
 from zalo_harness import running_zalo
 
 CITIZEN = "3330001"

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 NAME = "zalo"
 WEBHOOK_PATH = "/zalo/webhook"
 TOKEN_CHECK_SECONDS = 900.0  # how often the pair is checked for a refresh ahead of expiry
+WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
 class ZaloChannel:
@@ -76,6 +77,7 @@ class ZaloChannel:
         self.retry_base = retry_base
         self.on_release = on_release  # called when held messages became due (wake a drainer)
         self._tasks: set[asyncio.Task] = set()
+        self._working = asyncio.Semaphore(WORKING)
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
@@ -128,7 +130,7 @@ class ZaloChannel:
     async def _handle(self, event: ZaloEvent) -> None:
         lock = self._user_locks.setdefault(event.user_id, asyncio.Lock())
         try:
-            async with lock:
+            async with lock, self._working:
                 if not await self.store.first_time(event.key, event.name):
                     log.info("Zalo: %s re-delivered, already handled", event.key)
                     return
