@@ -1,5 +1,5 @@
-"""Officials stay on Telegram: a Zalo citizen's complaint (with a photo) reaches the desk
-group, the official's answer reaches the citizen on Zalo, and "not satisfied" reaches
+"""Officials stay on Telegram: a Zalo citizen's question and complaint (with a photo) reach
+the desk group, the official's answer reaches the citizen on Zalo, and "not satisfied" reaches
 the leaders. Both channels run for real on one store: Telegram against the fake Bot API,
 Zalo against FakeZalo."""
 
@@ -65,6 +65,11 @@ async def say(fz, text: str, expect: str) -> None:
 async def test_complaint_from_zalo_answered_from_the_telegram_desk(tmp_path, api, fz):
     async with running_bot(tmp_path, api, **ENV) as app, running_zalo(tmp_path, fz, **ENV):
         await app.bot_data["core"].officials.add("telegram", str(OFFICIAL), "official", "18496")
+        # a question the catalog cannot answer, passed to the desk
+        await say(fz, "con mèo nhà tôi bị lạc ở chợ", "chưa tìm thấy")
+        await choose(fz, "Gửi câu hỏi cho cán bộ", "đã được gửi")
+        await api.wait_for(lambda c: "mèo nhà tôi" in c.params.get("text", ""), chat_id=DESK)
+
         await say(fz, "/phananh", "Bước 1")
         await choose(fz, "Thủ tục hành chính", "Bước 2")
         await choose(fz, "Hương Khê", "Bước 3")
