@@ -84,6 +84,14 @@ class Settings:
     def has_zalo(self) -> bool:
         return self.zalo is not None
 
+    @property
+    def staff_mirrors(self) -> tuple[tuple[str, str], ...]:
+        """(channel, chat) that also get the desk's new-ticket and question alerts, as text
+        to read (their buttons work in the staff channel only): the OA's officials group."""
+        if self.zalo and self.zalo.officials_group_id:
+            return (("zalo", "group:" + self.zalo.officials_group_id),)
+        return ()
+
     @cached_property
     def _agency_index(self) -> dict[str, Agency]:
         return agency_index(self.agencies)

@@ -25,6 +25,7 @@ from test_telegram_feedback import (
 from zalo_harness import running_zalo
 
 CITIZEN = "3330001"
+GROUP = "g-officials"  # the officials' OA group chat (GMF), optional
 PHOTO = "https://img.example/hong-duong.jpg"
 
 
@@ -63,7 +64,10 @@ async def say(fz, text: str, expect: str) -> None:
 
 
 async def test_complaint_from_zalo_answered_from_the_telegram_desk(tmp_path, api, fz):
-    async with running_bot(tmp_path, api, **ENV) as app, running_zalo(tmp_path, fz, **ENV):
+    async with (
+        running_bot(tmp_path, api, **ENV) as app,
+        running_zalo(tmp_path, fz, **ENV, MOTCUA_ZALO_OFFICIALS_GROUP_ID=GROUP),
+    ):
         await app.bot_data["core"].officials.add("telegram", str(OFFICIAL), "official", "18496")
         # a question the catalog cannot answer, passed to the desk
         await say(fz, "con mèo nhà tôi bị lạc ở chợ", "chưa tìm thấy")
@@ -104,5 +108,10 @@ async def test_complaint_from_zalo_answered_from_the_telegram_desk(tmp_path, api
         await choose(fz, "Không hài lòng", "")
         await api.wait_for(lambda c: "chưa hài lòng" in c.params.get("text", ""), chat_id=LEADERS)
         assert "PAKN-" in texts(api, LEADERS)
+
+        # the optional OA group gets the question and the ticket as text to read
+        group = [d["message"]["text"] for d in fz.deliveries if d["kind"] == "group"]
+        assert any("mèo nhà tôi" in t for t in group)
+        assert any("PAKN-" in t and TEXT in t for t in group)
     assert not refused(api)
     assert fz.violations == []

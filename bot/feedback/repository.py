@@ -182,6 +182,14 @@ class FeedbackService:
                     dedupe_key=f"fb-alert:{fid}:{t.agency_code}",
                     priority=Priority.URGENT,
                 )
+                for channel, chat in self.settings.staff_mirrors:
+                    await enqueue(
+                        conn,
+                        channel,
+                        chat,
+                        messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
+                        dedupe_key=f"fb-alert:{fid}:{channel}:{chat}",
+                    )
         return t
 
     async def awaiting_info(self, channel: str, user_id: str) -> Ticket | None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 
 import httpx
 
@@ -26,7 +27,7 @@ from bot.channels.zalo import errors, held
 from bot.channels.zalo.api import ZaloApi
 from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError, ZaloUnavailable
 from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent
-from bot.channels.zalo.render import render
+from bot.channels.zalo.render import render, split_paragraphs
 from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
@@ -37,12 +38,15 @@ from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import translator
 from bot.notify.outbox import Outbox, enqueue
 from bot.reply import Reply
+from bot.text import nfc
 
 log = logging.getLogger(__name__)
 
 NAME = "zalo"
 WEBHOOK_PATH = "/zalo/webhook"
 TOKEN_CHECK_SECONDS = 900.0  # how often the pair is checked for a refresh ahead of expiry
+GROUP_PREFIX = "group:"  # outbox chat ids of OA group chats (GMF)
+MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relayed
 WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
@@ -236,6 +240,9 @@ class ZaloChannel:
     ) -> None:
         """A notification: CS inside the window, else ZNS, else Hold."""
         uid = str(chat_id)
+        if uid.startswith(GROUP_PREFIX):
+            await self._send_group(uid.removeprefix(GROUP_PREFIX), reply)
+            return
         user = await self.store.user(uid)
         if user is not None and user.in_window(utcnow()):
             t = translator(await self.core.users.locale(NAME, uid))
@@ -261,6 +268,19 @@ class ZaloChannel:
         except (ZaloUnavailable, TokenRefreshFailed) as exc:
             raise self._retry(uid, str(exc), slow=isinstance(exc, TokenRefreshFailed)) from None
         self._failures.pop(uid, None)
+
+    async def _send_group(self, group_id: str, reply: Reply) -> None:
+        """An alert copied to the officials' OA group (GMF): text to read, no buttons."""
+        text = MENTION.sub("", nfc(reply.plain()))
+        for part in split_paragraphs(text, 2000):
+            try:
+                await self.api.send_group(group_id, part)
+            except ZaloError as exc:
+                if exc.code in errors.RETRY:
+                    raise self._retry(GROUP_PREFIX, str(exc)) from None
+                raise GiveUp(str(exc)) from None  # -237 package expired, -403 not the OA's
+            except (ZaloUnavailable, TokenRefreshFailed) as exc:
+                raise self._retry(GROUP_PREFIX, str(exc)) from None
 
     async def _send_zns(self, uid: str, reply: Reply) -> None:
         notice = reply.zns or {}

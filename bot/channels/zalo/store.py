@@ -128,4 +128,3 @@ class ZaloStore:
             sql += ", choices = ?"
             params.append(json.dumps(choices, ensure_ascii=False))
         await self.db.execute(sql + " WHERE user_id = ?", (*params, user_id))
-
