@@ -106,8 +106,10 @@ async def main(posts: int, concurrency: int, rounds: int) -> None:
             "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
             "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
         }
-        core = await open_core(load_settings(environ=env, dotenv=None))
-        channel = ZaloChannel(core)
+        settings = load_settings(environ=env, dotenv=None)
+        core = await open_core(settings)
+        channel = ZaloChannel(settings)
+        channel.bind(core)
         await channel.start()
 
         async def bare(_request):

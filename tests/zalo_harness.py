@@ -52,7 +52,8 @@ async def running_zalo(tmp_path, fz: FakeZalo, **env: str) -> AsyncIterator[Zalo
 
     settings = make_settings(tmp_path, **zalo_env(fz, **env))
     core = await open_core(settings)
-    channel = ZaloChannel(core, retry_base=0.05)
+    channel = ZaloChannel(settings, retry_base=0.05)
+    channel.bind(core)
     drainer = ZaloDrainer(core, channel, idle_seconds=0.05)
     channel.on_release = drainer.wake
     await channel.start()

@@ -38,6 +38,7 @@ from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import translator
 from bot.notify.outbox import Outbox, enqueue
 from bot.reply import Reply
+from bot.settings import Settings
 from bot.text import nfc
 
 log = logging.getLogger(__name__)
@@ -62,30 +63,39 @@ class ZaloChannel:
 
     def __init__(
         self,
-        core: Core,
+        settings: Settings,
         *,
         client: httpx.AsyncClient | None = None,
         retry_base: float = 2.0,
         on_release=None,
     ):
-        if core.settings.zalo is None:
+        if settings.zalo is None:
             raise ValueError("the Zalo channel is not configured (MOTCUA_ZALO_*)")
-        self.core = core
-        self.zalo = core.settings.zalo
-        self.store = ZaloStore(core.db)
-        self.tokens = TokenKeeper(self.store, core.settings)
+        self.settings = settings
+        self.zalo = settings.zalo
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
-        self.api = ZaloApi(self.zalo, self.tokens, self.client)
-        self.tokens.api = self.api
         self.retry_base = retry_base
         self.on_release = on_release  # called when held messages became due (wake a drainer)
+        self.core: Core | None = None
         self._tasks: set[asyncio.Task] = set()
         self._working = asyncio.Semaphore(WORKING)
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
         self.handler = make_handler(self.zalo.app_id, str(self.zalo.oa_secret), self.accept)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ZaloChannel:
+        return cls(settings)
+
+    def bind(self, core: Core) -> None:
+        """The runtime opened the core: the store, the tokens and the API client use it."""
+        self.core = core
+        self.store = ZaloStore(core.db)
+        self.tokens = TokenKeeper(self.store, self.settings)
+        self.api = ZaloApi(self.zalo, self.tokens, self.client)
+        self.tokens.api = self.api
 
     # ---- lifecycle -----------------------------------------------------------------------
 

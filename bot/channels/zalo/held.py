@@ -16,7 +16,7 @@ HELD = "9999-12-31T00:00:00Z"
 async def hold(db: Database, message_id: int, reason: str = "held") -> None:
     outbox = Outbox(db)
     if hasattr(outbox, "hold"):
-        await outbox.hold(message_id)
+        await outbox.hold(message_id, reason)
         return
     await db.execute(
         "UPDATE outbox SET not_before = ?, last_error = ? WHERE id = ?",
