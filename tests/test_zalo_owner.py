@@ -112,6 +112,8 @@ async def test_held_without_window_or_phone_then_released_at_next_message(tmp_pa
         assert "Bạn có 1 thông báo mới" in answer
         await fz.wait_for(lambda: any("Trạng thái mới" in t for t in fz.texts_to(OTHER)))
         assert await held_count(bot.core.db) == 0
+        health = await bot.channel.health()
+        assert health["held"] == 0 and health["token_expires_at"]
         assert fz.violations == []
 
 

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import random
 import re
+import weakref
 
 import httpx
 
@@ -80,7 +81,10 @@ class ZaloChannel:
         self.core: Core | None = None
         self._tasks: set[asyncio.Task] = set()
         self._working = asyncio.Semaphore(WORKING)
-        self._user_locks: dict[str, asyncio.Lock] = {}
+        # One lock per user with events in flight (they go in order); idle ones vanish.
+        self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
         self.handler = make_handler(self.zalo.app_id, str(self.zalo.oa_secret), self.accept)
@@ -117,6 +121,14 @@ class ZaloChannel:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def health(self) -> dict:
+        """For /healthz and /metrics: when the access token expires, how many are held."""
+        expires = await self.tokens.expires_at()
+        return {
+            "token_expires_at": expires.isoformat() if expires else None,
+            "held": await held.held_count(self.core.db, NAME),
+        }
+
     def routes(self) -> list[tuple[str, str, object]]:
         """What the HTTP server mounts: (method, path, aiohttp handler)."""
         return [("POST", WEBHOOK_PATH, self.handler)]
@@ -142,7 +154,9 @@ class ZaloChannel:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, event: ZaloEvent) -> None:
-        lock = self._user_locks.setdefault(event.user_id, asyncio.Lock())
+        lock = self._user_locks.get(event.user_id)
+        if lock is None:
+            lock = self._user_locks[event.user_id] = asyncio.Lock()
         try:
             async with lock, self._working:
                 if not await self.store.first_time(event.key, event.name):
@@ -151,9 +165,6 @@ class ZaloChannel:
                 await self._on_event(event)
         except Exception:
             log.exception("Zalo: event %s failed", event.name)
-        finally:
-            if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
-                self._user_locks.pop(event.user_id, None)
 
     async def _on_event(self, event: ZaloEvent) -> None:
         uid = event.user_id
