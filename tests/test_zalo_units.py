@@ -94,3 +94,18 @@ def test_events_and_phones():
     assert local_phone("84912345678") == "0912345678"
     assert international_phone("0912345678") == "84912345678"
     assert mac("1", b"{}", "2", "s") == __import__("hashlib").sha256(b"1{}2s").hexdigest()
+
+
+def test_motcua_run_starts_the_zalo_channel_and_refuses_a_bad_setting(
+    tmp_path, monkeypatch, capsys
+):
+    from bot.cli import build_channels, main
+
+    names = [c.name for c in build_channels(make_settings(tmp_path, **ZALO))]
+    assert names == ["zalo"]
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name, value in {**ZALO, "MOTCUA_ZALO_APP_ID": "not-digits"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "MOTCUA_ZALO_APP_ID" in err[0]

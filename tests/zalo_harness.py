@@ -1,5 +1,5 @@
-"""Run the Zalo channel for real: its aiohttp webhook on 127.0.0.1, its httpx client
-talking to FakeZalo, its outbox drainer, on a real SQLite file."""
+"""Run the Zalo channel for real: the runtime (core, lease, jobs, drainers), the channel's
+aiohttp webhook on 127.0.0.1, its httpx client talking to FakeZalo, a real SQLite file."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from aiohttp import web
 from conftest import make_settings
 from fakezalo import FakeZalo
 
+from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo.drainer import ZaloDrainer
-from bot.core import Core, open_core
+from bot.cli import _wake_on_release, build_channels
+from bot.core import Core
+from bot.runtime import Runtime
 
 INFO_IMAGE = "https://oa.example/logo.png"  # a string the fake checks; nothing fetches it
 
@@ -39,40 +41,47 @@ def zalo_env(fz: FakeZalo, **env: str) -> dict[str, str]:
 
 @dataclass
 class ZaloBot:
-    core: Core
+    runtime: Runtime
     channel: ZaloChannel
-    drainer: ZaloDrainer
     webhook_url: str
+    application: object = None  # the Telegram Application when the desk runs too
+
+    @property
+    def core(self) -> Core:
+        return self.runtime.core
 
 
 @contextlib.asynccontextmanager
-async def running_zalo(tmp_path, fz: FakeZalo, **env: str) -> AsyncIterator[ZaloBot]:
-    """The bot as `motcua run` starts the Zalo channel; the fake posts to its webhook."""
-    import asyncio
-
+async def running_zalo(tmp_path, fz: FakeZalo, api=None, **env: str) -> AsyncIterator[ZaloBot]:
+    """The bot as `motcua run` starts it: the runtime with the Zalo channel (and Telegram,
+    for the officials, when `api` is a FakeBotApi); the fake posts to its webhook."""
+    if api is not None:
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
     settings = make_settings(tmp_path, **zalo_env(fz, **env))
-    core = await open_core(settings)
-    channel = ZaloChannel(settings, retry_base=0.05)
-    channel.bind(core)
-    drainer = ZaloDrainer(core, channel, idle_seconds=0.05)
-    channel.on_release = drainer.wake
-    await channel.start()
-    app = web.Application()
-    for method, path, handler in channel.routes():
-        app.router.add_route(method, path, handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
+    channels = build_channels(settings)  # what `motcua run` starts for these settings
+    channel = next(c for c in channels if isinstance(c, ZaloChannel))
+    channel.retry_base = 0.05
+    if api is not None:  # polling with a short timeout, so the test stops quickly
+        channels = [channel, TelegramChannel.from_settings(settings, poll_timeout=1)]
+    runtime = Runtime(settings, channels, drain_idle=0.1)
+    runner = web.AppRunner(web.Application(), access_log=None)
+
+    async def serve_routes(rt: Runtime) -> None:
+        for method, path, handler in channel.routes():
+            runner.app.router.add_route(method, path, handler)
+        await runner.setup()
+
+    runtime.on_start += [_wake_on_release, serve_routes]
+    await runtime.start()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     await web.SockSite(runner, sock).start()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/zalo/webhook"
     fz.webhook_url = url
-    task = asyncio.create_task(drainer.run())
+    if api is not None:
+        await api.wait_polling()
     try:
-        yield ZaloBot(core, channel, drainer, url)
+        yield ZaloBot(runtime, channel, url, channels[1].application if api else None)
     finally:
-        drainer.stop()
-        await task
         await runner.cleanup()
-        await channel.stop()
-        await core.close()
+        await runtime.stop()

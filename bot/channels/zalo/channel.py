@@ -37,7 +37,7 @@ from bot.core import Core
 from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import translator
-from bot.notify.outbox import Outbox, enqueue
+from bot.notify.outbox import Outbox, Priority, enqueue
 from bot.reply import Reply
 from bot.settings import Settings
 from bot.text import nfc
@@ -247,7 +247,7 @@ class ZaloChannel:
         outbox = Outbox(self.core.db)
         for i, reply in enumerate(rest):
             async with self.core.db.transaction() as conn:
-                await enqueue(conn, NAME, uid, reply)
+                await enqueue(conn, NAME, uid, reply, priority=Priority.REPLY)
                 async with conn.execute("SELECT last_insert_rowid()") as cur:
                     (row_id,) = await cur.fetchone()
             if i == 0 and sent:

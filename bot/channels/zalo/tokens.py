@@ -15,7 +15,7 @@ from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError
 from bot.channels.zalo.store import TokenPair, ZaloStore
 from bot.clock import utcnow
 from bot.i18n import translator
-from bot.notify.outbox import enqueue
+from bot.notify.outbox import Priority, enqueue
 from bot.reply import Reply, esc
 from bot.settings import Settings
 
@@ -89,4 +89,11 @@ class TokenKeeper:
         )
         key = "zalo-refresh-failed:" + hashlib.sha256(pair.refresh_token.encode()).hexdigest()[:24]
         async with self.store.db.transaction() as conn:
-            await enqueue(conn, self.settings.staff_channel, chat, Reply(text), dedupe_key=key)
+            await enqueue(
+                conn,
+                self.settings.staff_channel,
+                chat,
+                Reply(text),
+                dedupe_key=key,
+                priority=Priority.URGENT,
+            )
