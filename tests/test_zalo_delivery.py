@@ -121,3 +121,34 @@ async def test_a_refused_refresh_pages_the_leaders_once_and_keeps_messages(tmp_p
             " AND failed_at IS NULL"
         )
         assert kept[0] >= 2  # both answers kept for when a new pair is in place
+
+
+async def test_blocked_citizen_is_given_up_and_recorded_not_retried(tmp_path, fz):
+    async with running_zalo(tmp_path, fz) as bot:
+        await add_dossier(bot.core)
+        await say(fz, A, CODE, CODE)
+        await tap(fz, A, "Báo cho tôi", "mỗi khi")
+        fz.block(A, -244)
+        calls = len(fz.calls)
+        await add_dossier(bot.core, status=5)
+        await _until(lambda: Outbox(bot.core.db).pending_count("zalo"), 0)
+        row = await bot.core.db.fetchone(
+            "SELECT failed_at, last_error FROM outbox WHERE channel = 'zalo'"
+            " AND text LIKE '%Trạng thái mới%'"
+        )
+        assert row[0] is not None and "-244" in row[1]
+        assert len([c for c in fz.calls[calls:] if c.api == "openapi"]) == 1  # no retry
+        assert fz.sent_to("84" + "912345623", "zns") == []
+
+
+async def test_a_refused_payload_is_logged_with_the_payload_as_a_defect(tmp_path, caplog):
+    async with (
+        FakeZalo(max_buttons=3).serve() as strict,  # a stricter platform than ours
+        running_zalo(tmp_path, strict) as bot,
+    ):
+        await strict.user_follows(A)  # the welcome has 5 buttons: refused with -210
+        await bot.channel.drain_events()
+        assert strict.sent_to(A) == []
+        defects = [r for r in caplog.records if "defect" in r.getMessage()]
+        assert defects and "oa.query.hide" in defects[0].getMessage()
+        assert any(c.error == -210 for c in strict.calls)

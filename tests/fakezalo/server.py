@@ -58,6 +58,7 @@ class User:
     following: bool | None = None
     last_interaction_ms: int | None = None
     buttons: dict[str, str] = field(default_factory=dict)  # title -> query payload
+    refuses: int | None = None  # -244 restricted, -217 blocked, -227 banned (see `block`)
 
 
 class FakeZalo:
@@ -117,6 +118,10 @@ class FakeZalo:
         if kind not in ("5xx", "timeout", "rate_limit"):
             raise ValueError(kind)
         self._faults += [kind] * n
+
+    def block(self, uid: str, code: int = -244) -> None:
+        """The user restricted (-244) or blocked (-217) the OA, or is banned (-227)."""
+        self.user(uid).refuses = code
 
     def user(self, uid: str) -> User:
         return self.users.setdefault(uid, User(uid))
@@ -297,6 +302,8 @@ class FakeZalo:
         user = self.users.get(uid)
         if user is None or user.last_interaction_ms is None:
             return {"error": -232, "message": "User has not interacted with the OA"}
+        if user.refuses is not None:
+            return {"error": user.refuses, "message": "User cannot receive this message"}
         if user.following is False:
             return {"error": self.unfollowed_code, "message": "User has not followed the OA"}
         if self.now_ms - user.last_interaction_ms > WINDOW_MS:
