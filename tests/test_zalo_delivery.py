@@ -11,7 +11,7 @@ import pytest
 from fakezalo import FakeZalo
 from test_dialog_dossiers import CODE, add_dossier
 from test_zalo_conversation import say
-from test_zalo_owner import _until, tap
+from test_zalo_owner import _until, set_status, tap
 from zalo_harness import running_zalo
 
 from bot.clock import stamp, utcnow
@@ -89,7 +89,7 @@ async def test_5xx_rate_limit_and_timeouts_are_retried_without_duplicates(tmp_pa
         await fz.wait_for(lambda: sent_texts(fz, A, "Mã: 1.001193"))
         fz.fail_next(1, "rate_limit")
         fz.fail_next(1, "5xx")
-        await add_dossier(bot.core, status=5)  # a notification, retried by the drainer
+        await set_status(bot.core, 5)  # a notification, retried by the drainer
         await fz.wait_for(lambda: sent_texts(fz, A, "Trạng thái mới"))
         await _until(lambda: Outbox(bot.core.db).pending_count("zalo"), 0)
         await asyncio.sleep(0.3)  # any duplicate would have gone by now
@@ -130,7 +130,7 @@ async def test_blocked_citizen_is_given_up_and_recorded_not_retried(tmp_path, fz
         await tap(fz, A, "Báo cho tôi", "mỗi khi")
         fz.block(A, -244)
         calls = len(fz.calls)
-        await add_dossier(bot.core, status=5)
+        await set_status(bot.core, 5)
         await _until(lambda: Outbox(bot.core.db).pending_count("zalo"), 0)
         row = await bot.core.db.fetchone(
             "SELECT failed_at, last_error FROM outbox WHERE channel = 'zalo'"

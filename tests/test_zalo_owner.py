@@ -3,6 +3,8 @@ the 7-day window, by ZNS outside it, and are held (never dropped) when neither w
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from fakezalo import FakeZalo
 from test_dialog_dossiers import CODE, PHONE, add_dossier
@@ -10,6 +12,8 @@ from test_zalo_conversation import say
 from zalo_harness import running_zalo
 
 from bot.channels.zalo import held_count
+from bot.clock import utcnow
+from bot.dossiers.repository import apply
 from bot.notify.outbox import Outbox
 from bot.people.privacy import DOSSIER_TRACKING
 
@@ -27,6 +31,14 @@ def daytime(monkeypatch):
 async def fz():
     async with FakeZalo().serve() as fake:
         yield fake
+
+
+async def set_status(core, status: int) -> None:
+    """The office changes the dossier's status, nothing else (one event, one message)."""
+    dossier = await core.dossiers.get(CODE)
+    changed = replace(dossier, status=status, status_at=utcnow())
+    async with core.db.transaction() as conn:
+        await apply(conn, changed, "test", on_events=core.notifier)
 
 
 async def tap(fz, uid: str, title: str, expect: str) -> str:
@@ -63,11 +75,11 @@ async def test_owner_verifies_by_sharing_info_and_gets_everything(tmp_path, fz):
         assert await core.subscriptions.is_subscribed("zalo", OWNER, CODE)
 
         # a status change inside the window: a CS message
-        await add_dossier(core, status=5)
+        await set_status(core, 5)
         await fz.wait_for(lambda: any("Trạng thái mới" in t for t in fz.texts_to(OWNER)))
 
         # the result is returned: the rating invitation, answered by a tap
-        await add_dossier(core, status=10)
+        await set_status(core, 10)
         await fz.wait_for(lambda: any("hài lòng với việc" in t for t in fz.texts_to(OWNER)))
         await tap(fz, OWNER, "Không hài lòng", "")
         await bot.channel.drain_events()
@@ -87,7 +99,7 @@ async def test_status_change_by_zns_outside_the_window(tmp_path, fz):
         await add_dossier(bot.core)
         await verify(fz, OWNER, "84" + PHONE[1:])
         fz.advance(8 * DAY)  # the window closes (and the access token expires)
-        await add_dossier(bot.core, status=5)
+        await set_status(bot.core, 5)
         (zns,) = await fz.wait_for(lambda: fz.sent_to("84" + PHONE[1:], "zns"))
         body = zns["message"]
         assert body["template_id"] == "1001"
@@ -105,7 +117,7 @@ async def test_held_without_window_or_phone_then_released_at_next_message(tmp_pa
         await tap(fz, OTHER, "Báo cho tôi", "mỗi khi")  # follow it, not verified
         fz.advance(8 * DAY)
         before = len(fz.deliveries)
-        await add_dossier(bot.core, status=5)
+        await set_status(bot.core, 5)
         await _until(lambda: held_count(bot.core.db), 1)
         assert len(fz.deliveries) == before  # nothing sent, nothing lost
         answer = await say(fz, OTHER, "xin chào", "thông báo mới")
