@@ -159,12 +159,17 @@ def run(settings) -> int:
 
 
 def build_channels(settings) -> list:
-    """Telegram when a token is set; otherwise the terminal chat, so `run` always serves."""
+    """Telegram when a token is set, Zalo when its settings are; otherwise the terminal
+    chat, so `run` always serves."""
     channels = []
     if settings.has_telegram:
         from bot.channels.telegram import TelegramChannel
 
         channels.append(TelegramChannel.from_settings(settings))
+    if settings.has_zalo:
+        from bot.channels.zalo import ZaloChannel
+
+        channels.append(ZaloChannel.from_settings(settings))
     if not channels:
         from bot.channels.terminal import TerminalChannel
 
@@ -179,6 +184,13 @@ async def _terminal_notice(runtime) -> None:
             "TELEGRAM_BOT_TOKEN is not set: this is the terminal chat (type /quit to leave).",
             file=sys.stderr,
         )
+
+
+async def _wake_on_release(runtime) -> None:
+    """A channel that releases held messages (Zalo) wakes its drainer to send them now."""
+    for name, channel in runtime.channels.items():
+        if hasattr(channel, "on_release") and name in runtime.drainers:
+            channel.on_release = runtime.drainers[name].wake
 
 
 async def _run(settings, channels) -> int:
@@ -198,6 +210,7 @@ async def _run(settings, channels) -> int:
             print(f"motcua: {exc}", file=sys.stderr)
             return 1
         attach(runtime, server)
+    runtime.on_start.append(_wake_on_release)
     try:
         code = await runtime.run()
     except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start

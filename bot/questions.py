@@ -62,7 +62,12 @@ class Questions:
         return Question(*row) if row else None
 
     async def send_to_officials(
-        self, question: Question, chat_id: int, alert: Reply, staff_channel: str = "telegram"
+        self,
+        question: Question,
+        chat_id: int,
+        alert: Reply,
+        staff_channel: str = "telegram",
+        mirrors: tuple[tuple[str, str], ...] = (),
     ) -> bool:
         """Mark sent and queue the alert in one transaction; False if it was sent before."""
         async with self.db.transaction() as conn:
@@ -80,6 +85,9 @@ class Questions:
                 dedupe_key=f"question:{question.id}",
                 priority=Priority.URGENT,
             )
+            for channel, chat in mirrors:  # e.g. the officials' Zalo OA group
+                key = f"question:{question.id}:{channel}:{chat}"
+                await enqueue(conn, channel, chat, alert, dedupe_key=key, priority=Priority.URGENT)
             return True
 
     async def answer(

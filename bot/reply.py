@@ -34,6 +34,9 @@ class Reply:
     # others read it. Telegram shows it as the pressed button's popup and drops it for a
     # command typed in a group; a channel without popups shows it as a message.
     notice: bool = False
+    # A notification's template data, for channels that must reach a citizen outside a
+    # conversation (Zalo ZNS): {"kind": "dossier"|"feedback", "params": {...}, "tracking_id"}.
+    zns: dict | None = None
 
     def plain(self) -> str:
         """Text for channels without markup; links keep their address."""

@@ -36,6 +36,27 @@ class Secret(str):
 
 
 @dataclass(frozen=True)
+class ZaloSettings:
+    """The Zalo Official Account channel (docs: README "Putting it on a Zalo OA")."""
+
+    app_id: str
+    app_secret: Secret  # the app's secret key: token refresh (OAuth `secret_key` header)
+    oa_secret: Secret  # the OA secret key: webhook signatures (not the app secret)
+    access_token: Secret  # the first pair only; newer pairs live in the store and win
+    refresh_token: Secret
+    api_base_url: str = "https://openapi.zalo.me"
+    oauth_base_url: str = "https://oauth.zaloapp.com"
+    zns_base_url: str = "https://business.openapi.zalo.me"
+    zns_template_dossier: str = ""  # ma_ho_so, trang_thai, ngay_hen; empty: no ZNS
+    zns_template_feedback: str = ""  # ma_phan_anh, trang_thai
+    officials_group_id: str = ""  # GMF group for officials' alerts; empty: none
+    # Unconfirmed platform facts ([U] in the fact sheet), kept behind settings:
+    buttons: str = "template"  # "template": text+buttons template; "numbers": typed choices
+    info_image_url: str = ""  # image_url of the request_user_info element
+    zns_development: bool = False  # ZNS "mode":"development" (delivers to admins only)
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram_token: Secret = Secret("")
     telegram_api_base_url: str | None = None
@@ -58,6 +79,7 @@ class Settings:
     http_port: int = 8080
     http_listen_set: bool = False  # set explicitly: serve /healthz and /metrics even when polling
     public_url: str | None = None  # MOTCUA_PUBLIC_URL: https base Telegram/Zalo post webhooks to
+    zalo: ZaloSettings | None = None  # None: the Zalo OA channel is not configured
 
     @property
     def has_telegram(self) -> bool:
@@ -67,6 +89,18 @@ class Settings:
     def telegram_webhook(self) -> bool:
         """Telegram posts updates to us (MOTCUA_PUBLIC_URL set) instead of being polled."""
         return self.has_telegram and self.public_url is not None
+
+    @property
+    def has_zalo(self) -> bool:
+        return self.zalo is not None
+
+    @property
+    def staff_mirrors(self) -> tuple[tuple[str, str], ...]:
+        """(channel, chat) that also get the desk's new-ticket and question alerts, as text
+        to read (their buttons work in the staff channel only): the OA's officials group."""
+        if self.zalo and self.zalo.officials_group_id:
+            return (("zalo", "group:" + self.zalo.officials_group_id),)
+        return ()
 
     @cached_property
     def _agency_index(self) -> dict[str, Agency]:
@@ -194,6 +228,70 @@ def load_settings(
         http_port=http_port,
         http_listen_set=bool(listen),
         public_url=public_url,
+        zalo=_zalo(get),
+    )
+
+
+_ZALO_NEEDED = (
+    "MOTCUA_ZALO_APP_ID",
+    "MOTCUA_ZALO_APP_SECRET",
+    "MOTCUA_ZALO_OA_SECRET",
+    "MOTCUA_ZALO_REFRESH_TOKEN",
+)
+
+
+def _zalo(get) -> ZaloSettings | None:
+    """The Zalo channel when any of its settings is given; then all it needs must be."""
+    names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN")
+    if not any(get(n) for n in names):
+        return None
+    for name in _ZALO_NEEDED:
+        if not get(name):
+            raise SettingsError(f"{name}: missing (the Zalo OA channel needs it)")
+    app_id = get("MOTCUA_ZALO_APP_ID")
+    if not app_id.isdigit():
+        raise SettingsError(f"MOTCUA_ZALO_APP_ID: {app_id!r} is not a Zalo app id (digits)")
+    urls = {}
+    for name, default in (
+        ("MOTCUA_ZALO_API_BASE_URL", "https://openapi.zalo.me"),
+        ("MOTCUA_ZALO_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
+        ("MOTCUA_ZNS_BASE_URL", "https://business.openapi.zalo.me"),
+        ("MOTCUA_ZALO_INFO_IMAGE_URL", ""),
+    ):
+        url = get(name) or default
+        if url and not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
+            raise SettingsError(f"{name}: not an http(s) URL: {url!r}")
+        urls[name] = url.rstrip("/") if name != "MOTCUA_ZALO_INFO_IMAGE_URL" else url
+    templates = {}
+    for name in ("MOTCUA_ZNS_TEMPLATE_DOSSIER", "MOTCUA_ZNS_TEMPLATE_FEEDBACK"):
+        value = get(name)
+        if value and not value.isdigit():
+            raise SettingsError(f"{name}: {value!r} is not a ZNS template id (digits)")
+        templates[name] = value
+    group = get("MOTCUA_ZALO_OFFICIALS_GROUP_ID")
+    if group and not re.match(r"^[A-Za-z0-9_-]{1,64}$", group):
+        raise SettingsError(f"MOTCUA_ZALO_OFFICIALS_GROUP_ID: {group!r} is not a group id")
+    buttons = get("MOTCUA_ZALO_BUTTONS") or "template"
+    if buttons not in ("template", "numbers"):
+        raise SettingsError(f"MOTCUA_ZALO_BUTTONS: {buttons!r} is not one of template, numbers")
+    dev = get("MOTCUA_ZNS_DEVELOPMENT") or "0"
+    if dev not in ("0", "1"):
+        raise SettingsError(f"MOTCUA_ZNS_DEVELOPMENT: {dev!r} is not 0 or 1")
+    return ZaloSettings(
+        app_id=app_id,
+        app_secret=Secret(get("MOTCUA_ZALO_APP_SECRET")),
+        oa_secret=Secret(get("MOTCUA_ZALO_OA_SECRET")),
+        access_token=Secret(get("MOTCUA_ZALO_ACCESS_TOKEN")),
+        refresh_token=Secret(get("MOTCUA_ZALO_REFRESH_TOKEN")),
+        api_base_url=urls["MOTCUA_ZALO_API_BASE_URL"],
+        oauth_base_url=urls["MOTCUA_ZALO_OAUTH_BASE_URL"],
+        zns_base_url=urls["MOTCUA_ZNS_BASE_URL"],
+        zns_template_dossier=templates["MOTCUA_ZNS_TEMPLATE_DOSSIER"],
+        zns_template_feedback=templates["MOTCUA_ZNS_TEMPLATE_FEEDBACK"],
+        officials_group_id=group,
+        buttons=buttons,
+        info_image_url=urls["MOTCUA_ZALO_INFO_IMAGE_URL"],
+        zns_development=dev == "1",
     )
 
 

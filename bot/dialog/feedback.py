@@ -212,7 +212,9 @@ async def on_media(turn: Turn) -> list[Reply]:
     if data is None:
         return await _stale(turn)
     msg = turn.msg
-    if data.get("step") != "extras" or not (msg.file_id or msg.latitude is not None):
+    if data.get("step") != "extras" or not (
+        msg.file_id or msg.file_url or msg.latitude is not None
+    ):
         return [_reask(turn, data)]
     extras = data.setdefault("attachments", [])
     if len(extras) >= MAX_ATTACHMENTS:
@@ -221,6 +223,8 @@ async def on_media(turn: Turn) -> list[Reply]:
         ]
     if msg.file_id:
         extras.append({"kind": "photo", "file_id": msg.file_id, "size": msg.file_size})
+    elif msg.file_url:
+        extras.append({"kind": "url", "file_id": msg.file_url, "size": msg.file_size})
     else:
         extras.append({"kind": "location", "lat": msg.latitude, "lon": msg.longitude})
     await _save(turn, data)

@@ -23,6 +23,7 @@ class Incoming:
     contact_user_id: str | None = None
     file_id: str | None = None  # a photo the platform keeps for us
     file_size: int | None = None
+    file_url: str | None = None  # a photo the platform serves at a URL (Zalo)
     latitude: float | None = None  # a shared location
     longitude: float | None = None
     private: bool = True  # a one-to-one chat (False: a group, e.g. the officials')

@@ -67,7 +67,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         questions_officials.alert_buttons(question, locale),
     )
     if not await turn.core.questions.send_to_officials(
-        question, chat, alert, turn.core.settings.staff_channel
+        question, chat, alert, turn.core.settings.staff_channel, turn.core.settings.staff_mirrors
     ):
         return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
     text = "\n".join(

@@ -7,6 +7,7 @@ came from a citizen or an official is escaped here, nowhere else.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from bot.feedback.model import Deadlines, Ticket
@@ -134,7 +135,13 @@ def forward_buttons(t: Ticket, agencies) -> list[list[Button]]:
     return [[Button(a.name, f"f:fw:{t.id}:{a.code}")] for a in agencies if a.code != t.agency_code]
 
 
-def alert(t: Ticket, agency_name: str, dl: Deadlines, forwarded_from: str | None = None) -> Reply:
+def alert(
+    t: Ticket,
+    agency_name: str,
+    dl: Deadlines,
+    forwarded_from: str | None = None,
+    links: list[str] | tuple[str, ...] = (),
+) -> Reply:
     head = "🚨 Phản ánh về cán bộ" if t.category == "nhung_nhieu" else "📨 Phản ánh, kiến nghị"
     lines = [f"<b>{head} {esc(t.number)}</b>"]
     if forwarded_from:
@@ -148,6 +155,7 @@ def alert(t: Ticket, agency_name: str, dl: Deadlines, forwarded_from: str | None
     lines.append(f"Nội dung: {esc(t.text)}")
     if t.attachments:
         lines.append(f"Kèm theo: {t.attachments} ảnh, vị trí")
+    lines += photo_links(links)
     lines.append("Người gửi: không để lại tên" if t.anonymous else "Người gửi: có họ tên, SĐT")
     lines.append(f"Hạn từ chối/chuyển: {day(dl.reject_by)} · Hạn trả lời: {day(dl.answer_by)}")
     if t.category == "nhung_nhieu":
@@ -156,12 +164,19 @@ def alert(t: Ticket, agency_name: str, dl: Deadlines, forwarded_from: str | None
     return Reply("\n".join(lines), official_buttons(t))
 
 
-def info_added(t: Ticket, text: str) -> Reply:
-    return Reply(
-        f"📎 <b>Người dân bổ sung thông tin cho {esc(t.number)}</b>\n{esc(text)}\n"
-        "👉 Bấm “Trả lời” khi đã đủ thông tin.",
-        official_buttons(t),
-    )
+def info_added(t: Ticket, text: str, links: list[str] | tuple[str, ...] = ()) -> Reply:
+    lines = [f"📎 <b>Người dân bổ sung thông tin cho {esc(t.number)}</b>", esc(text)]
+    lines += photo_links(links)
+    lines.append("👉 Bấm “Trả lời” khi đã đủ thông tin.")
+    return Reply("\n".join(lines), official_buttons(t))
+
+
+def photo_links(links) -> list[str]:
+    """Photos kept as links (Zalo): one line each that officials can open."""
+    return [
+        f'🖼 <a href="{html.escape(url, quote=True)}">Mở ảnh {n}</a>'
+        for n, url in enumerate(links, 1)
+    ]
 
 
 def citizen_update(tr: Translator, t: Ticket, action: str, note: str | None = None) -> Reply:

@@ -39,6 +39,7 @@ from bot.feedback.model import (
 from bot.feedback.routing import route
 from bot.i18n import Translator, translator
 from bot.notify.outbox import Priority, enqueue
+from bot.notify.zns import feedback_notice
 from bot.people.officials import Official, Officials
 from bot.settings import Settings
 from bot.store import Database
@@ -177,10 +178,18 @@ class FeedbackService:
                     conn,
                     self.staff_channel,
                     way.chat_id,
-                    messages.alert(t, agency, t.deadlines),
+                    messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
                     dedupe_key=f"fb-alert:{fid}:{t.agency_code}",
                     priority=Priority.URGENT,
                 )
+                for channel, chat in self.settings.staff_mirrors:
+                    await enqueue(
+                        conn,
+                        channel,
+                        chat,
+                        messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
+                        dedupe_key=f"fb-alert:{fid}:{channel}:{chat}",
+                    )
         return t
 
     async def awaiting_info(self, channel: str, user_id: str) -> Ticket | None:
@@ -225,7 +234,7 @@ class FeedbackService:
                     conn,
                     self.staff_channel,
                     chat,
-                    messages.info_added(t, text),
+                    messages.info_added(t, text, links=_links(attachments)),
                     dedupe_key=f"fb-ev:{eid}",
                     priority=Priority.URGENT,
                 )
@@ -693,6 +702,7 @@ class FeedbackService:
                 reply,
                 dedupe_key=f"fb-ev:{event_id}",
                 priority=Priority.REPLY,
+                zns=feedback_notice(t),
             )
 
     async def _tr(self, conn, t: Ticket) -> Translator:
@@ -734,8 +744,19 @@ async def _one(conn: aiosqlite.Connection, sql: str, params: tuple = ()):
         return await cur.fetchone()
 
 
+def _is_link(value: str | None) -> bool:
+    """A photo a platform keeps behind a URL (Zalo): an http(s) link officials can open."""
+    return bool(value) and value.startswith(("https://", "http://")) and len(value) <= 1000
+
+
+def _links(attachments) -> list[str]:
+    return [a.file_id for a in attachments if a.kind == "url"]
+
+
 async def _attach(conn: aiosqlite.Connection, feedback_id: int, a: Attachment, at: str) -> None:
-    if a.kind not in ("photo", "location"):
+    if a.kind not in ("photo", "location", "url"):
+        raise FeedbackRefused("bad_attachment")
+    if a.kind == "url" and not _is_link(a.file_id):
         raise FeedbackRefused("bad_attachment")
     await conn.execute(
         "INSERT INTO feedback_attachments(feedback_id, kind, file_id, lat, lon, size, added_at)"

@@ -17,6 +17,7 @@ from bot.dossiers.model import Apology, DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
 from bot.notify.rating_events import invite_owners
+from bot.notify.zns import dossier_notice
 from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe
 from bot.ratings.model import RETURNED
@@ -52,7 +53,8 @@ class DossierNotifier:
                 reply = await self.compose(conn, t, event, verified=verified)
                 if reply is not None:
                     key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
-                    await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key)
+                    notice = dossier_notice(event.dossier, self.tz, _zns_state(event))
+                    await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key, zns=notice)
             if event.kind == "status" and event.to_status == RETURNED and event.dossier:
                 name = await _procedure_name(conn, event.dossier.procedure_code)
                 await invite_owners(
@@ -149,6 +151,15 @@ async def _subscribers_of(
             for code, channel, chat_id, user_id in await cur.fetchall():
                 found.setdefault(code, []).append(Subscriber(channel, chat_id, user_id))
     return found
+
+
+def _zns_state(event: DossierEvent) -> str | None:
+    """What the template's trang_thai says when it is not the new status itself."""
+    if event.kind == "apology":
+        return "Trễ hẹn, có ngày hẹn mới"
+    if event.kind == "due_changed":
+        return "Đổi ngày hẹn"
+    return None
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

@@ -4,6 +4,7 @@ causes them, and a sender delivers them later, so nothing is lost or sent twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,14 +46,23 @@ async def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
     priority: Priority = Priority.NORMAL,
+    zns: dict | None = None,
 ) -> bool:
-    """Add a message inside the caller's transaction; False if its dedupe key was seen."""
+    """Add a message inside the caller's transaction; False if its dedupe key was seen.
+
+    `zns` is the notification's template data ({"kind", "params"}) for channels that
+    must notify outside a conversation; its `tracking_id` is derived from the dedupe key,
+    so a retry of the same notification carries the same one.
+    """
+    if zns is not None:
+        zns = {**zns, "tracking_id": tracking_id(dedupe_key or f"{channel}:{chat_id}:{zns}")}
     buttons = [
         [{"label": b.label, "action": b.action, "url": b.url} for b in row] for row in reply.buttons
     ]
     cur = await conn.execute(
-        "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before, priority)"
-        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
+        "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before, priority,"
+        " zns)"
+        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
         (
             channel,
             str(chat_id),
@@ -61,6 +71,7 @@ async def enqueue(
             dedupe_key,
             stamp(not_before or utcnow()),
             int(priority),
+            json.dumps(zns, ensure_ascii=False) if zns is not None else None,
         ),
     )
     return cur.rowcount == 1
@@ -75,6 +86,11 @@ class ChannelBacklog:
     held: int = 0  # kept until the user writes again (no way to reach the chat now)
 
 
+def tracking_id(key: str) -> str:
+    """A short id (ZNS takes at most 48 characters) that is the same for the same key."""
+    return "mc-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
 class Outbox:
     """The sender's side: claim due messages, then mark each sent, retried or failed."""
 
@@ -86,7 +102,7 @@ class Outbox:
         none, so one chat's messages never overtake each other."""
         now = stamp(utcnow())
         rows = await self.db.fetchall(
-            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent FROM outbox o"
+            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent, zns FROM outbox o"
             " WHERE sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL AND channel = ?"
             " AND not_before <= ? AND NOT EXISTS (SELECT 1 FROM outbox e"
             "  WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id"
@@ -96,7 +112,15 @@ class Outbox:
             (channel, now, now, limit),
         )
         return [
-            OutboxMessage(r[0], r[1], r[2], Reply(r[3], _buttons(r[4])), r[5], r[6]) for r in rows
+            OutboxMessage(
+                r[0],
+                r[1],
+                r[2],
+                Reply(r[3], _buttons(r[4]), zns=json.loads(r[7]) if r[7] else None),
+                r[5],
+                r[6],
+            )
+            for r in rows
         ]
 
     async def pending_count(self, channel: str | None = None) -> int:

@@ -15,6 +15,7 @@ from bot.dossiers.model import Dossier
 from bot.i18n import Translator, translator
 from bot.notify.outbox import Priority, enqueue
 from bot.notify.quiet import quiet_until
+from bot.notify.zns import dossier_notice
 from bot.ratings.model import RETURNED, Rating
 from bot.ratings.repository import Ratings
 from bot.reply import Button, Reply, esc
@@ -74,7 +75,10 @@ async def invite_owners(
             translator(await locale_of(conn, channel, user_id)), dossier, procedure_name
         )
         key = f"rating-invite:{dossier.code}:{channel}:{user_id}"
-        sent += await enqueue(conn, channel, user_id, reply, dedupe_key=key, not_before=later)
+        notice = dossier_notice(dossier, settings.timezone, "Mời đánh giá hài lòng")
+        sent += await enqueue(
+            conn, channel, user_id, reply, dedupe_key=key, not_before=later, zns=notice
+        )
     return sent
 
 

@@ -19,6 +19,7 @@ from bot.dialog.dossier_text import status_name
 from bot.dossiers.model import Dossier
 from bot.i18n import translator
 from bot.notify.outbox import Priority, enqueue
+from bot.notify.zns import dossier_notice
 from bot.people.subscriptions import subscribers
 from bot.reply import Button, Reply, esc
 
@@ -45,6 +46,7 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
                         core, dossier, await core.users.locale(sub.channel, sub.user_id)
                     )
                     key = f"due-warning:{dossier.code}:{dossier.due_at.isoformat()}:{sub.chat_id}"
+                    notice = dossier_notice(dossier, core.settings.timezone, "Sắp đến hạn trả")
                     report.warnings += await enqueue(
                         conn,
                         sub.channel,
@@ -52,6 +54,7 @@ async def run_reminders(core: Core, now: datetime | None = None) -> ReminderRepo
                         reply,
                         dedupe_key=key,
                         priority=Priority.BULK,
+                        zns=notice,
                     )
     report.official_reminders = await _desk_digests(core, late)
     return report

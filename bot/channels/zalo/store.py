@@ -1,0 +1,130 @@
+"""The Zalo channel's SQL: token pairs, handled events, the users' window and choices."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import stamp, unstamp, utcnow
+from bot.store import Database
+
+WINDOW = timedelta(days=7)  # a CS message needs an interaction in the last 7 days
+MAX_ACTIONS = 60  # button actions remembered per user (a typed payload must match one)
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    id: int
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ZaloUser:
+    user_id: str
+    following: bool | None
+    last_interaction_at: datetime | None
+    actions: list[str]
+    choices: list[str]
+
+    def in_window(self, now: datetime) -> bool:
+        last = self.last_interaction_at
+        return last is not None and now - last < WINDOW and self.following is not False
+
+
+class ZaloStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---- tokens --------------------------------------------------------------------------
+
+    async def newest_pair(self) -> TokenPair | None:
+        row = await self.db.fetchone(
+            "SELECT id, access_token, refresh_token, expires_at FROM zalo_tokens"
+            " ORDER BY id DESC LIMIT 1"
+        )
+        return TokenPair(row[0], row[1], row[2], unstamp(row[3])) if row else None
+
+    async def seed_pair(self, access: str, refresh: str, expires_at: datetime) -> TokenPair:
+        """The settings' first pair, only when the store holds none (newer pairs win)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT COUNT(*) FROM zalo_tokens") as cur:
+                (count,) = await cur.fetchone()
+            if not count:
+                await conn.execute(
+                    "INSERT INTO zalo_tokens(access_token, refresh_token, expires_at, source)"
+                    " VALUES (?,?,?,'settings')",
+                    (access, refresh, stamp(expires_at)),
+                )
+        pair = await self.newest_pair()
+        assert pair is not None
+        return pair
+
+    async def save_pair(self, access: str, refresh: str, expires_at: datetime) -> TokenPair:
+        """One transaction: once it commits, a restart uses this pair."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO zalo_tokens(access_token, refresh_token, expires_at, source)"
+                " VALUES (?,?,?,'refresh')",
+                (access, refresh, stamp(expires_at)),
+            )
+            new_id = cur.lastrowid
+        return TokenPair(new_id, access, refresh, expires_at.replace(microsecond=0))
+
+    # ---- events and users ----------------------------------------------------------------
+
+    async def first_time(self, key: str, event_name: str) -> bool:
+        """Remember an event; False when it was handled before (a re-delivery)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO zalo_events(event_key, event_name, received_at) VALUES (?,?,?)"
+                " ON CONFLICT(event_key) DO NOTHING",
+                (key, event_name, stamp(utcnow())),
+            )
+            return cur.rowcount == 1
+
+    async def touch(
+        self, user_id: str, user_id_by_app: str | None, following: bool | None = None
+    ) -> None:
+        """A user event: the 7-day window restarts; follow/unfollow is recorded."""
+        await self.db.execute(
+            "INSERT INTO zalo_users(user_id, user_id_by_app, following, last_interaction_at)"
+            " VALUES (?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET"
+            " user_id_by_app = COALESCE(excluded.user_id_by_app, zalo_users.user_id_by_app),"
+            " following = COALESCE(excluded.following, zalo_users.following),"
+            " last_interaction_at = excluded.last_interaction_at",
+            (user_id, user_id_by_app, None if following is None else int(following),
+             stamp(utcnow())),
+        )  # fmt: skip
+
+    async def unfollowed(self, user_id: str, user_id_by_app: str | None) -> None:
+        """Unfollowing is not an interaction: the window does not restart."""
+        await self.db.execute(
+            "INSERT INTO zalo_users(user_id, user_id_by_app, following) VALUES (?,?,0)"
+            " ON CONFLICT(user_id) DO UPDATE SET following = 0",
+            (user_id, user_id_by_app),
+        )
+
+    async def user(self, user_id: str) -> ZaloUser | None:
+        row = await self.db.fetchone(
+            "SELECT user_id, following, last_interaction_at, actions, choices FROM zalo_users"
+            " WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        following = None if row[1] is None else bool(row[1])
+        return ZaloUser(row[0], following, unstamp(row[2]), json.loads(row[3]), json.loads(row[4]))
+
+    async def remember(self, user_id: str, actions: list[str], choices: list[str] | None) -> None:
+        """Actions just sent as buttons (newest last) and, if any, the numbered choices."""
+        user = await self.user(user_id)
+        known = [a for a in (user.actions if user else []) if a not in actions] + actions
+        params = [json.dumps(known[-MAX_ACTIONS:], ensure_ascii=False)]
+        sql = "UPDATE zalo_users SET actions = ?"
+        if choices is not None:
+            sql += ", choices = ?"
+            params.append(json.dumps(choices, ensure_ascii=False))
+        await self.db.execute(sql + " WHERE user_id = ?", (*params, user_id))

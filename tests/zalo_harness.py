@@ -1,0 +1,87 @@
+"""Run the Zalo channel for real: the runtime (core, lease, jobs, drainers), the channel's
+aiohttp webhook on 127.0.0.1, its httpx client talking to FakeZalo, a real SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from conftest import make_settings
+from fakezalo import FakeZalo
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.cli import _wake_on_release, build_channels
+from bot.core import Core
+from bot.runtime import Runtime
+
+INFO_IMAGE = "https://oa.example/logo.png"  # a string the fake checks; nothing fetches it
+
+
+def zalo_env(fz: FakeZalo, **env: str) -> dict[str, str]:
+    base = {
+        "MOTCUA_ZALO_APP_ID": fz.app_id,
+        "MOTCUA_ZALO_APP_SECRET": fz.app_secret,
+        "MOTCUA_ZALO_OA_SECRET": fz.oa_secret_key,
+        "MOTCUA_ZALO_ACCESS_TOKEN": fz.access_token,
+        "MOTCUA_ZALO_REFRESH_TOKEN": fz.refresh_token,
+        "MOTCUA_ZALO_API_BASE_URL": fz.urls["openapi"],
+        "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
+        "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
+        "MOTCUA_ZNS_TEMPLATE_DOSSIER": "1001",
+        "MOTCUA_ZNS_TEMPLATE_FEEDBACK": "1002",
+        "MOTCUA_ZALO_INFO_IMAGE_URL": INFO_IMAGE,
+    }
+    base.update(env)
+    return base
+
+
+@dataclass
+class ZaloBot:
+    runtime: Runtime
+    channel: ZaloChannel
+    webhook_url: str
+    application: object = None  # the Telegram Application when the desk runs too
+
+    @property
+    def core(self) -> Core:
+        return self.runtime.core
+
+
+@contextlib.asynccontextmanager
+async def running_zalo(tmp_path, fz: FakeZalo, api=None, **env: str) -> AsyncIterator[ZaloBot]:
+    """The bot as `motcua run` starts it: the runtime with the Zalo channel (and Telegram,
+    for the officials, when `api` is a FakeBotApi); the fake posts to its webhook."""
+    if api is not None:
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
+    settings = make_settings(tmp_path, **zalo_env(fz, **env))
+    channels = build_channels(settings)  # what `motcua run` starts for these settings
+    channel = next(c for c in channels if isinstance(c, ZaloChannel))
+    channel.retry_base = 0.05
+    if api is not None:  # polling with a short timeout, so the test stops quickly
+        channels = [channel, TelegramChannel.from_settings(settings, poll_timeout=1)]
+    runtime = Runtime(settings, channels, drain_idle=0.1)
+    runner = web.AppRunner(web.Application(), access_log=None)
+
+    async def serve_routes(rt: Runtime) -> None:
+        for method, path, handler in channel.routes():
+            runner.app.router.add_route(method, path, handler)
+        await runner.setup()
+
+    runtime.on_start += [_wake_on_release, serve_routes]
+    await runtime.start()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/zalo/webhook"
+    fz.webhook_url = url
+    if api is not None:
+        await api.wait_polling()
+    try:
+        yield ZaloBot(runtime, channel, url, channels[1].application if api else None)
+    finally:
+        await runner.cleanup()
+        await runtime.stop()
