@@ -94,3 +94,21 @@ async def test_follow_welcomes_and_unfollow_is_tracked(tmp_path, fz):
             "SELECT user_id_by_app FROM zalo_users WHERE user_id = ?", (UID,)
         )
         assert row[0] == f"9{UID}"
+
+
+async def test_the_same_server_reports_zalo_in_healthz_and_metrics(tmp_path, fz):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    async with running_zalo(tmp_path, fz) as bot:
+        await say(fz, "6660099", "dang ky ket hon", "kết hôn")
+        base = bot.webhook_url.removesuffix("/zalo/webhook")
+        async with httpx.AsyncClient() as client:
+            health = await client.get(base + "/healthz")
+            metrics = await client.get(base + "/metrics")
+        assert health.status_code == 200, health.text
+        zalo = health.json()["checks"]["zalo"]
+        assert zalo["token_expires_at"] and zalo["held"] == 0
+        families = {f.name: f for f in text_string_to_metric_families(metrics.text)}
+        updates = {s.labels.get("channel"): s.value for s in families["motcua_updates"].samples}
+        assert updates.get("zalo", 0) >= 1
+        assert "motcua_channel_token_expires_in_seconds" in families

@@ -1,14 +1,13 @@
-"""Run the Zalo channel for real: the runtime (core, lease, jobs, drainers), the channel's
-aiohttp webhook on 127.0.0.1, its httpx client talking to FakeZalo, a real SQLite file."""
+"""Run the Zalo channel for real: the runtime (core, lease, jobs, drainers), the one HTTP
+server `motcua run` starts (bot/web) serving the channel's webhook, /healthz and /metrics
+on 127.0.0.1, the channel's httpx client talking to FakeZalo, a real SQLite file."""
 
 from __future__ import annotations
 
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from aiohttp import web
 from conftest import make_settings
 from fakezalo import FakeZalo
 
@@ -17,6 +16,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.cli import _wake_on_release, build_channels
 from bot.core import Core
 from bot.runtime import Runtime
+from bot.web.serve import attach, web_server
 
 INFO_IMAGE = "https://oa.example/logo.png"  # a string the fake checks; nothing fetches it
 
@@ -57,6 +57,7 @@ async def running_zalo(tmp_path, fz: FakeZalo, api=None, **env: str) -> AsyncIte
     for the officials, when `api` is a FakeBotApi); the fake posts to its webhook."""
     if api is not None:
         env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
+    env = {"MOTCUA_HTTP_LISTEN": "127.0.0.1:0", **env}  # any free port
     settings = make_settings(tmp_path, **zalo_env(fz, **env))
     channels = build_channels(settings)  # what `motcua run` starts for these settings
     channel = next(c for c in channels if isinstance(c, ZaloChannel))
@@ -64,24 +65,17 @@ async def running_zalo(tmp_path, fz: FakeZalo, api=None, **env: str) -> AsyncIte
     if api is not None:  # polling with a short timeout, so the test stops quickly
         channels = [channel, TelegramChannel.from_settings(settings, poll_timeout=1)]
     runtime = Runtime(settings, channels, drain_idle=0.1)
-    runner = web.AppRunner(web.Application(), access_log=None)
-
-    async def serve_routes(rt: Runtime) -> None:
-        for method, path, handler in channel.routes():
-            runner.app.router.add_route(method, path, handler)
-        await runner.setup()
-
-    runtime.on_start += [_wake_on_release, serve_routes]
+    server = web_server(settings, channels)  # as `motcua run`: every channel's routes mounted
+    await server.start()
+    attach(runtime, server)
+    runtime.on_start.append(_wake_on_release)
     await runtime.start()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    await web.SockSite(runner, sock).start()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/zalo/webhook"
+    url = f"http://127.0.0.1:{server.port}/zalo/webhook"
     fz.webhook_url = url
     if api is not None:
         await api.wait_polling()
     try:
         yield ZaloBot(runtime, channel, url, channels[1].application if api else None)
     finally:
-        await runner.cleanup()
-        await runtime.stop()
+        await runtime.stop()  # its stop hook closes the server first
+        await server.stop()
