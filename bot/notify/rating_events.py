@@ -114,14 +114,7 @@ async def alert_unsatisfied(
         lines.append(_("Comment: %s") % esc(rating.comment))
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
     key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
-    return await enqueue(
-        conn,
-        settings.staff_channel,
-        chat,
-        Reply("\n".join(lines)),
-        dedupe_key=key,
-        priority=Priority.URGENT,
-    )
+    return await _urgent(conn, settings, chat, lines, key)
 
 
 async def alert_harassment(
@@ -140,12 +133,12 @@ async def alert_harassment(
         _("Agency: %s") % esc(agency.name if agency else dossier.agency_code),
         "👉 " + _("Please have the inspection look into it; do not forward to the desk concerned."),
     ]
-    key = f"harassment-rating:{dossier.code}"
+    return await _urgent(conn, settings, chat, lines, f"harassment-rating:{dossier.code}")
+
+
+async def _urgent(conn, settings: Settings, chat, lines: list[str], key: str) -> bool:
+    """An alert to a staff chat, ahead of bulk work, once per key."""
+    reply = Reply("\n".join(lines))
     return await enqueue(
-        conn,
-        settings.staff_channel,
-        chat,
-        Reply("\n".join(lines)),
-        dedupe_key=key,
-        priority=Priority.URGENT,
+        conn, settings.staff_channel, chat, reply, dedupe_key=key, priority=Priority.URGENT
     )
