@@ -120,10 +120,11 @@ async def telegram_target(folder: Path):
 @contextlib.asynccontextmanager
 async def zalo_target(folder: Path):
     try:
-        from bot.channels.zalo import ZaloChannel
-        from bot.channels.zalo.webhook import make_handler
         from fakezalo import FakeZalo, sign
         from fakezalo.webhook import encode, user_event
+
+        from bot.channels.zalo import ZaloChannel
+        from bot.channels.zalo.webhook import make_handler
     except ImportError as exc:
         raise SystemExit(f"bench/webhook.py: --target zalo needs the Zalo channel: {exc}") from None
 
