@@ -25,25 +25,35 @@ SHORT = 600  # an unparsed "Cách thức thực hiện" is cut here
 
 def fee_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["💰 <b>" + _("Fee for: %s") % title(t, proc) + "</b>"]
-    if proc.filings:
-        lines += _by_value(t, proc, lambda f: fee_text(t, f))
-    elif proc.filings_text:
-        lines.append(in_vietnamese(t, _shorten(proc.filings_text)))
-    else:
-        lines.append(_("The catalog does not state the fee. Please ask the one-stop desk."))
-    return "\n".join(lines)
+    return _per_filing(
+        t,
+        proc,
+        "💰 <b>" + _("Fee for: %s") % title(t, proc) + "</b>",
+        lambda f: fee_text(t, f),
+        _("The catalog does not state the fee. Please ask the one-stop desk."),
+    )
 
 
 def time_section(t: Translator, proc: Procedure) -> str:
     _ = t.gettext
-    lines = ["⏱ <b>" + _("Processing time for: %s") % title(t, proc) + "</b>"]
+    return _per_filing(
+        t,
+        proc,
+        "⏱ <b>" + _("Processing time for: %s") % title(t, proc) + "</b>",
+        lambda f: time_text(t, f),
+        _("The catalog does not state the time. Please ask the one-stop desk."),
+    )
+
+
+def _per_filing(t: Translator, proc: Procedure, heading: str, value, unknown: str) -> str:
+    """A fact given per way of filing; the catalog's unparsed text, or `unknown`, else."""
+    lines = [heading]
     if proc.filings:
-        lines += _by_value(t, proc, lambda f: time_text(t, f))
+        lines += _by_value(t, proc, value)
     elif proc.filings_text:
         lines.append(in_vietnamese(t, _shorten(proc.filings_text)))
     else:
-        lines.append(_("The catalog does not state the time. Please ask the one-stop desk."))
+        lines.append(unknown)
     return "\n".join(lines)
 
 
