@@ -136,14 +136,7 @@ async def zalo_target(folder: Path):
             environ={
                 "MOTCUA_DB": str(folder / "bench.sqlite3"),
                 "MOTCUA_HTTP_LISTEN": "127.0.0.1:0",
-                "MOTCUA_ZALO_APP_ID": fz.app_id,
-                "MOTCUA_ZALO_APP_SECRET": fz.app_secret,
-                "MOTCUA_ZALO_OA_SECRET": fz.oa_secret_key,
-                "MOTCUA_ZALO_ACCESS_TOKEN": fz.access_token,
-                "MOTCUA_ZALO_REFRESH_TOKEN": fz.refresh_token,
-                "MOTCUA_ZALO_API_BASE_URL": fz.urls["openapi"],
-                "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
-                "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
+                **fz.bot_env(),
             },
             dotenv=None,
         )

@@ -97,14 +97,7 @@ async def main(posts: int, concurrency: int, rounds: int) -> None:
             fz.user(str(uid)).last_interaction_ms = fz.now_ms
         env = {
             "MOTCUA_DB": str(folder / "bench.db"),
-            "MOTCUA_ZALO_APP_ID": fz.app_id,
-            "MOTCUA_ZALO_APP_SECRET": fz.app_secret,
-            "MOTCUA_ZALO_OA_SECRET": fz.oa_secret_key,
-            "MOTCUA_ZALO_ACCESS_TOKEN": fz.access_token,
-            "MOTCUA_ZALO_REFRESH_TOKEN": fz.refresh_token,
-            "MOTCUA_ZALO_API_BASE_URL": fz.urls["openapi"],
-            "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
-            "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
+            **fz.bot_env(),
         }
         settings = load_settings(environ=env, dotenv=None)
         core = await open_core(settings)

@@ -23,14 +23,7 @@ INFO_IMAGE = "https://oa.example/logo.png"  # a string the fake checks; nothing 
 
 def zalo_env(fz: FakeZalo, **env: str) -> dict[str, str]:
     base = {
-        "MOTCUA_ZALO_APP_ID": fz.app_id,
-        "MOTCUA_ZALO_APP_SECRET": fz.app_secret,
-        "MOTCUA_ZALO_OA_SECRET": fz.oa_secret_key,
-        "MOTCUA_ZALO_ACCESS_TOKEN": fz.access_token,
-        "MOTCUA_ZALO_REFRESH_TOKEN": fz.refresh_token,
-        "MOTCUA_ZALO_API_BASE_URL": fz.urls["openapi"],
-        "MOTCUA_ZALO_OAUTH_BASE_URL": fz.urls["oauth"],
-        "MOTCUA_ZNS_BASE_URL": fz.urls["zns"],
+        **fz.bot_env(),
         "MOTCUA_ZNS_TEMPLATE_DOSSIER": "1001",
         "MOTCUA_ZNS_TEMPLATE_FEEDBACK": "1002",
         "MOTCUA_ZALO_INFO_IMAGE_URL": INFO_IMAGE,

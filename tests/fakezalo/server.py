@@ -126,6 +126,20 @@ class FakeZalo:
     def user(self, uid: str) -> User:
         return self.users.setdefault(uid, User(uid))
 
+    def bot_env(self) -> dict[str, str]:
+        """The settings that point MotCua's Zalo channel at this fake (ids, secrets, the
+        first token pair, the three base URLs)."""
+        return {
+            "MOTCUA_ZALO_APP_ID": self.app_id,
+            "MOTCUA_ZALO_APP_SECRET": self.app_secret,
+            "MOTCUA_ZALO_OA_SECRET": self.oa_secret_key,
+            "MOTCUA_ZALO_ACCESS_TOKEN": self.access_token,
+            "MOTCUA_ZALO_REFRESH_TOKEN": self.refresh_token,
+            "MOTCUA_ZALO_API_BASE_URL": self.urls["openapi"],
+            "MOTCUA_ZALO_OAUTH_BASE_URL": self.urls["oauth"],
+            "MOTCUA_ZNS_BASE_URL": self.urls["zns"],
+        }
+
     def sent_to(self, uid: str, kind: str = "cs") -> list[dict]:
         return [d for d in self.deliveries if d["kind"] == kind and d["to"] == uid]
 
