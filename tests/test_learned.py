@@ -56,6 +56,15 @@ async def pass_to_officials(core, citizen: Conversation, text: str):
     return alerts[0]
 
 
+async def link_by_official(core) -> None:
+    """The citizen passes ASKED on; an official says it is the mediation procedure."""
+    alert = await pass_to_officials(core, Conversation(core, user_id="dan"), ASKED)
+    official = Conversation(core, user_id="desk")
+    official.replies = [alert.reply]
+    await official.press("thủ tục")
+    await official.say(MEDIATION)
+
+
 async def to_citizen(core, chat_id: str) -> list[str]:
     return [m.reply.plain() for m in await Outbox(core.db).due("terminal") if m.chat_id == chat_id]
 
@@ -93,11 +102,7 @@ async def test_a_linked_question_is_answered_top1_for_its_paraphrases(tmp_path):
 async def test_learned_wordings_survive_a_restart_and_can_be_removed(tmp_path):
     core = await open_desk(tmp_path)
     try:
-        alert = await pass_to_officials(core, Conversation(core, user_id="dan"), ASKED)
-        official = Conversation(core, user_id="desk")
-        official.replies = [alert.reply]
-        await official.press("thủ tục")
-        await official.say(MEDIATION)
+        await link_by_official(core)
     finally:
         await core.close()
     core = await open_core(make_settings(tmp_path, MOTCUA_OFFICIALS_CHAT_ID="-100700"))
@@ -115,11 +120,7 @@ async def test_learned_wordings_survive_a_restart_and_can_be_removed(tmp_path):
 async def test_a_quoted_title_or_code_is_never_overridden(tmp_path):
     core = await open_desk(tmp_path)
     try:
-        alert = await pass_to_officials(core, Conversation(core, user_id="dan"), ASKED)
-        official = Conversation(core, user_id="desk")
-        official.replies = [alert.reply]
-        await official.press("thủ tục")
-        await official.say(MEDIATION)
+        await link_by_official(core)
         quoted = core.index.search(f'{ASKED} "đăng ký khai sinh"')
         assert quoted.abstained or not quoted.matches[0].code.startswith(MEDIATION)
         coded = core.index.search(f"{ASKED} 1.001193")
