@@ -78,8 +78,9 @@ class Citizen:
         self.core, self.user_id = core, user_id
 
     async def say(self, text: str):
-        msg = Incoming(kind=TEXT, text=text, channel="terminal", user_id=self.user_id,
-                       chat_id=self.user_id)
+        msg = Incoming(
+            kind=TEXT, text=text, channel="terminal", user_id=self.user_id, chat_id=self.user_id
+        )
         return read(await router.handle(self.core, msg))
 
 
@@ -109,8 +110,9 @@ async def score_questions(core, questions: list[dict], verbose: bool) -> dict:
             ok = not wrong
         if not ok and verbose:
             got = f"{seen.kind} {' '.join(shown[:3])}".strip()
-            failures.append(f"  [{q['id']}] want {sorted(wanted) or 'none'} got {got}: "
-                            f"{q['question'][:110]}")
+            failures.append(
+                f"  [{q['id']}] want {sorted(wanted) or 'none'} got {got}: {q['question'][:110]}"
+            )
     coded, uncoded = n["coded"] or 1, n["uncoded"] or 1
     figures = {
         "questions": f"{n['coded']} with a right procedure, {n['uncoded']} without",
@@ -204,8 +206,10 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         core = await open_bot(args.catalog, Path(folder))
-        print(f"catalog: {args.catalog}, {len(core.index.procedures)} procedures "
-              f"({time.perf_counter() - started:.1f} s to build)")
+        print(
+            f"catalog: {args.catalog}, {len(core.index.procedures)} procedures "
+            f"({time.perf_counter() - started:.1f} s to build)"
+        )
         try:
             for name in chosen:
                 if name == "dialogues":

@@ -20,7 +20,9 @@ async def test_question_without_diacritics_gets_the_card_then_documents(core):
     await verify_dialog(
         conv,
         [
-            ("lam giay khai sinh can gi", ["Đăng ký khai sinh", "1.001193", "Thời gian và lệ phí"]),
+            # "cần gì" asks for the papers: they come first (issue 14, point 6)
+            ("lam giay khai sinh can gi", ["Đăng ký khai sinh", "1.001193", "Giấy tờ cần nộp"]),
+            ("[press] Xem cả thủ tục", ["Đăng ký khai sinh", "Thời gian và lệ phí"]),
             ("[press] Giấy tờ", ["Giấy tờ cần nộp", "1."]),
             ("[press] Quay lại", ["Đăng ký khai sinh"]),
             ("[press] Các bước", ["Các bước làm"]),

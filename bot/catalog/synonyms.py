@@ -235,6 +235,8 @@ giải quyết, đối với, trường hợp, trường hợp nào, online, tr�
 cơ quan có thẩm quyền, có thẩm quyền, thẩm quyền, tiếp nhận hồ sơ, loại giấy tờ
 những loại, những bước nào, bước nào, các bước nào, được không, hay không
 cần làm gì, phải làm gì, làm gì, cụ thể, chi tiết, hiện hành, mới nhất
+mất bao nhiêu, mất bao lâu, mất mấy, mất tiền, mất phí, mất thời gian, mất bao nhiêu tiền
+mất mấy ngày, mất bao nhiêu ngày, tốn, tốn bao nhiêu, tốn kém, hết bao lâu, hết mấy
 """
 QUESTION_WORDS = tuple(w.strip() for w in _ASKING.replace("\n", ",").split(",") if w.strip())
 

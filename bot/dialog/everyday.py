@@ -32,13 +32,14 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
     reading = intents.read(text)
     if not reading.scores and not reading.content and intents.has_words(text):
         return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
-    intent = intents.classify(text, _finds(turn), reading)
+    recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
+    in_context = bool(recent.procedure_code or recent.event or recent.dossier_code)
+    intent = intents.classify(text, _finds(turn), reading, in_context)
     if intent.kind == intents.PROCEDURE:
-        if intent.query and intent.query != text:
-            return await procedures.ask(turn, intent.query)
+        if (intent.query and intent.query != text) or intent.section:
+            return await procedures.ask(turn, intent.query or text, said=text)
         return None
     if intent.kind in (intents.FOLLOWUP, intents.DOSSIER):
-        recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
         if intent.kind == intents.FOLLOWUP:
             return await followups.answer(turn, intent, recent)
         return await dossier(turn, recent)

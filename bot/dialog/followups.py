@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from bot.catalog.life_events import event_by_id
 from bot.dialog import intents, life_events, procedures
-from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
-from bot.dialog.cards import documents_section, legal_section, steps_section
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.recent import Recent
@@ -18,17 +16,7 @@ from bot.reply import Button, Reply, esc
 
 
 def section_text(turn: Turn, proc, section: str) -> str:
-    t, portal = turn.t, turn.core.settings.portal_url
-    renders = {
-        intents.FEE: lambda: fee_section(t, proc),
-        intents.TIME: lambda: time_section(t, proc),
-        intents.PLACE: lambda: place_section(t, proc, portal),
-        intents.ONLINE: lambda: online_section(t, proc, portal),
-        intents.DOCUMENTS: lambda: documents_section(t, proc),
-        intents.STEPS: lambda: steps_section(t, proc),
-        intents.LEGAL: lambda: legal_section(t, proc),
-    }
-    return renders.get(section, renders[intents.STEPS])()
+    return procedures.aspect_text(turn, proc, section)
 
 
 async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Reply]:
@@ -44,27 +32,11 @@ async def answer(turn: Turn, intent: intents.Intent, recent: Recent) -> list[Rep
     if proc is None:
         return [which_procedure(turn)]
     await procedures.remember(turn, proc, others)  # the conversation goes on about it
-    others = [c for c in others if c != proc.code8]
-    ref = proc.code8 + (":" + ",".join(others) if others else "")
-    whole = [Button("📋 " + turn.t.gettext("Show the whole procedure"), f"p:c:{ref}")]
-    rows = [whole, *procedures.card_rows(turn, proc, others)]
-    text = section_text(turn, proc, intent.section or intents.STEPS)
-    if "👉" not in text:  # every reply says what to do next
-        more = turn.t.gettext('Ask more, for example "what documents", or press a button.')
-        text += "\n\n👉 " + more
-    return [Reply(text, rows)]
+    return [procedures.section_reply(turn, proc, others, intent.section, first=False)]
 
 
 # The button action (procedures.on_action) showing each section of a procedure.
-SECTION_ACTIONS = {
-    intents.FEE: "f",
-    intents.TIME: "t",
-    intents.PLACE: "w",
-    intents.ONLINE: "n",
-    intents.DOCUMENTS: "d",
-    intents.STEPS: "s",
-    intents.LEGAL: "l",
-}
+SECTION_ACTIONS = procedures.ASPECTS
 
 
 async def which_of_event(turn: Turn, event_id: str, section: str) -> Reply:

@@ -48,7 +48,7 @@ INTENTS = (
 )
 
 # Sections of a procedure a follow-up asks about.
-FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL = (
+FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL, WHO, DEADLINE = (
     "fee",
     "time",
     "place",
@@ -56,8 +56,10 @@ FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL = (
     "steps",
     "online",
     "legal",
+    "who",  # who may file, who may go instead, the conditions
+    "deadline",  # how soon after the event it must be done, and what if late
 )
-SECTIONS = (FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL)
+SECTIONS = (FEE, TIME, PLACE, DOCUMENTS, STEPS, ONLINE, LEGAL, WHO, DEADLINE)
 
 # When several intents reach ENOUGH, the first of these wins: "cảm ơn, hồ sơ của tôi
 # đến đâu rồi" is about the dossier, "ok cảm ơn, tạm biệt" is a goodbye.
@@ -75,6 +77,9 @@ WRAPPERS = frozenset([GREETING, THANKS, GOODBYE, ASK, FEEDBACK])
 QUESTION_WORDS = 2
 # Any message but a strong one with this many such words is a question: chit-chat is short.
 LONG = 4
+# A follow-up may carry this many words of its own that name no procedure ("bà nội đi khai
+# được không", "sv thuê trọ thì chủ nhà khai hộ"): more, and it is a question of its own.
+FOLLOWUP_WORDS = 6
 
 # Cue phrases, written as citizens type them (marks matter only when typed: "ngu"
 # does not match "ngủ"), one weight per line: a 1.0 cue decides alone, weaker cues
@@ -159,40 +164,63 @@ _CUES = {
 1.0: hỏi, cho hỏi, xin hỏi, muốn hỏi, hỏi chút, hỏi tí, giúp tôi, giúp với, giúp em, giúp mình
 1.0: không hiểu, chưa hiểu, help, hướng dẫn, menu, i have a question
 """,
+    # Follow-ups: what a short message asks about, by the words that carry it. Single
+    # content words count ("tốn", "đem", "mạng"), not only whole phrases, so wordings no
+    # one wrote down still read: "có tốn đồng nào ko", "cần đem theo gì".
     FOLLOWUP + ":" + FEE: """
 1.0: phí, lệ phí, mức phí, bao nhiêu tiền, hết bao nhiêu, tốn bao nhiêu, mất tiền
-1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền
-0.5: bao nhiêu, giá, pay
+1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền, tốn, tốn kém
+1.0: đồng nào, mấy đồng, bao nhiêu đồng, nghìn, ngàn, triệu, free, costs, charge, pay for
+1.0: đóng tiền, nộp tiền, mất bao nhiêu tiền, hết mấy, lệ phí bao nhiêu, is it free
+0.5: bao nhiêu, giá, pay, đắt, rẻ
 """,
     FOLLOWUP + ":" + TIME: """
 1.0: bao lâu, mất bao lâu, bao nhiêu lâu, mấy ngày, bao nhiêu ngày, mấy hôm
 1.0: bao giờ xong, thời gian, thời hạn, thời gian giải quyết, how long, how many days
 1.0: mất mấy ngày, mất bao nhiêu ngày, mất mấy hôm, mất mấy tháng, mất mấy tuần
 1.0: thời hạn giải quyết, lâu không, có lâu không, nhanh không, có nhanh không
-0.5: bao giờ, khi nào, có kết quả, lấy được, when, time
+1.0: mấy bữa, bao nhiêu hôm, mấy tuần, mấy tháng, bao giờ có, khi nào có, bao giờ lấy
+1.0: khi nào lấy, đợi lâu, chờ lâu, đợi bao lâu, chờ bao lâu, take long, days, weeks
+0.7: lâu, nhanh, chậm, đợi, chờ, hôm, bữa
+0.5: bao giờ, khi nào, có kết quả, lấy được, when, time, xong, ngày, tuần
 """,
     FOLLOWUP + ":" + PLACE: """
 1.0: ở đâu, nộp ở đâu, làm ở đâu, chỗ nào, nơi nào, đi đâu, cơ quan nào, lên xã
-1.0: lên huyện, ở xã, tại đâu, địa chỉ, where, which office
+1.0: lên huyện, ở xã, tại đâu, địa chỉ, where, which office, ra đâu, đâu, nơi nộp
+1.0: chỗ làm, nơi làm
 """,
     FOLLOWUP + ":" + DOCUMENTS: """
 1.0: giấy tờ gì, giấy tờ, cần mang gì, mang gì, mang theo, cần gì, cần những gì
 1.0: hồ sơ gồm, gồm những gì, gồm gì, chuẩn bị gì, phải chuẩn bị, thành phần hồ sơ
 1.0: documents, papers, what do i need, need to bring, bring, những giấy gì, giấy gì
 1.0: chuẩn bị những gì, mang những gì, cần mang những gì, form, forms
+1.0: đem, đem theo, mang, cầm theo, chuẩn bị, photo, giấy má, hồ sơ gì
 1.5: mẫu tờ khai, tờ khai, mẫu đơn, biểu mẫu, lấy mẫu
 """,
     FOLLOWUP + ":" + STEPS: """
 1.0: các bước, trình tự, quy trình, làm như thế nào, cách làm, thực hiện ra sao
-1.0: steps, how to, how do i, process
-1.0: điều kiện, điều kiện gì, ai được, đối tượng nào, kết quả là gì, được nhận gì
-1.0: nhận được gì, requirements, who can, eligible
+1.0: steps, how to, how do i, process, bước, kết quả là gì, được nhận gì, nhận được gì
 0.7: thủ tục thế nào, làm thế nào
 0.5: làm sao, procedure
+""",
+    FOLLOWUP + ":" + WHO: """
+1.0: điều kiện, điều kiện gì, ai được, đối tượng nào, đối tượng, ai làm, ai đi
+1.0: người khác, đi thay, làm thay, thay mặt, thay cho, nhờ, ủy quyền, uỷ quyền
+1.0: requirements, who can, eligible, instead, on behalf, someone else, who may
+1.0: tự đi, phải đi, cùng đi, cùng lên, có phải, đi cùng, trực tiếp đi, đủ tuổi, được chưa
+1.0: có được, trường hợp nào
+0.7: làm được không, có làm được
+0.5: ai, được không, người nhà, bố mẹ, ông bà, bà nội, ông nội, thay
+""",
+    FOLLOWUP + ":" + DEADLINE: """
+1.0: trễ hạn, quá hạn, hết hạn, hạn chót, trễ, muộn, để muộn, làm muộn, chậm trễ
+1.0: deadline, late, penalty, bị phạt, phạt, trước khi hết hạn, trong vòng, bao nhiêu ngày phải
+1.0: phải làm trong, phải khai trong, báo trước, phải báo, hạn
 """,
     FOLLOWUP + ":" + ONLINE: """
 1.0: online, trực tuyến, qua mạng, trên mạng, dịch vụ công, cổng dịch vụ công
 1.0: nộp online, làm online, internet, qua điện thoại, trên điện thoại, bằng điện thoại
+1.0: mạng, vneid, app, ứng dụng, website, web, apply online, qua zalo
 """,
     FOLLOWUP + ":" + LEGAL: """
 1.0: căn cứ pháp lý, căn cứ, pháp lý, luật nào, theo luật, văn bản nào, nghị định
@@ -271,7 +299,7 @@ _DOUBLE_END = re.compile(r"(.)\1$")
 @dataclass(frozen=True)
 class Intent:
     kind: str
-    section: str | None = None  # for a follow-up: which part of the procedure
+    section: str | None = None  # which part of a procedure is asked about, if said
     query: str | None = None  # for a procedure question: the words to search
     code: str | None = None  # the procedure the message names, when search found one
 
@@ -344,6 +372,9 @@ class Reading:
     sections: dict[str, tuple[float, int]]  # section -> (score, position of its last cue)
     content: list[str]
     without_followup: str
+    # Each follow-up cue found: (section, weight, its folded words), so a cue that is a
+    # word of the procedure's own name ("gia hạn" in "gia hạn tạm trú") can be set aside.
+    cues: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
 
 
 @lru_cache(maxsize=READINGS_KEPT)
@@ -354,6 +385,7 @@ def read(text: str) -> Reading:
     sections: dict[str, tuple[float, int]] = {}
     content: list[str] = []
     followup: set[int] = set()
+    found_cues: list[tuple[str, float, tuple[str, ...]]] = []
     english = text.isascii() and any(w.folded in EN_MARKERS for w in words)
     end = 0  # where the cues found so far end: an overlapping cue counts if it reaches past
     bare = [Token(t.text, t.folded, t.phrase, False) for t in words]
@@ -371,10 +403,13 @@ def read(text: str) -> Reading:
                 if section:
                     sections[section] = (sections.get(section, (0.0, 0))[0] + weight, i)
                     followup.update(range(i, i + length))
+                    said = tuple(w.folded for w in words[i : i + length])
+                    found_cues.append((section, weight, said))
             end = i + length
         elif i >= end and not _filler(words, i, english):
             content.append(words[i].folded)
-    return Reading(scores, sections, content, _without(text, {source[i] for i in followup}))
+    without = _without(text, {source[i] for i in followup})
+    return Reading(scores, sections, content, without, tuple(found_cues))
 
 
 _WORD_RUN = re.compile(r"[^\W_]+")
@@ -433,7 +468,10 @@ def search_words(text: str) -> str:
 
 
 def classify(
-    text: str, finds: Callable[[str], list[str]], reading: Reading | None = None
+    text: str,
+    finds: Callable[[str], list[str]],
+    reading: Reading | None = None,
+    in_context: bool = True,
 ) -> Intent:
     """The intent of `text`. `finds(query)` lists the codes (8 characters) search answers
     with, best first, or none when it abstains. A message that names a procedure gets
@@ -448,21 +486,59 @@ def classify(
     if not ranked:
         return Intent(PROCEDURE, query=query)
     kind = ranked[0]
-    section = None
-    if kind == FOLLOWUP:
-        section = max(reading.sections, key=lambda s: reading.sections[s])
+    section = aspect(reading)
     if kind in STRONG or not reading.content:
         return Intent(kind, section)
+    if kind == FOLLOWUP:
+        return _followup_or_question(query, reading, finds, section, in_context)
     codes = finds(query)
     if codes:
-        if kind == FOLLOWUP:
-            # "… mất bao lâu" reads as "lost" to search: once the whole message names a
-            # procedure, the words the follow-up cues leave name it better
-            rest = search_words(reading.without_followup)
-            found = finds(rest)
-            if found:
-                return Intent(PROCEDURE, query=rest, code=found[0])
-        return Intent(PROCEDURE, query=query, code=codes[0])
-    if kind == FOLLOWUP or len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
-        return Intent(PROCEDURE, query=query)
+        return Intent(PROCEDURE, section, query=query, code=codes[0])
+    if len(reading.content) >= (QUESTION_WORDS if kind in WRAPPERS else LONG):
+        return Intent(PROCEDURE, section, query=query)
     return Intent(kind, section)
+
+
+def aspect(reading: Reading, name: str = "") -> str | None:
+    """The part of a procedure the message asks about, when its words say so clearly.
+
+    Cues made only of words of the procedure's `name` are its name, not a question about
+    it: "gia hạn tạm trú" asks nothing about a deadline ("hạn") or a price ("giá").
+    """
+    named = {t.folded for t in tokens(name)} if name else set()
+    scores: dict[str, float] = {}
+    for section, weight, said in reading.cues:
+        if not (named and all(w in named for w in said)):
+            scores[section] = scores.get(section, 0.0) + weight
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] >= ENOUGH - 1e-9 else None
+
+
+def _followup_or_question(
+    query: str, reading: Reading, finds, section: str | None, in_context: bool
+) -> Intent:
+    """A message asking about a part of a procedure, with other words beside: a new
+    question when those words name a procedure, else a follow-up on the one in context
+    ("bà nội đi khai được không", "tầm mấy hôm thì xong vậy").
+
+    One word of its own never makes it a new question: "tầm" (about) is not "tạm" (trú).
+    With no procedure in context (`in_context`), words of its own make it a question
+    ("giá vàng hôm nay"), which search may not know.
+    """
+    if not in_context and reading.content:
+        codes = finds(query)
+        return Intent(PROCEDURE, section, query=query, code=codes[0] if codes else None)
+    if len(reading.content) <= 1:
+        return Intent(FOLLOWUP, section)
+    codes = finds(query)
+    if codes:
+        return Intent(PROCEDURE, section, query=query, code=codes[0])
+    rest = search_words(reading.without_followup)
+    found = finds(rest) if rest != query else []
+    if found:
+        return Intent(PROCEDURE, section, query=rest, code=found[0])
+    if len(reading.content) > FOLLOWUP_WORDS:
+        return Intent(PROCEDURE, section, query=query)
+    return Intent(FOLLOWUP, section)

@@ -11,8 +11,9 @@ import re
 from bot.catalog.english import search_query
 from bot.catalog.life_events import find_event
 from bot.catalog.model import is_valid_code, normalize_code
-from bot.dialog import life_events, questions
+from bot.dialog import intents, life_events, questions
 from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
+from bot.dialog.card_rules import deadline_section, who_section
 from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
 from bot.dialog.context import Turn
 from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
@@ -31,7 +32,51 @@ FACTS = {
     "t": lambda turn, proc: time_section(turn.t, proc),
     "w": lambda turn, proc: place_section(turn.t, proc, turn.core.settings.portal_url),
     "n": lambda turn, proc: online_section(turn.t, proc, turn.core.settings.portal_url),
+    "k": lambda turn, proc: who_section(turn.t, proc),
+    "h": lambda turn, proc: deadline_section(turn.t, proc),
 }
+
+
+# The button action (on_action) showing each part of a procedure a question may ask about.
+ASPECTS = {
+    intents.FEE: "f",
+    intents.TIME: "t",
+    intents.PLACE: "w",
+    intents.ONLINE: "n",
+    intents.DOCUMENTS: "d",
+    intents.STEPS: "s",
+    intents.LEGAL: "l",
+    intents.WHO: "k",
+    intents.DEADLINE: "h",
+}
+
+
+def aspect_text(turn: Turn, proc, aspect: str | None) -> str:
+    """The part of the procedure asked about (its steps when the question did not say)."""
+    kind = ASPECTS.get(aspect or intents.STEPS, "s")
+    render = SECTIONS.get(kind)
+    return render(turn.t, proc) if render else FACTS[kind](turn, proc)
+
+
+def section_reply(turn: Turn, proc, others: list[str], aspect: str | None, first: bool) -> Reply:
+    """The part asked about, with the whole card one press away. A first answer also says
+    which procedure this is by its code; a follow-up on the card just shown does not."""
+    _ = turn.t.gettext
+    others = _others(proc, others)
+    whole = [Button("📋 " + _("Show the whole procedure"), "p:c:" + _ref(proc, others))]
+    text = aspect_text(turn, proc, aspect)
+    if first:
+        meta = [_("Code: %s") % esc(proc.code)]
+        if proc.levels:
+            from bot.dialog.cards import level_names
+
+            meta.append(esc(level_names(turn.t, proc)))
+        head, _sep, body = text.partition("\n")
+        text = head + "\n" + " · ".join(meta) + ("\n" + body if body else "")
+    if "👉" not in text:  # every reply says what to do next
+        more = _('Ask more, for example "what documents", or press a button.')
+        text += "\n\n👉 " + more
+    return Reply(text, [whole, *card_rows(turn, proc, others)])
 
 
 async def prompt(turn: Turn) -> list[Reply]:
@@ -45,8 +90,13 @@ async def prompt(turn: Turn) -> list[Reply]:
     return [Reply(text, [back_to_menu(turn)])]
 
 
-async def ask(turn: Turn, question: str) -> list[Reply]:
-    """Answer a free-text question with the best procedure, or abstain honestly."""
+async def ask(turn: Turn, question: str, said: str | None = None) -> list[Reply]:
+    """Answer a free-text question with the best procedure, or abstain honestly.
+
+    A question that asks for one part ("… cần giấy tờ gì", "… ở đâu") gets that part
+    first, with the whole card one press away. `said`: the whole message, when
+    `question` is the part of it that names the procedure.
+    """
     _ = turn.t.gettext
     question = question.strip()
     if not question:
@@ -66,18 +116,23 @@ async def ask(turn: Turn, question: str) -> list[Reply]:
             await remember(turn, proc, [])
             return [card_reply(turn, proc, [])]
     query, english = search_query(question)
+    reading = intents.read(said or question)
+    aspect = intents.aspect(reading)
     # Asked in English by someone reading Vietnamese: offer English replies.
     extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and turn.t.locale != "en" else []
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
-    if event and not event.deferred:
+    # ... unless one part of one of its procedures is asked about: "bố mất, khai tử cần gì"
+    # ("được không" about a situation is the event's question: which help applies)
+    specific = aspect not in (None, intents.WHO, intents.STEPS)
+    if event and not event.deferred and not (specific and event.event.steps):
         reply = await life_events.event_reply(turn, event.event)
     else:
-        reply = await _search_reply(turn, question, query, event)
+        reply = await _search_reply(turn, question, query, event, reading)
     reply.buttons[-1:-1] = extra  # above "main menu", the last row
     return [reply]
 
 
-async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
+async def _search_reply(turn: Turn, question: str, query: str, event, reading) -> Reply:
     """The best procedure's card (with its life event's group one press away), else the
     event named around a procedure search does not know, else "not found"."""
     await turn.core.refresh_learned()  # wordings officials linked (checked once a minute)
@@ -93,7 +148,11 @@ async def _search_reply(turn: Turn, question: str, query: str, event) -> Reply:
         return await questions.not_found(turn, question)
     others = [m.code for m in result.matches[1:]]
     await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
-    reply = card_reply(turn, proc, others)
+    aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline
+    if aspect and aspect != intents.STEPS:  # "làm thế nào" asks for the whole card
+        reply = section_reply(turn, proc, others, aspect, first=True)
+    else:
+        reply = card_reply(turn, proc, others)
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
     return reply
