@@ -67,10 +67,10 @@ class Seen:
             return "event"
         if "🏛" in self.text:  # where to go instead, when no procedure here fits
             return "elsewhere"
+        if sign.startswith("🤔") and self.has_action("q:send:"):
+            return "not_found"  # perhaps offering procedures to choose from
         if sign.startswith("🤔") and self.offered:
             return "clarify"
-        if sign.startswith("🤔") and self.has_action("q:send:"):
-            return "not_found"
         if sign.startswith("🤔"):
             return "ask_which"
         if sign.startswith("🧑"):

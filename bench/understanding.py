@@ -95,11 +95,12 @@ async def score_questions(core, questions: list[dict], verbose: bool) -> dict:
         wanted = {c[:8] for c in q["codes"]}
         if wanted:
             n["coded"] += 1
-            first = shown[:1] if seen.kind != "clarify" else shown
+            answered = seen.kind in ("card", "section", "event", "clarify")
+            first = (shown if seen.kind == "clarify" else shown[:1]) if answered else []
             hit1 = bool(wanted & set(first))
             n["top-1"] += hit1
-            n["top-3"] += bool(wanted & set(shown[:3]))
-            n["abstained"] += not shown
+            n["top-3"] += bool(wanted & set(shown[:3]))  # offered: shown or one tap away
+            n["abstained"] += not answered
             n["clarified"] += seen.kind == "clarify"
             ok = hit1
         else:
@@ -118,7 +119,7 @@ async def score_questions(core, questions: list[dict], verbose: bool) -> dict:
         "questions": f"{n['coded']} with a right procedure, {n['uncoded']} without",
         "top-1": n["top-1"] / coded,
         "top-3": n["top-3"] / coded,
-        "abstained when right": n["abstained"] / coded,
+        "abstained when right": n["abstained"] / coded,  # no answer given (maybe offers)
         "asked back (clarify)": n["clarified"] / coded,
         "no right one: got a card": n["wrong card"] / uncoded,
         "no right one: told where": n["elsewhere"] / uncoded,

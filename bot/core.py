@@ -81,7 +81,7 @@ class Core:
 
     async def reload_index(self) -> None:
         """Rebuild the search index after the catalog changed."""
-        self.index = SearchIndex(await self.catalog.all(), preferred_levels=("xa", "tinh"))
+        self.index = await build_index(self.db, self.catalog, self.dossiers)
         self.__post_init__()
         await self.refresh_learned(force=True)
 
@@ -139,7 +139,8 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
         if owned:
             await db.close()  # never leave the store's thread running behind an error
         raise
-    index = SearchIndex(procedures, preferred_levels=("xa", "tinh"))
+    dossiers = DossierRepository(db, settings.timezone)
+    index = await build_index(db, catalog, dossiers, procedures)
     log.info("catalog: %d procedures indexed", len(procedures))
     core = Core(
         settings,
@@ -148,7 +149,7 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
         index,
         Users(db, settings.locale),
         Questions(db),
-        DossierRepository(db, settings.timezone),
+        dossiers,
         Privacy(db),
         Subscriptions(db),
         Officials(db),
@@ -160,6 +161,21 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
     )
     await core.refresh_learned(force=True)
     return core
+
+
+async def build_index(db: Database, catalog, dossiers, procedures=None) -> SearchIndex:
+    """The search index with its prior: what is done at the deployment's levels and what
+    citizens file here (the bundled everyday list, dossiers, officials' links)."""
+    from bot.catalog import usage
+    from bot.catalog.default import load_default_catalog
+
+    procedures = procedures if procedures is not None else await catalog.all()
+    prior = usage.prior(
+        (p.code for p in load_default_catalog()),
+        await dossiers.counts_by_procedure(),
+        await learned.linked_codes(db),
+    )
+    return SearchIndex(procedures, preferred_levels=("xa", "tinh"), usage=prior)
 
 
 async def seed_default_catalog(db: Database) -> int:

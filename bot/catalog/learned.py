@@ -99,6 +99,12 @@ async def remove(db: Database, learned_id: int) -> bool:
         return cur.rowcount == 1
 
 
+async def linked_codes(db: Database) -> list[str]:
+    """The procedure of each linked wording (a prior on ranking: what people ask for)."""
+    rows = await db.fetchall("SELECT procedure_code FROM learned_phrasings")
+    return [r[0] for r in rows]
+
+
 async def version(db: Database) -> tuple[int, int]:
     """Changes when a wording is added or removed (how a running bot notices the CLI)."""
     row = await db.fetchone("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM learned_phrasings")

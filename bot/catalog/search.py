@@ -23,8 +23,10 @@ import re
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot.catalog import variants
+from bot.catalog.clauses import windows
 from bot.catalog.learned import Learned, LearnedPhrasings
 from bot.catalog.model import LEVEL_COMMUNE, LEVEL_PROVINCE, Procedure
 from bot.catalog.synonyms import ALTERNATIVES, ASKING
@@ -68,6 +70,12 @@ KEEP = 10
 QUERY_SHIFT = 0.5
 NAME_SHIFT = 1.0
 LEVEL_BOOST = 0.05
+# The deployment's own level (the first of its levels: the commune) counts this much more:
+# a commune desk serves commune procedures first.
+HOME_BOOST = 0.15
+# Procedures citizens file here (the bundled everyday list, dossiers, officials' links):
+# at most this much more, so an everyday procedure outranks a rare one with similar words.
+USAGE_BOOST = 0.15
 # Below this confidence the bot does not answer but offers to pass the question
 # to an official. Calibrated on ../shared/eval/dev-questions.jsonl and checked
 # across halves (`bench/search_quality.py --calibrate`): each half picks 0.45-0.475.
@@ -82,6 +90,12 @@ SURE = 0.6
 # "Công bố đóng luồng/cảng thủy nội địa vì lý do bảo đảm quốc phòng, an ninh".
 NEAR_DUPLICATE = 0.7
 SHOWN = 3
+# A clause of a long message answers for it only when this sure: a few words out of
+# context fit some procedure more often than a whole question does. Below, its
+# procedures are offered as a question ("Có phải bạn hỏi…?"), not given as the answer.
+CLAUSE_SURE = 0.75
+# Procedures at least this close are offered when search abstains.
+SUGGEST = 0.4
 # A title the question puts in quotes is required, as in web search: procedures
 # whose text holds every quoted title rank first. When no candidate holds them,
 # the catalog likely lacks what is asked, and confidence is scaled by QUOTE_ABSENT.
@@ -115,6 +129,9 @@ class SearchResult:
     query: str
     abstained: bool
     matches: list[Match] = field(default_factory=list)
+    confidence: float = 0.0  # of the first match (1.0 for a code or a taught wording)
+    # When it abstains: procedures that may fit, to offer as a question, never as the answer
+    suggestions: list[Match] = field(default_factory=list)
 
 
 @dataclass
@@ -211,14 +228,18 @@ class SearchIndex:
         self,
         procedures: Iterable[Procedure],
         preferred_levels: tuple[str, ...] = (LEVEL_COMMUNE, LEVEL_PROVINCE),
+        usage: dict[str, float] | None = None,
     ):
+        """`usage`: per national code (8 characters), how much citizens file it here,
+        from 0 to 1 (a prior on ranking)."""
         self.procedures = {p.code: p for p in procedures}
         self.preferred_levels = tuple(preferred_levels)
+        self.usage = dict(usage or {})
         self._docs = list(self.procedures.values())
         self._by_code8 = {p.code8: i for i, p in reversed(list(enumerate(self._docs)))}
         self._by_code = {p.code: i for i, p in enumerate(self._docs)}
         self._full_texts: dict[str, str] = {}
-        self._answers: OrderedDict[tuple[str, int], tuple[bool, tuple[Match, ...]]] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, int], SearchResult] = OrderedDict()
         self.answers_kept = ANSWER_CACHE  # 0 turns the cache off (benchmarks of cold questions)
         self.learned: LearnedPhrasings | None = None  # wordings officials linked to procedures
         self._build()
@@ -231,6 +252,8 @@ class SearchIndex:
     def _build(self) -> None:
         """What abstention compares against (names, their readings), then the index."""
         self._family = [family_of(p.name) for p in self._docs]
+        self._variants = [variants.of_name(p.name) for p in self._docs]
+        self._prior = array("f", map(self._prior_of, self._docs))
         self._family_words = [frozenset(f.split()) for f in self._family]
         self._name_words: list[frozenset[str]] = []  # syllables, bigrams, marked forms
         readings: list[list[frozenset[str]]] = []  # per procedure: words of each reading
@@ -304,6 +327,13 @@ class SearchIndex:
                 [(w, sum(w.values())) for w in [whole, *listed, *map(weigh, extra)]]
             )
 
+    def _prior_of(self, p: Procedure) -> float:
+        """What ranking knows of a procedure before the question: done here, filed here."""
+        home = self.preferred_levels[:1]
+        level = 1 + LEVEL_BOOST * any(lv in self.preferred_levels for lv in p.levels)
+        level += HOME_BOOST * any(lv in home for lv in p.levels)
+        return level * (1 + USAGE_BOOST * min(max(self.usage.get(p.code8, 0.0), 0.0), 1.0))
+
     def idf(self, word: str) -> float:
         """Rarity of a syllable in the catalog; unseen words are the rarest."""
         return self._idf.get(word, self._max_idf)
@@ -353,7 +383,9 @@ class SearchIndex:
 
         return best(query.terms) + sum(max(map(best, group)) for group in query.groups)
 
-    def rank(self, query: str, limit: int = CANDIDATES) -> tuple[Query, list[Candidate]]:
+    def rank(
+        self, query: str, limit: int = CANDIDATES, asked: tuple | None = None
+    ) -> tuple[Query, list[Candidate]]:
         """The best candidates, best first, with the features abstention looks at.
 
         Reranking is the costly part, so for a short list it stops at the first
@@ -361,16 +393,21 @@ class SearchIndex:
         the `limit` best so far; the result is the same as reranking all of them.
         """
         parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf)
+        asked = asked or variants.of_question(query)  # a clause: what the whole message says
         keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
-        ranked, pruned = self._rerank(parsed, keep)
+        ranked, pruned = self._rerank(parsed, keep, asked)
         if ranked and ranked[0].confidence < SURE:
             ranked, shown = self._diversify(ranked)
             if shown < SHOWN and pruned:  # the pruned tail may hold a distinct one
-                ranked, _ = self._diversify(self._rerank(parsed, 0)[0])
+                ranked, _ = self._diversify(self._rerank(parsed, 0, asked)[0])
         return parsed, ranked[:limit]
 
-    def _rerank(self, parsed: Query, keep: int) -> tuple[list[Candidate], bool]:
-        """Rerank by coverage; with `keep`, stop once no candidate can enter the best `keep`."""
+    def _rerank(
+        self, parsed: Query, keep: int, asked: tuple = (None, None, None)
+    ) -> tuple[list[Candidate], bool]:
+        """Rerank by coverage, the priors and how each sibling fits what the question says
+        (`asked`: age, occasion, who files); with `keep`, stop once no candidate can
+        enter the best `keep`."""
         ideal = self._ideal(parsed) or 1.0
         n = len(self._docs)
         scores = self._accumulate(parsed.terms, [0.0] * n)
@@ -380,9 +417,11 @@ class SearchIndex:
         weights = [slot.weight(self.name_rarity) for slot in parsed.slots]
         top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
         top = [doc for doc in top if scores[doc] > 0.0]
+        parsed.pool = frozenset(top)
         holding = self._holding(parsed.quoted, top)
         quoted = frozenset(terms([q.split() for q in parsed.quoted]))
-        ceiling = (QUERY_SHIFT + 1) * (NAME_SHIFT + 1) * (1 + LEVEL_BOOST)
+        best_fit = variants.FITS ** sum(fact is not None for fact in asked)
+        ceiling = (QUERY_SHIFT + 1) * (NAME_SHIFT + 1) * max(self._prior, default=1.0) * best_fit
         best_finals: list[float] = []  # min-heap of the `keep` best finals so far
         ranked = []
         pruned = False
@@ -395,8 +434,7 @@ class SearchIndex:
                 parsed, doc, weights, quoted if doc in holding else frozenset()
             )
             n_cov = self.name_coverage(parsed, doc)
-            levels = self._docs[doc].levels
-            boost = 1 + LEVEL_BOOST * any(lv in self.preferred_levels for lv in levels)
+            boost = self._prior[doc] * variants.fit(self._variants[doc], asked)
             final = score * (QUERY_SHIFT + q_cov) * (NAME_SHIFT + n_cov) * boost
             if len(best_finals) < max(keep, 1):
                 heapq.heappush(best_finals, final)
@@ -471,28 +509,65 @@ class SearchIndex:
         kept = self._answers.get(key) if self.answers_kept else None
         if kept is None:
             result = self._search(query, limit)
-            self._answers[key] = (result.abstained, tuple(result.matches))
+            self._answers[key] = result
             while len(self._answers) > self.answers_kept:
                 self._answers.popitem(last=False)
-            return result
+            return replace(result, matches=list(result.matches))
         self._answers.move_to_end(key)
-        return SearchResult(query, kept[0], list(kept[1]))
+        return replace(kept, query=query, matches=list(kept.matches))
 
     def _search(self, query: str, limit: int) -> SearchResult:
         for code in _CODE.findall(query):
             if code in self._by_code8:
                 p = self._docs[self._by_code8[code]]
-                return SearchResult(query, False, [Match(p.code, p.name, 1.0)])
-        parsed, ranked = self.rank(query, limit)
-        taught = self._taught(query, parsed)
+                return SearchResult(query, False, [Match(p.code, p.name, 1.0)], 1.0)
+        whole, ranked = self.rank(query, limit)
+        taught = self._taught(query, whole)
+        parsed = whole
+        if taught is None and not whole.quoted:
+            parsed, clause_ranked = self._surest_clause(query, whole, ranked, limit)
+            if parsed is not whole and clause_ranked[0].confidence < CLAUSE_SURE:
+                if ranked and confident(ranked[0]):
+                    parsed = whole  # the whole message fits surely enough: keep it
+                else:
+                    ranked = clause_ranked  # a clause's procedures, to offer only
+            else:
+                ranked = clause_ranked
         if taught is not None:
             rest = [c for c in ranked if c.procedure.code8 != taught.code8][: limit - 1]
             matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in rest]
-            return SearchResult(query, False, [Match(taught.code, taught.name, 1.0), *matches])
-        if not parsed.slots or not ranked or not confident(ranked[0]):
+            return SearchResult(query, False, [Match(taught.code, taught.name, 1.0), *matches], 1.0)
+        if not parsed.slots or not ranked:
             return SearchResult(query, True)
+        needed = MIN_CONFIDENCE if parsed is whole else CLAUSE_SURE
+        if ranked[0].confidence < needed:
+            maybe = [c for c in ranked[:SHOWN] if c.confidence >= SUGGEST]
+            offered = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in maybe]
+            return SearchResult(query, True, suggestions=offered)
         matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in ranked]
-        return SearchResult(query, False, matches)
+        return SearchResult(query, False, matches, ranked[0].confidence)
+
+    def _surest_clause(
+        self, query: str, parsed: Query, ranked: list[Candidate], limit: int
+    ) -> tuple[Query, list[Candidate]]:
+        """For a long message the whole is unsure of, the clause (or pair of clauses)
+        whose best procedure is surest: the one that names what is asked. The whole
+        message must rank that procedure among its candidates too, so a few words out of
+        context do not pick a procedure the message as a whole is not about, and it must
+        be done at the deployment's levels (a citizen's story is about a local matter)."""
+        best = ranked[0].confidence if ranked else 0.0
+        if best >= SURE:
+            return parsed, ranked
+        whole = parsed.pool
+        asked = variants.of_question(query)
+        for window in windows(query):
+            clause, found = self.rank(window, limit, asked)
+            if not (clause.slots and found and found[0].confidence > best):
+                continue
+            here = any(lv in self.preferred_levels for lv in found[0].procedure.levels)
+            if here and self._by_code[found[0].procedure.code] in whole:
+                parsed, ranked, best = clause, found, found[0].confidence
+        return parsed, ranked
 
     def _taught(self, query: str, parsed: Query) -> Procedure | None:
         """The procedure an official linked to a wording close to this question; never

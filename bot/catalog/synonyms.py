@@ -103,7 +103,7 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     "làm lại": ("cấp lại",),
     "xin lại": ("cấp lại",),
     "bị mất": ("cấp lại",),
-    "mất": ("cấp lại",),
+    "làm mất": ("cấp lại",),
     "đánh mất": ("cấp lại",),
     "hỏng": ("cấp lại",),
     "bị rách": ("cấp lại",),

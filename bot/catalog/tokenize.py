@@ -257,6 +257,7 @@ class Query:
     groups: list[list[dict[str, float]]]  # per everyday phrase, the terms of each wording
     words: set[str]  # every syllable the question is about, wordings included
     quoted: list[str] = field(default_factory=list)  # titles typed in quotes, folded
+    pool: frozenset[int] = frozenset()  # the procedures ranking found for it (set by search)
 
 
 # A title in quotes ("danh hiệu “Chiến sĩ thi đua toàn quốc”") names one exact thing.

@@ -23,6 +23,10 @@ MAX_QUESTION = 1000
 OTHER_MATCHES = 3
 _WORDY = re.compile(r"\w", re.UNICODE)
 _CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}(?:\.[0-9A-Za-z]+)*\b")
+# A search this sure names the procedure a life event's message is about.
+NAMED = 0.6
+# ... in a message of at least this many words: a shorter one is the event's own words.
+NAMING_WORDS = 6
 RENDERED_KEPT = 8192  # cards kept rendered (two locales of a 2,642-procedure catalog fit)
 SECTIONS = {"d": documents_section, "s": steps_section, "l": legal_section}
 # One fact of the card, for a follow-up's button ("which procedure's fee?"): fee, time,
@@ -121,15 +125,34 @@ async def ask(turn: Turn, question: str, said: str | None = None) -> list[Reply]
     # Asked in English by someone reading Vietnamese: offer English replies.
     extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and turn.t.locale != "en" else []
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
-    # ... unless one part of one of its procedures is asked about: "bố mất, khai tử cần gì"
-    # ("được không" about a situation is the event's question: which help applies)
-    specific = aspect not in (None, intents.WHO, intents.STEPS)
-    if event and not event.deferred and not (specific and event.event.steps):
+    if event and not event.deferred and _event_answers(turn, event, query, aspect):
         reply = await life_events.event_reply(turn, event.event)
     else:
         reply = await _search_reply(turn, question, query, event, reading)
     reply.buttons[-1:-1] = extra  # above "main menu", the last row
     return [reply]
+
+
+def _event_answers(turn: Turn, event, query: str, aspect: str | None) -> bool:
+    """Whether a message describing a life event is answered with the event's group.
+
+    A matter the commune does not handle (divorce) always is. Otherwise the event's group
+    answers what the situation asks ("bố em mới mất thì làm gì", "mẹ 80 tuổi có được trợ
+    cấp không"), but a message that clearly names one procedure in that situation ("bố
+    mất, đổi chủ hộ sang tên mẹ", "bố 82 tuổi mất căn cước") gets that procedure, as does
+    one part of a procedure asked about ("bố mất, khai tử cần gì").
+    """
+    if not event.event.steps:
+        return True
+    result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
+    if result.abstained:
+        return True
+    if aspect not in (None, intents.WHO, intents.STEPS):
+        return False
+    if len(query.split()) < NAMING_WORDS:  # "move my residence" is the event itself
+        return True
+    steps = {step.code[:8] for step in event.event.steps}
+    return result.confidence < NAMED or result.matches[0].code[:8] in steps
 
 
 async def _search_reply(turn: Turn, question: str, query: str, event, reading) -> Reply:
@@ -145,7 +168,8 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
     if proc is None:  # nothing fits (or the index and the store disagree): never guess
         if event:
             return await life_events.event_reply(turn, event.event)
-        return await questions.not_found(turn, question)
+        maybe = [await turn.core.procedure(m.code) for m in result.suggestions]
+        return await questions.not_found(turn, question, [p for p in maybe if p])
     others = [m.code for m in result.matches[1:]]
     await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
     aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline

@@ -4,32 +4,40 @@ from __future__ import annotations
 
 from bot.dialog import questions_officials
 from bot.dialog.context import Turn
+from bot.dialog.life_events import procedure_label
 from bot.dialog.menu import back_to_menu
 from bot.i18n import translator
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
 
 
-async def not_found(turn: Turn, question: str) -> Reply:
+async def not_found(turn: Turn, question: str, maybe: list | None = None) -> Reply:
+    """No procedure fits surely. `maybe`: procedures that might (search's suggestions),
+    offered as buttons to choose from, never shown as the answer."""
     _ = turn.t.gettext
     qid = await turn.core.questions.record(
         turn.msg.channel, turn.msg.user_id, turn.msg.chat_id, question, turn.t.locale
     )
-    text = "\n".join(
-        [
+    if maybe:
+        lines = [
+            "🤔 " + _("I am not sure which procedure fits your question."),
+            _("Is it one of these? Press it to see it."),
+        ]
+    else:
+        lines = [
             "🤔 " + _("Sorry, I could not find a procedure that fits your question."),
             _("I would rather not guess and show you a wrong procedure."),
-            "",
-            "👉 " + _("You can:"),
-            "• " + _('ask again in a few words, for example "dang ky ket hon";'),
-            "• " + _("or send your question to the one-stop desk officials."),
         ]
-    )
-    rows = [
-        [Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")],
-        back_to_menu(turn),
+    lines += [
+        "",
+        "👉 " + _("You can:"),
+        "• " + _('ask again in a few words, for example "dang ky ket hon";'),
+        "• " + _("or send your question to the one-stop desk officials."),
     ]
-    return Reply(text, rows)
+    rows = [[Button("📨 " + _("Send my question to officials"), f"q:send:{qid}")]]
+    rows += [[Button(procedure_label(turn, p), f"p:c:{p.code8}")] for p in maybe or []]
+    rows.append(back_to_menu(turn))
+    return Reply("\n".join(lines), rows)
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:

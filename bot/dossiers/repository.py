@@ -427,6 +427,13 @@ class DossierRepository:
         )
         return [to_dossier(r) for r in rows]
 
+    async def counts_by_procedure(self) -> dict[str, int]:
+        """Dossiers per national procedure code (its first 8 characters): what is filed here."""
+        rows = await self.db.fetchall(
+            "SELECT substr(procedure_code, 1, 8), COUNT(*) FROM dossiers GROUP BY 1"
+        )
+        return {code: int(n) for code, n in rows}
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM dossiers")
         return int(row[0])
