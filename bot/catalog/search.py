@@ -253,6 +253,11 @@ class SearchIndex:
         """What abstention compares against (names, their readings), then the index."""
         self._family = [family_of(p.name) for p in self._docs]
         self._variants = [variants.of_name(p.name) for p in self._docs]
+        self._by_age: dict[tuple, list[int]] = {}  # one procedure for several age ranges
+        for doc, variant in enumerate(self._variants):
+            if variant.has_age:
+                key = (variants.without_age(self._family[doc]), tuple(self._docs[doc].levels))
+                self._by_age.setdefault(key, []).append(doc)
         self._prior = array("f", map(self._prior_of, self._docs))
         self._family_words = [frozenset(f.split()) for f in self._family]
         self._name_words: list[frozenset[str]] = []  # syllables, bigrams, marked forms
@@ -326,6 +331,19 @@ class SearchIndex:
             self._name_weights.append(
                 [(w, sum(w.values())) for w in [whole, *listed, *map(weigh, extra)]]
             )
+
+    def age_siblings(self, code: str) -> list[tuple[Procedure, variants.Variant]]:
+        """The versions of a procedure for other ages at the same levels ("dưới 14 tuổi",
+        "từ đủ 14 tuổi trở lên"), youngest first, itself included; [] when it has none."""
+        doc = self._by_code.get(code, self._by_code8.get(code[:8]))
+        if doc is None or not self._variants[doc].has_age:
+            return []
+        key = (variants.without_age(self._family[doc]), tuple(self._docs[doc].levels))
+        docs = self._by_age.get(key, [])
+        if len(docs) < 2:
+            return []
+        docs = sorted(docs, key=lambda d: self._variants[d].age_from or 0)
+        return [(self._docs[d], self._variants[d]) for d in docs]
 
     def _prior_of(self, p: Procedure) -> float:
         """What ranking knows of a procedure before the question: done here, filed here."""
@@ -403,7 +421,7 @@ class SearchIndex:
         return parsed, ranked[:limit]
 
     def _rerank(
-        self, parsed: Query, keep: int, asked: tuple = (None, None, None)
+        self, parsed: Query, keep: int, asked: tuple = (None, None, None, None)
     ) -> tuple[list[Candidate], bool]:
         """Rerank by coverage, the priors and how each sibling fits what the question says
         (`asked`: age, occasion, who files); with `keep`, stop once no candidate can
@@ -420,7 +438,7 @@ class SearchIndex:
         parsed.pool = frozenset(top)
         holding = self._holding(parsed.quoted, top)
         quoted = frozenset(terms([q.split() for q in parsed.quoted]))
-        best_fit = variants.FITS ** sum(fact is not None for fact in asked)
+        best_fit = variants.FITS ** sum(fact is not None for fact in asked)  # at most
         ceiling = (QUERY_SHIFT + 1) * (NAME_SHIFT + 1) * max(self._prior, default=1.0) * best_fit
         best_finals: list[float] = []  # min-heap of the `keep` best finals so far
         ranked = []

@@ -74,7 +74,20 @@ _ASKED_PARTY = (
     (re.compile(r"\b(?:cong ty|cty|doanh nghiep|to chuc|hop tac xa|htx)\b"), ORGANISATION),
 )
 _AGE = re.compile(r"\b(\d{1,3}) ?(?:tuoi|t)\b")
+# A young child named without an age ("cho bé", "trẻ sơ sinh"), and a child of any age
+# ("con tôi", "cháu"): the first is the youngest version, the second must be asked.
+_BABY = re.compile(r"\b(?:be|em be|so sinh|moi sinh|tre nho|con nho|chau nho)\b")
+_CHILD = re.compile(r"\b(?:con|chau|dua|tre|tre em|hoc sinh|thang be|con be)\b")
+BABY, CHILD = "baby", "child"
 _NO_AGE_BEFORE = re.compile(r"(?:nam|thang|ngay|lop|tang|so)\s*$")
+
+
+_AGE_PHRASE = re.compile(r"\b(?:duoi|tu du|tu|du|tren) \d{1,3} tuoi(?: tro len)?\b")
+
+
+def without_age(folded_name: str) -> str:
+    """A folded name without its age range: the key its age siblings share."""
+    return " ".join(_AGE_PHRASE.sub(" ", folded_name).split())
 
 
 @dataclass(frozen=True)
@@ -114,9 +127,19 @@ def of_name(name: str) -> Variant:
     return Variant(age_from, int(under.group(1)) if under else None, occasion, party)
 
 
+def whose(question: str) -> str | None:
+    """BABY or CHILD when the question is for a child and gives no age, else None (for
+    the writer, an adult, or an age is given)."""
+    text = folded(question)
+    if _BABY.search(text):
+        return BABY
+    return CHILD if _CHILD.search(text) else None
+
+
 @lru_cache(maxsize=1 << 12)
-def of_question(question: str) -> tuple[int | None, str | None, str | None]:
-    """(age, occasion, party) a question states, each None when it does not say."""
+def of_question(question: str) -> tuple:
+    """(age, occasion, party, whose) a question states, each None when it does not say;
+    `whose` (BABY, CHILD) only when no age is given."""
     text = folded(question)
     age = None
     for m in _AGE.finditer(text):
@@ -130,7 +153,7 @@ def of_question(question: str) -> tuple[int | None, str | None, str | None]:
             break
     occasion = next((kind for pattern, kind in _ASKED_OCCASION if pattern.search(text)), None)
     party = next((kind for pattern, kind in _ASKED_PARTY if pattern.search(text)), None)
-    return age, occasion, party
+    return age, occasion, party, None if age is not None else whose(question)
 
 
 # How a candidate's ranking score moves with what the question says about its variant.
@@ -152,13 +175,17 @@ def _occasion_fit(named: str | None, asked: str | None) -> float:
     return UNASKED if asked is None else CLASHES
 
 
-def fit(name_variant: Variant, asked: tuple[int | None, str | None, str | None]) -> float:
+def fit(name_variant: Variant, asked: tuple) -> float:
     """A factor on a candidate's ranking score: above 1 when its name's variant is the
     one asked about, below 1 when it is another, or a special case no one mentioned."""
-    age, occasion, party = asked
+    age, occasion, party = asked[:3]
     factor = _occasion_fit(name_variant.occasion, occasion)
     if name_variant.has_age and age is not None:
         factor *= FITS if name_variant.fits_age(age) else CLASHES
+    elif name_variant.age_under is not None and name_variant.age_from is None:
+        # a children-only version: for a baby, the one; for the writer themself, not
+        who = asked[3] if len(asked) > 3 else None
+        factor *= FITS if who == BABY else (1.0 if who == CHILD else UNASKED)
     if name_variant.party is not None:
         factor *= FITS if name_variant.party == party else UNASKED
     elif party is not None:

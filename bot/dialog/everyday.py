@@ -9,11 +9,16 @@ what to do next; none is the "not found" message.
 
 from __future__ import annotations
 
+from bot.catalog import variants
 from bot.dialog import dossiers, followups, intents, procedures
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu, main_menu
 from bot.recent import Recent
 from bot.reply import Button, Reply
+
+# A message this short that gives an age is about the card in context: its version for
+# that age. A longer one is a question of its own.
+AGE_WORDS = 10
 
 
 def _finds(turn: Turn):
@@ -34,6 +39,11 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
         return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
     recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
     in_context = bool(recent.procedure_code or recent.event or recent.dossier_code)
+    age = variants.of_question(text)[0]
+    if age is not None and recent.procedure_code and len(text.split()) <= AGE_WORDS:
+        replies = await procedures.for_age(turn, recent.procedure_code, age, text)
+        if replies is not None:  # "thế còn đứa lớn 16 tuổi?" after the under-14 card
+            return replies
     intent = intents.classify(text, _finds(turn), reading, in_context)
     if intent.kind == intents.PROCEDURE:
         if (intent.query and intent.query != text) or intent.section:

@@ -169,7 +169,7 @@ _CUES = {
     # one wrote down still read: "có tốn đồng nào ko", "cần đem theo gì".
     FOLLOWUP + ":" + FEE: """
 1.0: phí, lệ phí, mức phí, bao nhiêu tiền, hết bao nhiêu, tốn bao nhiêu, mất tiền
-1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền, tốn, tốn kém
+1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền, ~tốn, tốn kém
 1.0: đồng nào, mấy đồng, bao nhiêu đồng, nghìn, ngàn, triệu, free, costs, charge, pay for
 1.0: đóng tiền, nộp tiền, mất bao nhiêu tiền, hết mấy, lệ phí bao nhiêu, is it free
 0.5: bao nhiêu, giá, pay, đắt, rẻ
@@ -181,7 +181,7 @@ _CUES = {
 1.0: thời hạn giải quyết, lâu không, có lâu không, nhanh không, có nhanh không
 1.0: mấy bữa, bao nhiêu hôm, mấy tuần, mấy tháng, bao giờ có, khi nào có, bao giờ lấy
 1.0: khi nào lấy, đợi lâu, chờ lâu, đợi bao lâu, chờ bao lâu, take long, days, weeks
-0.7: lâu, nhanh, chậm, đợi, chờ, hôm, bữa
+0.7: lâu, nhanh, chậm, đợi, chờ, ~hôm, ~bữa
 0.5: bao giờ, khi nào, có kết quả, lấy được, when, time, xong, ngày, tuần
 """,
     FOLLOWUP + ":" + PLACE: """
@@ -194,7 +194,7 @@ _CUES = {
 1.0: hồ sơ gồm, gồm những gì, gồm gì, chuẩn bị gì, phải chuẩn bị, thành phần hồ sơ
 1.0: documents, papers, what do i need, need to bring, bring, những giấy gì, giấy gì
 1.0: chuẩn bị những gì, mang những gì, cần mang những gì, form, forms
-1.0: đem, đem theo, mang, cầm theo, chuẩn bị, photo, giấy má, hồ sơ gì
+1.0: ~đem, đem theo, mang, cầm theo, chuẩn bị, photo, giấy má, hồ sơ gì
 1.5: mẫu tờ khai, tờ khai, mẫu đơn, biểu mẫu, lấy mẫu
 """,
     FOLLOWUP + ":" + STEPS: """
@@ -205,7 +205,7 @@ _CUES = {
 """,
     FOLLOWUP + ":" + WHO: """
 1.0: điều kiện, điều kiện gì, ai được, đối tượng nào, đối tượng, ai làm, ai đi
-1.0: người khác, đi thay, làm thay, thay mặt, thay cho, nhờ, ủy quyền, uỷ quyền
+1.0: người khác, đi thay, làm thay, thay mặt, thay cho, ~nhờ, nhờ người, ủy quyền, uỷ quyền
 1.0: requirements, who can, eligible, instead, on behalf, someone else, who may
 1.0: tự đi, phải đi, cùng đi, cùng lên, có phải, đi cùng, trực tiếp đi, đủ tuổi, được chưa
 1.0: có được, trường hợp nào
@@ -213,14 +213,14 @@ _CUES = {
 0.5: ai, được không, người nhà, bố mẹ, ông bà, bà nội, ông nội, thay
 """,
     FOLLOWUP + ":" + DEADLINE: """
-1.0: trễ hạn, quá hạn, hết hạn, hạn chót, trễ, muộn, để muộn, làm muộn, chậm trễ
+1.0: trễ hạn, quá hạn, hết hạn, hạn chót, ~trễ, ~muộn, để muộn, làm muộn, chậm trễ
 1.0: deadline, late, penalty, bị phạt, phạt, trước khi hết hạn, trong vòng, bao nhiêu ngày phải
-1.0: phải làm trong, phải khai trong, báo trước, phải báo, hạn
+1.0: phải làm trong, phải khai trong, báo trước, phải báo, ~hạn
 """,
     FOLLOWUP + ":" + ONLINE: """
 1.0: online, trực tuyến, qua mạng, trên mạng, dịch vụ công, cổng dịch vụ công
 1.0: nộp online, làm online, internet, qua điện thoại, trên điện thoại, bằng điện thoại
-1.0: mạng, vneid, app, ứng dụng, website, web, apply online, qua zalo
+1.0: ~mạng, vneid, app, ứng dụng, website, web, apply online, qua zalo
 """,
     FOLLOWUP + ":" + LEGAL: """
 1.0: căn cứ pháp lý, căn cứ, pháp lý, luật nào, theo luật, văn bản nào, nghị định
@@ -304,32 +304,39 @@ class Intent:
     code: str | None = None  # the procedure the message names, when search found one
 
 
-def _books() -> tuple[PhraseBook, PhraseBook]:
+def _books() -> tuple[PhraseBook, PhraseBook, PhraseBook]:
     """Cues with marks match as typed; cues written without any ("alo", "ok") match
-    whatever marks were typed ("alô", "ók"), unless written "=ngu": then "ngủ" is not it."""
+    whatever marks were typed ("alô", "ók"), unless written "=ngu": then "ngủ" is not it.
+    A cue written "~nhờ" counts only when typed with its marks: unaccented, "nho" is as
+    likely "nhỏ" or "nhớ", "dem" "đêm", "han" "hàn"."""
     strict: dict[str, list[tuple[str, float]]] = {}
     loose: dict[str, list[tuple[str, float]]] = {}
+    marked: dict[str, list[tuple[str, float]]] = {}
     for key, block in _CUES.items():
         for line in filter(None, (line.strip() for line in block.splitlines())):
             weight, _, phrases = line.partition(":")
             for phrase in (p.strip() for p in phrases.split(",")):
                 if phrase.startswith("="):
                     strict.setdefault(phrase[1:], []).append((key, float(weight)))
+                elif phrase.startswith("~"):
+                    marked.setdefault(phrase[1:], []).append((key, float(weight)))
                 elif phrase:
                     book = loose if phrase.isascii() else strict
                     book.setdefault(phrase, []).append((key, float(weight)))
-    return PhraseBook(strict), PhraseBook(loose)
+    return PhraseBook(strict), PhraseBook(loose), PhraseBook(marked)
 
 
-_STRICT, _LOOSE = _books()
+_STRICT, _LOOSE, _MARKED = _books()
 
 
 def _cue_at(words: list[Token], bare: list[Token], i: int) -> tuple[int, object] | None:
     """The longest cue starting at word `i` (`bare`: the same words, marks ignored)."""
-    strict, loose = _STRICT.match(words, i), _LOOSE.match(bare, i)
-    if strict and loose:
-        return strict if strict[0] >= loose[0] else loose
-    return strict or loose
+    found = [_STRICT.match(words, i), _LOOSE.match(bare, i)]
+    marked = _MARKED.match(words, i)
+    if marked and all(w.marked for w in words[i : i + marked[0]]):
+        found.append(marked)
+    found = [f for f in found if f]
+    return max(found, key=lambda f: f[0]) if found else None
 
 
 # Every word a cue or the filler knows: a doubled last letter ("okk", "onn") is a typo

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog import variants
 from bot.catalog.english import search_query
 from bot.catalog.life_events import find_event
 from bot.catalog.model import is_valid_code, normalize_code
@@ -171,8 +172,12 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
         maybe = [await turn.core.procedure(m.code) for m in result.suggestions]
         return await questions.not_found(turn, question, [p for p in maybe if p])
     others = [m.code for m in result.matches[1:]]
-    await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
     aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline
+    ages = turn.core.index.age_siblings(proc.code)
+    if ages and variants.of_question(question)[3] == variants.CHILD:  # how old? ask
+        await remember(turn, proc, others)  # "15 tuổi" next picks its version
+        return which_age(turn, ages, aspect)
+    await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
     if aspect and aspect != intents.STEPS:  # "làm thế nào" asks for the whole card
         reply = section_reply(turn, proc, others, aspect, first=True)
     else:
@@ -180,6 +185,50 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
     return reply
+
+
+def age_label(turn: Turn, variant) -> str:
+    _ = turn.t.gettext
+    if variant.age_under is not None and variant.age_from is None:
+        return _("Under %d years old") % variant.age_under
+    if variant.age_from is not None and variant.age_under is None:
+        return _("%d years old or more") % variant.age_from
+    return _("From %(a)d to under %(b)d years old") % {
+        "a": variant.age_from,
+        "b": variant.age_under,
+    }
+
+
+def which_age(turn: Turn, ages: list, aspect: str | None) -> Reply:
+    """The question fits versions of a procedure for different ages and does not say the
+    age: one short question, a button per age range, each opening its own version (the
+    part asked about, when one was)."""
+    _ = turn.t.gettext
+    kind = ASPECTS.get(aspect, "c") if aspect and aspect != intents.STEPS else "c"
+    rows = [[Button("👤 " + age_label(turn, v), f"p:{kind}:{p.code8}")] for p, v in ages]
+    rows.append(back_to_menu(turn))
+    text = "\n".join(
+        [
+            "🤔 " + _("How old is the person it is for?"),
+            "👉 " + _("The papers differ by age. Press one, or type the age, e.g. 15 tuổi."),
+        ]
+    )
+    return Reply(text, rows)
+
+
+async def for_age(turn: Turn, code: str, age: int, said: str) -> list[Reply] | None:
+    """A short message giving an age after a card that exists for several ages ("thế còn
+    đứa lớn 16 tuổi thì sao", "15 tuổi"): that age's version; None when it has no versions."""
+    ages = turn.core.index.age_siblings(code)
+    fitting = [p for p, v in ages if v.fits_age(age)]
+    if not fitting:
+        return None
+    proc = fitting[0]
+    await remember(turn, proc, [])
+    aspect = intents.aspect(intents.read(said), proc.name)
+    if aspect and aspect != intents.STEPS:
+        return [section_reply(turn, proc, [], aspect, first=True)]
+    return [card_reply(turn, proc, [])]
 
 
 async def remember(turn: Turn, proc, other_codes: list[str]) -> None:
