@@ -211,6 +211,12 @@ async def _run(settings, channels) -> int:
             return 1
         attach(runtime, server)
     runtime.on_start.append(_wake_on_release)
+    lost = await _no_one_hears(settings)
+    if lost:
+        if server is not None:
+            await server.stop()
+        print(f"motcua: {lost}", file=sys.stderr)
+        return 2
     try:
         code = await runtime.run()
     except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start
@@ -231,8 +237,25 @@ async def _run(settings, channels) -> int:
     return code
 
 
+async def _no_one_hears(settings) -> str | None:
+    """Why complaints would reach no one on the channels that run (None: they reach someone).
+
+    The terminal trial is exempt: its receipts say no official can read them."""
+    from bot.feedback.reach import NETWORK_CHANNELS, live_channels, refusal, route_states
+    from bot.store import open_database
+
+    if not live_channels(settings) & set(NETWORK_CHANNELS):
+        return None
+    db = await open_database(settings.db_path)
+    try:
+        return refusal(await route_states(db, settings))
+    finally:
+        await db.close()
+
+
 async def _check(settings) -> int:
     """SQLite's integrity check and the figures an operator wants; exit 1 when damaged."""
+    from bot.feedback.reach import route_states
     from bot.store import open_database
     from bot.store.health import examine
 
@@ -244,9 +267,12 @@ async def _check(settings) -> int:
     db = await open_database(path, migrate=False)
     try:
         report = await examine(db, quick=False)
+        routes = await route_states(db, settings) if report.healthy else []
     finally:
         await db.close()
     print("\n".join(report.lines()))
+    names = {a.code: a.name for a in settings.agencies}
+    print("\n".join(s.line(names) for s in routes))
     if report.healthy:
         return 0
     print(

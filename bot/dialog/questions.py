@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.dialog import questions_officials
+from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.i18n import translator
@@ -48,10 +49,10 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     chat = turn.core.settings.officials_chat_id
     if chat is None:
         text = _(
-            "The officials' chat is not set up yet, so I could not pass your question on. "
-            "Please call or visit your commune's one-stop desk."
+            "I cannot pass questions on to officials in the app yet, so your question was not"
+            " sent. Please call or visit your commune's one-stop desk."
         )
-        return [Reply("ℹ️ " + text, [back_to_menu(turn)])]
+        return [Reply("ℹ️ " + text + contact_line(turn), [back_to_menu(turn)])]
     locale = turn.core.settings.locale
     gettext = translator(locale).gettext
     alert = Reply(

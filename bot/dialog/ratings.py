@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
@@ -135,12 +136,15 @@ async def _rate(turn: Turn, code: str, n: str) -> list[Reply]:
     core, msg = turn.core, turn.msg
     dossier = await core.dossiers.get(code)
     proc = await core.procedure(dossier.procedure_code)
-    await core.ratings.rate_level(
+    _rating, alerted = await core.ratings.rate_level(
         dossier, msg.channel, msg.user_id, level, proc.name if proc else None
     )
     head = "✅ " + _("Thank you! Your rating: %s.") % esc(_level_name(turn, level))
-    if level == "khong_hai_long":
+    if alerted:
         head += "\n" + _("The office has been told and will look into it.")
+    elif level == "khong_hai_long":  # nobody was told: say what the citizen can do instead
+        head += "\n" + _("Your rating is recorded. To be heard now, send a complaint.")
+        head += contact_line(turn, dossier.agency_code)
     return [await _next_question(turn, code, head)]
 
 
