@@ -29,6 +29,7 @@ from bot.dossiers.codes import (
     find_dossier_code,
     looks_like_dossier_code,
 )
+from bot.dossiers.lateness import load_verdict
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.people.privacy import DOSSIER_TRACKING
@@ -113,7 +114,7 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     name = display_name(turn.t, proc) if proc else None  # English in English mode
     text = dossier_card(turn.t, dossier, name, verified=verified, ctx=ctx)
     rows: list[list[Button]] = []
-    if lateness(dossier, ctx.now) is not None:
+    if lateness(dossier, ctx.now, ctx.verdict) is not None:
         rows.append([Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")])
     if dossier.status == RETURNED:
         rows.append([Button("⭐ " + _("Rate this service"), f"r:o:{dossier.code}")])
@@ -132,12 +133,15 @@ async def card_context(turn: Turn, dossier: Dossier) -> CardContext:
     if dossier.apologized_due_at is not None:
         recorded = await core.dossiers.apologies(dossier.code)
         apology = recorded[-1] if recorded else None
+    now = datetime.now(UTC)
+    tz = core.settings.timezone
     return CardContext(
-        now=datetime.now(UTC),
+        now=now,
         calendar=core.calendar,
-        tz=core.settings.timezone,
+        tz=tz,
         agency=core.settings.agency(dossier.agency_code),
         apology=apology,
+        verdict=await load_verdict(core.db.fetchall, dossier, now, core.calendar, tz),
     )
 
 

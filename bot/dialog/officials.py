@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import status_name, timeliness
 from bot.dossiers.codes import find_dossier_code
+from bot.dossiers.lateness import load_verdict
 from bot.people.officials import Official
 from bot.reply import Reply, esc
 from bot.text import parse_id
@@ -74,8 +75,11 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
     if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
+    note = note.strip()
+    if dossier.status == status and note:  # the same status: the note is what changes
+        return await _change_note(turn, dossier, note)
     event = await turn.core.dossiers.change_status(
-        code, status, turn.msg.user_id, note.strip() or None, on_events=turn.core.notifier
+        code, status, turn.msg.user_id, note or None, on_events=turn.core.notifier
     )
     if event is None:
         return [Reply(_("Dossier %s already has that status.") % esc(code))]
@@ -84,6 +88,17 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         "status": esc(status_name(turn.t, status)),
     }
     return [Reply("✅ " + text)]
+
+
+async def _change_note(turn: Turn, dossier, note: str) -> list[Reply]:
+    _ = turn.t.gettext
+    changed = await turn.core.dossiers.change_note(
+        dossier.code, note, on_note=turn.core.notifier.note_changed
+    )
+    if changed is None:
+        return [Reply(_("Dossier %s already has that status and note.") % esc(dossier.code))]
+    text = _("Note of dossier %(code)s updated: %(note)s. The verified applicant is told.")
+    return [Reply("✅ " + text % {"code": esc(dossier.code), "note": esc(note)})]
 
 
 def has_status_argument(args: str) -> bool:
@@ -116,7 +131,8 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     try:
         day = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1))).date()
     except ValueError:
-        return [Reply(usage)]
+        text = _("%s is not a valid date. Write the new date as DD/MM/YYYY.") % esc(m.group(0))
+        return [Reply("✋ " + text)]
     dossier = await turn.core.dossiers.get(code)
     if dossier is None:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
@@ -131,6 +147,14 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
         current = turn.t.day(dossier.due_at.astimezone(turn.core.settings.timezone))
         text = _("The new date must be after the current appointment, %s.") % esc(current)
         return [Reply("✋ " + text + "\n" + usage)]
+    calendar = turn.core.calendar
+    if not calendar.is_working_day(day):  # refused before anything reaches the citizen
+        suggested = turn.t.day(calendar.add_working_days(day, 1))
+        text = _(
+            "%(day)s is not a working day: the citizen would find the desk closed."
+            " Nothing was sent. Choose a working day, e.g. %(next)s."
+        ) % {"day": esc(turn.t.day(day)), "next": esc(suggested)}
+        return [Reply("✋ " + text)]
     try:
         await turn.core.dossiers.apologise(
             code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
@@ -138,12 +162,7 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     except ValueError:
         return [Reply("✋ " + _("The apology could not be recorded. Check the code and the date."))]
     text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")
-    text = "✅ " + text % esc(turn.t.day(day))
-    if not turn.core.calendar.is_working_day(day):  # the citizen would find the desk closed
-        text += "\n⚠️ " + _("%s is not a working day: the citizen may come to a closed desk.") % esc(
-            turn.t.day(day)
-        )
-    return [Reply(text)]
+    return [Reply("✅ " + text % esc(turn.t.day(day)))]
 
 
 async def overdue_command(turn: Turn) -> list[Reply]:
@@ -155,13 +174,20 @@ async def overdue_command(turn: Turn) -> list[Reply]:
     core = turn.core
     agencies = None if official.is_leader else _agency_ids(turn, official.agency_code)
     now = datetime.now(UTC)
-    late = await core.dossiers.overdue(agencies, now, core.calendar, limit=MAX_LISTED)
-    soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
     tz = core.settings.timezone
+    late = []  # late as the decree counts it: an apology or a request for papers keeps it here
+    for d in await core.dossiers.late_candidates(agencies, now):
+        if (await load_verdict(core.db.fetchall, d, now, core.calendar, tz)).late:
+            late.append(d)
+    soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
+    soon = [d for d in soon if d not in late]
     lines = ["⏰ <b>" + _("Overdue: %s") % len(late) + "</b>"]
-    for d in late:
+    for d in late[:MAX_LISTED]:
         apologised = d.apologized_due_at is not None and d.due_at == d.apologized_due_at
-        mark = _("apology sent") if apologised else _("NO apology yet")
+        if apologised:
+            mark = _("apologised, new date %s") % turn.t.day(d.due_at.astimezone(tz))
+        else:
+            mark = _("no apology yet")
         when = timeliness(turn.t, d, now, core.calendar, tz)
         where = f" — {esc(core.settings.agency_name(d.agency_code))}" if official.is_leader else ""
         lines.append(f"• {esc(d.code)}{where} — {esc(when)} — {esc(mark)}")
