@@ -377,3 +377,11 @@ async def test_export_has_no_personal_data(service, tmp_path):
     assert row[0] == t.number and row[4].startswith("'=")
     html = published_html_section(await service.published(T0.date(), T0.date() + timedelta(1)))
     assert "&lt;ngay&gt;" in html and "0912345678" not in html and "UBND xã Hương Khê" in html
+
+
+async def test_the_anonymous_receipt_does_not_promise_an_answer(service, db):
+    """Issue 18 (7): it promised "Hạn trả lời" and then said no answer was owed."""
+    await service.submit(draft(), T0)
+    receipt = (await outbox(db, "u1"))[0][1]
+    assert "Hạn trả lời" not in receipt and "Cơ quan xem xét trước" in receipt
+    assert "không bắt buộc trả lời" in receipt

@@ -107,7 +107,7 @@ async def _check(turn: Turn, code: str) -> Reply | None:
         return None
     rows = [back_to_menu(turn)]
     if reason == "not_owner":
-        rows.insert(0, [Button("📱 " + _("It is mine: verify"), "d:verify")])
+        rows.insert(0, [Button("📱 " + _("It is mine: verify"), f"d:verify:r:{code}")])
     return Reply("🔒 " + texts.get(reason, reason), rows)
 
 
