@@ -71,3 +71,21 @@ async def test_abuse_at_officials_is_offered_the_complaint_form(core):
     answer = await conv.say("bọn cán bộ xã ăn hại")
     assert "chưa tìm thấy thủ tục" not in answer
     assert any("phản ánh" in b.lower() for b in conv.buttons())
+
+
+async def test_a_terminal_leader_receives_a_passed_on_question_and_answers_it(core):
+    """Issue 18 (8): the officials' half of the question flow could not be tried in the
+    terminal chat (the officials' chat must be a Telegram id)."""
+    from bot.notify.outbox import Outbox
+
+    await core.officials.add("terminal", "boss", "leader", None, "Chị Lan")
+    citizen = Conversation(core, user_id="dan")
+    await citizen.say("giá vàng hôm nay")
+    assert "đã được gửi" in await citizen.press("Gửi câu hỏi")
+    [alert] = [m for m in await Outbox(core.db).due("terminal") if m.chat_id == "boss"]
+    boss = Conversation(core, user_id="boss")
+    boss.replies = [alert.reply]
+    await boss.press("Trả lời")
+    await boss.say("Giá vàng không thuộc thủ tục hành chính của xã.")
+    told = [m for m in await Outbox(core.db).due("terminal") if m.chat_id == "dan"]
+    assert any("Giá vàng không thuộc" in m.reply.text for m in told)
