@@ -6,6 +6,7 @@ Every change goes through the repository with the notifier, so citizens hear of 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, date, datetime, time
 
@@ -218,11 +219,6 @@ async def stats_command(turn: Turn) -> list[Reply]:
         text = percent(value)
         return text.replace(",", ".") if turn.t.locale == "en" else text
 
-    def month(key: str) -> str:
-        """2026-11 → 11/2026, as the title writes it."""
-        year, mon = key.split("-")
-        return f"{mon}/{year}"
-
     end = datetime.now(core.settings.timezone).date()
     months = end.year * 12 + end.month - 1 - 5  # the last six months, this one included
     start = date(months // 12, months % 12 + 1, 1)
@@ -235,30 +231,32 @@ async def stats_command(turn: Turn) -> list[Reply]:
         % {"start": start.strftime("%m/%Y"), "end": end.strftime("%m/%Y")}
         + "</b>"
     ]
-    latest: dict[str, object] = {}
+    totals: dict[str, list[int]] = {}  # the header's period, not one month: they agree
     for row in rows:
         if row.ratings:
-            latest[row.key] = row  # rows come month by month: the last rated one wins
-    if not latest:
+            total = totals.setdefault(row.key, [0, 0])
+            total[0] += row.satisfied
+            total[1] += row.ratings
+    if not totals:
         return [Reply("\n".join([*lines, _("No ratings in this period yet.")]))]
-    for code, row in sorted(latest.items()):
+    for code, (satisfied, ratings) in sorted(totals.items()):
         name = esc(core.settings.agency_name(code))
-        if row.ratings < MIN_RATINGS:
+        rate = satisfied / ratings
+        if ratings < MIN_RATINGS:
             few = _("too few ratings to judge")
-            detail = f"{row.satisfied}/{row.ratings} = {pct(row.rate)}"
-            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}, {month(row.month)}")
+            detail = f"{satisfied}/{ratings} = {pct(rate)}"
+            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}")
             continue
-        mark = "✅" if row.rate is not None and row.rate >= 0.9 else "⚠️"
-        lines.append(
-            f"{mark} {name}: {esc(pct(row.rate))}"
-            f" ({row.satisfied}/{row.ratings}, {month(row.month)})"
-        )
+        mark = "✅" if rate >= 0.9 else "⚠️"
+        lines.append(f"{mark} {name}: {esc(pct(rate))} ({satisfied}/{ratings})")
     if official.is_leader:
-        silent = [a.name for a in core.settings.agencies if a.code not in latest]
+        silent = [a.name for a in core.settings.agencies if a.code not in totals]
         if silent:
             lines.append("▫️ " + _("No ratings yet: %s") % esc(", ".join(silent)))
-    if any(row.ratings < MIN_RATINGS for row in latest.values()):  # said where it explains
+    if any(n < MIN_RATINGS for _k, n in totals.values()):  # said where it explains
         note = _("A rate needs at least %s ratings to mean something.") % MIN_RATINGS
         lines.append("<i>" + esc(note) + "</i>")
-    png = monthly_chart_png([r for r in rows if r.key in latest], names)
+    png = await asyncio.to_thread(  # matplotlib is slow: not on the event loop
+        monthly_chart_png, [r for r in rows if r.key in totals], names, min_ratings=MIN_RATINGS
+    )
     return [Reply("\n".join(lines), photo=png)]
