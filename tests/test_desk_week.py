@@ -106,3 +106,23 @@ async def test_an_impossible_apology_date_is_called_invalid(core):
     answer = await Conversation(core, user_id="officer").say(f"/xinloi {LATE} 31/02/2027 Chờ")
     assert "không phải là ngày hợp lệ" in answer and "Cách dùng" not in answer
     assert await core.dossiers.apologies(LATE) == []
+
+
+async def test_a_late_result_is_not_asked_whether_it_came_before_the_appointment(core):
+    """Issue 18 (3): a result returned late was rated with "Trước hẹn / Đúng hẹn / Sau hẹn"."""
+    from test_dialog_dossiers import CODE, add_dossier
+
+    await add_dossier(core, status=4, due_in_days=-10)
+    await status(core, CODE, 9)
+    owner = await verified_owner(core)
+    await returned(core)
+    await owner.say(f"/danhgia {CODE}")
+    await owner.press("Hài lòng")
+    seen = []
+    for _ in range(3):
+        seen += owner.buttons()
+        if not any(b for b in owner.buttons() if "lần" in b or "Tận tình" in b):
+            break
+        await owner.press(owner.buttons()[0])
+    assert not any("Trước hẹn" in b or "Đúng hẹn" in b for b in seen)
+    assert (await core.ratings.get(CODE)).answers()["timeliness"] == "sau_hen"

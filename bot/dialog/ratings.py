@@ -153,6 +153,11 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
     _ = turn.t.gettext
     rating = await turn.core.ratings.get(code)
     answers = rating.answers() if rating else {}
+    if answers.get("timeliness") is None and await _returned_late(turn, code):
+        # a fact of the dossier's history, not a question: never "trước hẹn?" after a late result
+        dossier = await turn.core.dossiers.get(code)
+        await turn.core.ratings.answer_follow_up(dossier, "timeliness", "sau_hen")
+        answers["timeliness"] = "sau_hen"
     for i, field in enumerate(FIELDS):
         if answers.get(field) is None:
             question, options = _follow_up(turn, field)
@@ -170,6 +175,19 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
     )
     ask = _("Would you like to add a comment?") + "\n👉 " + _("Type it, or press Done.")
     return Reply(head + "\n\n" + ask, rows)
+
+
+async def _returned_late(turn: Turn, code: str) -> bool:
+    from datetime import UTC, datetime
+
+    from bot.dossiers.lateness import load_verdict
+
+    core = turn.core
+    dossier = await core.dossiers.get(code)
+    if dossier is None:
+        return False
+    now, tz = datetime.now(UTC), core.settings.timezone
+    return (await load_verdict(core.db.fetchall, dossier, now, core.calendar, tz)).returned_late
 
 
 async def _answer(turn: Turn, code: str, i: str, j: str) -> list[Reply]:
