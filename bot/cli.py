@@ -22,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     verbose = getattr(args, "verbose", False)
+    # Quiet by default: a command's own output and its one line say it all (-v: the log).
+    # `run` is a service: its log is its output.
+    quiet = logging.CRITICAL if (args.command or "run") != "run" else logging.INFO
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else quiet,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -40,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(parser, settings, command, args)
     except KeyboardInterrupt:
         return 130
+    except UsageError as exc:
+        print(f"motcua: {command}: {exc}", file=sys.stderr)
+        return 2
     except StoreError as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
@@ -62,7 +68,7 @@ def _dispatch(parser, settings, command: str, args) -> int:
     if command == "check":
         return asyncio.run(_check(settings))
     if command == "backup":
-        return asyncio.run(_backup(settings, args.path))
+        return asyncio.run(_backup(settings, args.path))  # str: "dir/" keeps its slash
     if command == "chat":
         return asyncio.run(_chat(settings))
     if command == "ask":
@@ -91,9 +97,36 @@ def _dispatch(parser, settings, command: str, args) -> int:
     return 2
 
 
+ROSTER_CHANNELS = ("telegram", "zalo", "terminal")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A command line it does not understand: one line on stderr, exit 2 (no usage dump)."""
+
+    def error(self, message: str):
+        where = self.prog.removeprefix("motcua").strip()
+        self.exit(2, f"motcua: {where + ': ' if where else ''}{message} (-h: help)\n")
+
+
+def _roster_id_problem(channel: str, user_id: str) -> str | None:
+    """A Telegram user id is a positive integer, a Zalo one digits; the terminal any word."""
+    if channel == "telegram" and not (user_id.isdigit() and int(user_id) > 0):
+        return f"{user_id!r} is not a Telegram user id (a positive number, e.g. 123456789)"
+    if channel == "zalo" and not user_id.isdigit():
+        return f"{user_id!r} is not a Zalo user id (digits)"
+    if not user_id.strip() or len(user_id) > 64:
+        return f"{user_id!r} is not a user id"
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="motcua", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = OneLineParser(prog="motcua", description=__doc__)
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show the log and tracebacks",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the Telegram bot (the terminal chat when no token is set)")
     sub.add_parser("chat", help="chat with the bot in this terminal (no token, no network)")
@@ -102,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the store: integrity, schema, size, free disk, outbox (exit 1: damaged)",
     )
     bak = sub.add_parser("backup", help="copy the store consistently, even while the bot runs")
-    bak.add_argument("path", type=Path, help="the copy to write (a new file)")
+    bak.add_argument("path", help="the copy to write (a new file)")
     ask = sub.add_parser("ask", help="search the catalog; no QUESTION: one per line from stdin")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="JSON output (the default)")
@@ -113,10 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["official", "leader"], default="official")
     add.add_argument("--agency", help="agency code or alias (required for officials)")
     add.add_argument("--name", default="")
-    add.add_argument("--channel", default="telegram", help="telegram, or terminal for motcua chat")
+    add.add_argument(
+        "--channel", default="telegram", choices=ROSTER_CHANNELS,
+        help="where they work: telegram (default), zalo, or terminal for motcua chat",
+    )  # fmt: skip
     rm = off_sub.add_parser("remove", help="remove an official")
     rm.add_argument("user_id")
-    rm.add_argument("--channel", default="telegram", help="telegram, or terminal")
+    rm.add_argument("--channel", default="telegram", choices=ROSTER_CHANNELS)
     off_sub.add_parser("list", help="list the roster")
     st = sub.add_parser("stats", help="satisfaction and Decision 766 rates per agency and month")
     st.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
@@ -211,6 +247,12 @@ async def _run(settings, channels) -> int:
             return 1
         attach(runtime, server)
     runtime.on_start.append(_wake_on_release)
+    lost = await _no_one_hears(settings)
+    if lost:
+        if server is not None:
+            await server.stop()
+        print(f"motcua: {lost}", file=sys.stderr)
+        return 2
     try:
         code = await runtime.run()
     except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start
@@ -231,8 +273,25 @@ async def _run(settings, channels) -> int:
     return code
 
 
+async def _no_one_hears(settings) -> str | None:
+    """Why complaints would reach no one on the channels that run (None: they reach someone).
+
+    The terminal trial is exempt: its receipts say no official can read them."""
+    from bot.feedback.reach import NETWORK_CHANNELS, live_channels, refusal, route_states
+    from bot.store import open_database
+
+    if not live_channels(settings) & set(NETWORK_CHANNELS):
+        return None
+    db = await open_database(settings.db_path)
+    try:
+        return refusal(await route_states(db, settings))
+    finally:
+        await db.close()
+
+
 async def _check(settings) -> int:
     """SQLite's integrity check and the figures an operator wants; exit 1 when damaged."""
+    from bot.feedback.reach import route_states
     from bot.store import open_database
     from bot.store.health import examine
 
@@ -244,9 +303,12 @@ async def _check(settings) -> int:
     db = await open_database(path, migrate=False)
     try:
         report = await examine(db, quick=False)
+        routes = await route_states(db, settings) if report.healthy else []
     finally:
         await db.close()
     print("\n".join(report.lines()))
+    names = {a.code: a.name for a in settings.agencies}
+    print("\n".join(s.line(names) for s in routes))
     if report.healthy:
         return 0
     print(
@@ -257,8 +319,14 @@ async def _check(settings) -> int:
     return 1
 
 
-async def _backup(settings, target: Path) -> int:
+async def _backup(settings, raw: str) -> int:
     """A consistent copy while the bot runs (it only reads the store)."""
+    target = Path(raw)
+    if raw.endswith(("/", "\\")) and not target.is_dir():  # meant a folder that is not there
+        print(
+            f"motcua: backup {raw}: no such folder; create it, or give a file name", file=sys.stderr
+        )
+        return 1
     from bot.store import open_database
     from bot.store.backup import backup_to
 
@@ -359,7 +427,16 @@ async def _officials(settings, args) -> int:
         if args.action == "add":
             agency = settings.agency(args.agency) if args.agency else None
             if args.agency and agency is None:
-                print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
+                print(
+                    f"motcua: unknown agency code {args.agency!r}"
+                    " (`motcua agencies check` lists the codes and aliases)",
+                    file=sys.stderr,
+                )
+                return 2
+            problem = _roster_id_problem(args.channel, args.user_id)
+            if problem:
+                hint = "" if args.channel != "telegram" else " (another channel: --channel)"
+                print(f"motcua: officials add: {problem}{hint}", file=sys.stderr)
                 return 2
             code = agency.code if agency else None
             try:
@@ -370,8 +447,16 @@ async def _officials(settings, args) -> int:
             where = f" for {agency.name} ({agency.code})" if agency and code else ""
             print(f"{args.role} {args.user_id} added{where}")
         elif args.action == "remove":
-            removed = await roster.remove(args.channel, args.user_id)
-            print(f"{args.user_id} removed" if removed else f"{args.user_id} was not on the roster")
+            if await roster.remove(args.channel, args.user_id):
+                print(f"{args.user_id} removed")
+                return 0
+            elsewhere = [o.channel for o in await roster.all() if o.user_id == args.user_id]
+            hint = f"; it is as --channel {elsewhere[0]}" if elsewhere else ""
+            print(
+                f"motcua: {args.user_id} is not on the roster for {args.channel}{hint}",
+                file=sys.stderr,
+            )
+            return 2
         else:
             for o in await roster.all():
                 agency = settings.agency_name(o.agency_code) if o.agency_code else "*"
@@ -486,11 +571,18 @@ async def _sync(settings, forever: bool) -> int:
             await sync.run_forever(settings.sync_interval)
             return 0
         report = await sync.run_once()
-        print(report.summary())
-        return 0 if report.ok else 1
+        if report.ok:
+            print(report.summary())
+            return 0
+        print(f"motcua: sync {report.summary()}", file=sys.stderr)
+        return 1
     finally:
         await sync.aclose()
         await core.close()
+
+
+class UsageError(Exception):
+    """Invalid use of a command: one line on stderr, exit 2."""
 
 
 def _day(text: str):
@@ -508,6 +600,8 @@ def _period(settings, args):
 
     end = args.end or datetime.now(settings.timezone).date()
     start = args.start or (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
     return start, end
 
 
@@ -568,6 +662,11 @@ async def _report(settings, args) -> int:
     if not args.html and not args.csv:
         print("motcua: give --html PATH and/or --csv PATH", file=sys.stderr)
         return 2
+    for path in (args.html, args.csv):
+        if path and path.is_dir():
+            raise UsageError(f"{path} is a folder: give a file name, e.g. {path / 'report.html'}")
+        if path and not path.parent.is_dir():
+            raise UsageError(f"{path}: the folder {path.parent} does not exist")
     start, end = _period(settings, args)
     from bot.feedback.export import published_html_section, published_rows
 
@@ -618,7 +717,7 @@ async def _learned(settings, args) -> int:
         entries = await learned.load(db)
         for e in entries:
             print(f"{e.id}\t{e.procedure_code}\t{e.created_at}\t{e.linked_by}\t{e.text}")
-        print(f"{len(entries)} learned wording(s)", file=sys.stderr)
+        print(f"{len(entries)} learned wording(s)")
         return 0
     finally:
         await db.close()

@@ -245,9 +245,9 @@ def _zalo(get) -> ZaloSettings | None:
     names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN")
     if not any(get(n) for n in names):
         return None
-    for name in _ZALO_NEEDED:
-        if not get(name):
-            raise SettingsError(f"{name}: missing (the Zalo OA channel needs it)")
+    missing = [name for name in _ZALO_NEEDED if not get(name)]
+    if missing:  # all of them at once: one round trip to fix the file, not four
+        raise SettingsError(f"{', '.join(missing)}: missing (the Zalo OA channel needs them)")
     app_id = get("MOTCUA_ZALO_APP_ID")
     if not app_id.isdigit():
         raise SettingsError(f"MOTCUA_ZALO_APP_ID: {app_id!r} is not a Zalo app id (digits)")

@@ -14,6 +14,17 @@ NATIONAL = SHARED / "data" / "procedures" / "national-2026.jsonl.gz"
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuv"
 
 
+def working_day(calendar, days: int = 10) -> str:
+    """DD/MM/YYYY of the first working day `days` or more from today (/xinloi refuses
+    days off, issue 18)."""
+    from datetime import UTC, datetime, timedelta
+
+    day = datetime.now(UTC).date() + timedelta(days=days)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return f"{day:%d/%m/%Y}"
+
+
 def make_settings(tmp_path: Path, **env: str):
     base = {"MOTCUA_DB": str(tmp_path / "motcua.sqlite3")}
     base.update(env)

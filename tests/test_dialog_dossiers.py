@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import working_day
 from dialog import Conversation
 
 from bot.dialog.incoming import CONTACT, Incoming
@@ -135,14 +136,17 @@ async def test_apology_moves_the_date_and_tells_the_owner(core):
     await core.officials.add("terminal", "boss", "leader", None)
     leader = Conversation(core, user_id="boss")
     listing = await leader.say("/quahan")
-    assert CODE in listing and "CHƯA xin lỗi" in listing
-    new_day = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
+    assert CODE in listing and "chưa xin lỗi" in listing
+    new_day = working_day(core.calendar)
     answer = await leader.say(f"/xinloi {CODE} {new_day} Chờ xác minh nguồn gốc đất")
     assert "Đã ghi phiếu xin lỗi" in answer
     due = await Outbox(core.db).due("terminal")
     assert len(due) == 1 and "xin lỗi" in due[0].reply.text
     assert "Chờ xác minh nguồn gốc đất" in due[0].reply.text
-    assert CODE not in await leader.say("/quahan")  # the new date is ahead: no longer late
+    # issue 18: an apologised dossier stays on the list, with its new date
+    assert f"{CODE} — " in (listing := await leader.say("/quahan"))
+    line = listing.split(CODE)[1].splitlines()[0]
+    assert "đã xin lỗi, hẹn mới" in line and new_day in line
 
 
 async def test_delete_my_data(core):

@@ -112,7 +112,7 @@ async def test_asking_for_a_person_offers_to_pass_it_to_officials(core):
     answer = await conv.say("cho gặp cán bộ")
     no_card(answer)
     assert "chuyển tin nhắn" in answer
-    assert "chưa được thiết lập" in await conv.press("Gửi câu hỏi cho cán bộ")
+    assert "chưa được gửi" in await conv.press("Gửi câu hỏi cho cán bộ")  # issue 18 (2)
 
 
 async def test_context_survives_a_restart_and_expires(settings):

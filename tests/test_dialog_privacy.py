@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import make_settings
+from conftest import make_settings, working_day
 from dialog import Conversation
 from test_dialog_dossiers import CODE, PHONE, add_dossier, share_contact
 
@@ -80,7 +80,7 @@ async def test_stranger_hears_of_the_apology_without_its_reason(desk):
     await stranger.say(CODE)
     await stranger.press("Báo cho tôi")
     await verified_owner(desk)
-    new_day = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
+    new_day = working_day(desk.calendar)
     official = Conversation(desk, user_id="officer")
     assert "Đã ghi phiếu xin lỗi" in await official.say(f"/xinloi {CODE} {new_day} {NOTE}")
     (to_stranger,) = await sent_to(desk, "stranger")

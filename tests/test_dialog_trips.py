@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import working_day
 from dialog import Conversation
 
 from bot.feedback import Draft
@@ -178,12 +179,14 @@ async def test_wanting_to_complain_offers_the_feedback_form(core):
         "tôi muốn khiếu nại",
         "toi muon phan anh can bo",
         "góp ý",
-        "cán bộ xã hách dịch quá",
     ):
         conv = Conversation(core, user_id=f"c{len(said)}")
         answer = await conv.say(said)
         assert "chưa tìm thấy thủ tục" not in answer and "phản ánh" in answer, (said, answer)
         assert "Bước 1" in await conv.press("Gửi phản ánh")
+    # issue 18 (5): the words name the topic: the form opens with it chosen
+    answer = await Conversation(core, user_id="h").say("cán bộ xã hách dịch quá")
+    assert "Thái độ, nhũng nhiễu" in answer and "Bước 2" in answer, answer
     # a question about complaints is a question, not a wish to send one
     answer = await Conversation(core, user_id="q").say("khiếu nại với tố cáo khác gì nhau vậy")
     assert "Bạn có thể gửi phản ánh" not in answer, answer
@@ -259,7 +262,7 @@ async def test_an_apology_dated_too_early_is_refused_in_the_officials_language(c
     assert "Ngày hẹn mới phải sau ngày hẹn hiện tại" in answer and "/xinloi" in answer
     assert "must be later" not in answer
     await official.say(f"/hoso {CODE} 10")
-    later = (datetime.now(UTC) + timedelta(days=10)).strftime("%d/%m/%Y")
+    later = working_day(core.calendar)
     answer = await official.say(f"/xinloi {CODE} {later} Chờ xác minh")
     assert "đã kết thúc" in answer and "finished" not in answer
 
@@ -340,7 +343,10 @@ async def test_english_ways_of_asking_that_missed(core):
         assert heading in answer.splitlines()[0], (said, answer)
 
 
-async def test_an_apology_on_a_day_off_warns_the_official_and_sunday_is_spelled_right(core):
+async def test_an_apology_on_a_day_off_is_refused_before_sending_and_sunday_is_spelled_right(
+    core,
+):
+    """Issue 18 (4): a Sunday was accepted, the citizen notified, then the official warned."""
     from test_dialog_dossiers import CODE, add_dossier
 
     await add_dossier(core, due_in_days=-3)
@@ -351,8 +357,11 @@ async def test_an_apology_on_a_day_off_warns_the_official_and_sunday_is_spelled_
     answer = await Conversation(core, user_id="officer").say(
         f"/xinloi {CODE} {day:%d/%m/%Y} Chờ xác minh"
     )
-    assert "Đã ghi phiếu xin lỗi" in answer and "là ngày nghỉ" in answer, answer
+    assert "Đã ghi phiếu xin lỗi" not in answer and "không phải ngày làm việc" in answer, answer
     assert f"Chủ nhật, {day:%d/%m/%Y}" in answer and "chủ Nhật" not in answer
+    assert f"{core.calendar.add_working_days(day, 1):%d/%m/%Y}" in answer  # the next one
+    assert await core.dossiers.apologies(CODE) == []
+    assert (await core.db.fetchone("SELECT COUNT(*) FROM outbox"))[0] == 0
 
 
 async def test_making_an_id_card_is_the_adults_card_unless_a_child_is_named(core):

@@ -112,13 +112,32 @@ async def test_harassment_goes_to_the_leaders_and_never_the_desk(service, db):
     assert (await service.assign(t.id, ("telegram", "900"), T0)).assignee == "900"
 
 
-async def test_harassment_is_not_routed_when_the_leaders_chat_is_the_desk(db, tmp_path):
+async def test_harassment_goes_to_each_roster_leader_when_the_leaders_chat_is_the_desk(
+    db, tmp_path
+):
+    """Issue 18 (1): with the leaders' chat falling back to the desk, a report about staff
+    was held and reached no one; now each leader on the roster hears of it privately."""
+    await Officials(db).add("zalo", "z-77", "leader", None, "Chủ tịch")
     settings = make_settings(tmp_path, MOTCUA_LEADERS_CHAT_ID="")  # falls back to the desk
     service = FeedbackService(db, settings)
+    t = await service.submit(draft(category="nhung_nhieu"), T0)
+    assert t.routed
+    assert await outbox(db, DESK) == []
+    rows = await db.fetchall("SELECT channel, chat_id FROM outbox WHERE text LIKE '%PAKN%'")
+    assert {("telegram", "900"), ("zalo", "z-77")} <= {tuple(r) for r in rows}
+    receipt = (await outbox(db, "u1"))[0][1]
+    assert "chưa có nhóm" not in receipt and "nhóm trên ứng dụng" not in receipt
+
+
+async def test_harassment_with_no_leader_anywhere_is_held_and_the_receipt_says_so(db, tmp_path):
+    await Officials(db).remove("telegram", "900")
+    service = FeedbackService(db, make_settings(tmp_path, MOTCUA_LEADERS_CHAT_ID=""))
     t = await service.submit(draft(category="nhung_nhieu"), T0)
     assert not t.routed
     assert await outbox(db, DESK) == []
     assert (await service.events(t.id))[0].note == "leaders_is_desk"
+    receipt = (await outbox(db, "u1"))[0][1]
+    assert "Hạn trả lời" not in receipt and "MOTCUA" not in receipt
 
 
 async def test_agency_chat_first_and_no_chat_is_said(db, tmp_path):
@@ -147,10 +166,11 @@ async def test_agency_chat_first_and_no_chat_is_said(db, tmp_path):
         MOTCUA_LEADERS_CHAT_ID="",
         MOTCUA_AGENCIES_FILE=str(agencies),
     )
+    await Officials(db).remove("telegram", "900")  # else the leaders hear of it (issue 18)
     t = await FeedbackService(db, bare).submit(draft(user="u2", agency_code="18502"), T0)
     assert not t.routed
     receipt = await outbox(db, "u2")
-    assert len(receipt) == 1 and "chưa có nhóm cán bộ" in receipt[0][1]
+    assert len(receipt) == 1 and "chưa có cán bộ nào đọc được" in receipt[0][1]
     assert (await routed.events(t.id))[0].note == "no_chat"
 
 
@@ -357,3 +377,11 @@ async def test_export_has_no_personal_data(service, tmp_path):
     assert row[0] == t.number and row[4].startswith("'=")
     html = published_html_section(await service.published(T0.date(), T0.date() + timedelta(1)))
     assert "&lt;ngay&gt;" in html and "0912345678" not in html and "UBND xã Hương Khê" in html
+
+
+async def test_the_anonymous_receipt_does_not_promise_an_answer(service, db):
+    """Issue 18 (7): it promised "Hạn trả lời" and then said no answer was owed."""
+    await service.submit(draft(), T0)
+    receipt = (await outbox(db, "u1"))[0][1]
+    assert "Hạn trả lời" not in receipt and "Cơ quan xem xét trước" in receipt
+    assert "không bắt buộc trả lời" in receipt

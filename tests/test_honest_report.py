@@ -123,7 +123,9 @@ def test_demo_then_officials_commands_in_the_terminal(monkeypatch, tmp_path, cap
     assert "Tỷ lệ hài lòng, mục tiêu 90%" in out and "UBND xã Hương Khê" in out
     assert "quá ít đánh giá để kết luận" in out  # the commune with a handful of ratings
     assert "Chưa có đánh giá: Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh" in out
-    assert "Quá hạn: 1" in out and "quá hạn 28 ngày làm việc" in out
+    # issue 18: the apologised dossier stays on /quahan, with its new date
+    assert "Quá hạn: 2" in out and "quá hạn 28 ngày làm việc" in out
+    assert "chưa xin lỗi" in out and "đã xin lỗi, hẹn mới" in out
     assert "PAKN-" in out
     assert "chỉ cán bộ" not in out.lower()  # never refused
 

@@ -35,6 +35,7 @@ def runner_env(tmp_path: Path, api) -> dict[str, str]:
         MOTCUA_DB=str(tmp_path / "motcua.sqlite3"),
         TELEGRAM_BOT_TOKEN=api.token,
         TELEGRAM_API_BASE_URL=api.base_url,
+        MOTCUA_LEADERS_CHAT_ID="-1009",  # else `run` refuses: complaints would reach no one
     )
     return env
 

@@ -56,7 +56,7 @@ def webhook_settings(tmp_path, api, **env):
         TELEGRAM_API_BASE_URL=api.base_url,
         MOTCUA_PUBLIC_URL=PUBLIC,
         MOTCUA_HTTP_LISTEN="127.0.0.1:0",
-        **env,
+        **{"MOTCUA_LEADERS_CHAT_ID": "-1009", **env},  # complaints reach someone (issue 18)
     )
 
 
@@ -108,6 +108,21 @@ async def test_webhook_mode_end_to_end(tmp_path, api):
         runner = health.json()["checks"]["runner"]
         assert runner["this_process"] is True and runner["heartbeat_age_seconds"] >= 0
     assert not [r for r in api.requests if r.method == "getUpdates"]  # no polling
+
+
+async def test_healthz_names_each_route_and_fails_when_staff_reports_reach_no_one(tmp_path, api):
+    """Issue 18 (1): a Telegram bot with only the officials' chat reported healthy while
+    reports about staff reached no one."""
+    settings = webhook_settings(
+        tmp_path, api, MOTCUA_LEADERS_CHAT_ID="", MOTCUA_OFFICIALS_CHAT_ID="-5"
+    )
+    async with serving(settings) as (app, server), httpx.AsyncClient() as http:
+        health = await http.get(server.url + "/healthz")
+    assert health.status_code == 503
+    routes = health.json()["checks"]["routes"]
+    assert routes["18496"]["officials"] == {"reachable": True, "via": "officials"}
+    assert routes["18496"]["leaders"] == {"reachable": False, "via": "leaders_is_desk"}
+    assert any("leaders 18496" in p for p in health.json()["problems"])
 
 
 async def test_webhook_refuses_a_missing_or_wrong_secret_and_processes_nothing(tmp_path, api):
@@ -299,6 +314,7 @@ async def test_polling_with_http_listen_serves_health_and_no_webhook_route(tmp_p
         TELEGRAM_BOT_TOKEN=api.token,
         TELEGRAM_API_BASE_URL=api.base_url,
         MOTCUA_HTTP_LISTEN="127.0.0.1:0",
+        MOTCUA_LEADERS_CHAT_ID="-1009",  # complaints reach someone (issue 18)
     )
     async with serving(settings) as (_, server):
         await api.wait_polling()

@@ -101,6 +101,8 @@ async def test_the_same_server_reports_zalo_in_healthz_and_metrics(tmp_path, fz)
 
     async with running_zalo(tmp_path, fz) as bot:
         await say(fz, "6660099", "dang ky ket hon", "kết hôn")
+        # Zalo alone: a leader on Zalo is who complaints reach (else 503, issue 18)
+        await bot.core.officials.add("zalo", "7770001", "leader", None, "Lãnh đạo")
         base = bot.webhook_url.removesuffix("/zalo/webhook")
         async with httpx.AsyncClient() as client:
             health = await client.get(base + "/healthz")

@@ -9,10 +9,13 @@ local user's notifications to the chat, shown after the next answer as before.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
 import sys
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.base import PHONE_TYPED, Capabilities, Hold, PartDone
@@ -26,13 +29,21 @@ QUIT = {"/quit", "/exit", "/thoat"}
 CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number
 
 
+def picture_file(data: bytes) -> Path:
+    """One file per chat, overwritten by the next picture and removed when the chat ends,
+    so /thongke called ten times leaves nothing in the temp folder."""
+    path = Path(tempfile.gettempdir()) / f"motcua-picture-{os.getpid()}.png"
+    if not path.exists():
+        atexit.register(path.unlink, missing_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 def render(reply: Reply, numbering_from: int = 1) -> tuple[str, list[Button]]:
     """Plain text plus numbered buttons; link buttons show their address; pictures go to a file."""
     lines = [reply.plain()]
     if reply.photo is not None:
-        with tempfile.NamedTemporaryFile(prefix="motcua-", suffix=".png", delete=False) as fh:
-            fh.write(reply.photo)
-        lines.append(f"  [picture: {fh.name}]")
+        lines.append(f"  [picture: {picture_file(reply.photo)}]")
     buttons: list[Button] = []
     for row in reply.buttons:
         for button in row:

@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.agencies import Agency
+from bot.dossiers.lateness import Verdict
 from bot.dossiers.model import Apology, Dossier
 from bot.dossiers.phones import mask_name, mask_phone
 from bot.i18n import Translator
@@ -24,7 +25,8 @@ MORE_PAPERS = 5
 RETURNED = 10
 # Statuses where the citizen has to reach the desk: the card gives its contact.
 _CONTACT_STATUSES = frozenset({3, 5, 6, 8, 9})
-LATE, APOLOGISED = "late", "apologised"
+LATE, APOLOGISED, RETURNED_LATE = "late", "apologised", "returned_late"
+RESULT_STATUSES = frozenset({9, 10})
 
 
 def status_name(t: Translator, status: int) -> str:
@@ -58,8 +60,22 @@ def may_see_notes(verified_owner: bool, own_chat: bool = True) -> bool:
 _OFFICE_TURN = frozenset({1, 2, 4})
 
 
-def lateness(dossier: Dossier, now: datetime) -> str | None:
-    """LATE: the office's turn and past the appointment; APOLOGISED: on an apology's new date."""
+def lateness(dossier: Dossier, now: datetime, verdict: Verdict | None = None) -> str | None:
+    """LATE: past the appointment; APOLOGISED: waiting for an apology's new date;
+    RETURNED_LATE: the result came after it. With the history's `verdict`
+    (bot/dossiers/lateness.py) a dossier stays late whatever its status now;
+    without one, only the office's turn past the appointment counts."""
+    if verdict is not None:
+        if not verdict.late:
+            return None
+        if dossier.status in RESULT_STATUSES:
+            return RETURNED_LATE if verdict.returned_late else None
+        if dossier.finished:
+            return None
+        on_new_date = dossier.apologized_due_at is not None and dossier.due_at is not None
+        if on_new_date and dossier.apologized_due_at == dossier.due_at and dossier.due_at >= now:
+            return APOLOGISED
+        return LATE
     if dossier.status not in _OFFICE_TURN or dossier.due_at is None:
         return None
     if dossier.due_at < now:
@@ -74,7 +90,7 @@ def next_step(
 ) -> str:
     """What the citizen should do now, in plain words; `notes` from may_see_notes."""
     _ = t.gettext
-    if late == LATE:
+    if late == LATE and dossier.status != MORE_PAPERS:  # papers: bringing them comes first
         return _(
             "Your dossier is late. Ask the desk for the reason and the new date,"
             " or complain about the delay with the button below."
@@ -141,14 +157,46 @@ def delay_lines(
     calendar: WorkCalendar,
     tz: ZoneInfo,
     notes: bool = False,
+    verdict: Verdict | None = None,
 ) -> list[str]:
     """The plain statement of a delay: the recorded apology, or that there is none yet.
     The apology's reason is an official's free text: only with `notes` (may_see_notes)."""
     _ = t.gettext
-    late = lateness(dossier, now)
+    late = lateness(dossier, now, verdict)
+    day = t.day
+    if late is None and verdict is not None and verdict.waiting_papers:
+        return ["⏸ " + esc(_("Waiting for your papers: the count stops until you bring them."))]
     if late is None:
         return []
-    day = t.day
+    if late == RETURNED_LATE:
+        first = day(verdict.appointment.astimezone(tz))
+        return [
+            "⚠️ <b>"
+            + esc(_("The result came after the appointment (%s): it was late.") % first)
+            + "</b>",
+            esc(_("If the office has not apologised, you may complain about the delay.")),
+        ]
+    if late == LATE and dossier.status == MORE_PAPERS:
+        first = day(verdict.appointment.astimezone(tz)) if verdict else ""
+        lines = [
+            "⚠️ <b>"
+            + esc(
+                _(
+                    "Your dossier was already late (appointment %s) when the"
+                    " office asked for more papers."
+                )
+                % first
+            )
+            + "</b>"
+        ]
+        return lines + [
+            esc(
+                _(
+                    "Your right: when a result is late, the office must send you an"
+                    " apology with the reason and a new appointment date."
+                )
+            )
+        ]
     if late == APOLOGISED and apology is not None:
         return [
             "🙏 <b>" + esc(_("Your dossier is late. The office apologised.")) + "</b>",
@@ -223,6 +271,7 @@ class CardContext:
     tz: ZoneInfo
     agency: Agency | None = None
     apology: Apology | None = None  # the latest recorded one
+    verdict: Verdict | None = None  # from the history: late stays late (lookups)
 
 
 def status_body(t: Translator, dossier: Dossier, ctx: CardContext, *, verified: bool) -> list[str]:
@@ -230,14 +279,16 @@ def status_body(t: Translator, dossier: Dossier, ctx: CardContext, *, verified: 
     _ = t.gettext
     notes = may_see_notes(verified)
     due = t.day(dossier.due_at.astimezone(ctx.tz)) if dossier.due_at else _("not set")
-    lines = delay_lines(t, dossier, ctx.apology, ctx.now, ctx.calendar, ctx.tz, notes=notes)
+    lines = delay_lines(
+        t, dossier, ctx.apology, ctx.now, ctx.calendar, ctx.tz, notes=notes, verdict=ctx.verdict
+    )
     lines += papers_lines(t, dossier, notes=notes)
     if dossier.status == RETURNED and dossier.status_at:
         returned = t.day(dossier.status_at.astimezone(ctx.tz))
         lines.append("📦 " + _("Result returned on %s.") % esc(returned))
-    if needs_contact(dossier, ctx.now):
+    late = lateness(dossier, ctx.now, ctx.verdict)
+    if needs_contact(dossier, ctx.now) or late is not None:
         lines += contact_lines(t, ctx.agency, dossier.agency_code)
-    late = lateness(dossier, ctx.now)
     lines.append("👉 " + esc(next_step(t, dossier, due, notes=notes, late=late)))
     return lines
 

@@ -29,6 +29,7 @@ from bot.dossiers.codes import (
     find_dossier_code,
     looks_like_dossier_code,
 )
+from bot.dossiers.lateness import load_verdict
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.people.privacy import DOSSIER_TRACKING
@@ -113,7 +114,7 @@ async def card(turn: Turn, dossier: Dossier) -> Reply:
     name = display_name(turn.t, proc) if proc else None  # English in English mode
     text = dossier_card(turn.t, dossier, name, verified=verified, ctx=ctx)
     rows: list[list[Button]] = []
-    if lateness(dossier, ctx.now) is not None:
+    if lateness(dossier, ctx.now, ctx.verdict) is not None:
         rows.append([Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")])
     if dossier.status == RETURNED:
         rows.append([Button("⭐ " + _("Rate this service"), f"r:o:{dossier.code}")])
@@ -132,12 +133,15 @@ async def card_context(turn: Turn, dossier: Dossier) -> CardContext:
     if dossier.apologized_due_at is not None:
         recorded = await core.dossiers.apologies(dossier.code)
         apology = recorded[-1] if recorded else None
+    now = datetime.now(UTC)
+    tz = core.settings.timezone
     return CardContext(
-        now=datetime.now(UTC),
+        now=now,
         calendar=core.calendar,
-        tz=core.settings.timezone,
+        tz=tz,
         agency=core.settings.agency(dossier.agency_code),
         apology=apology,
+        verdict=await load_verdict(core.db.fetchall, dossier, now, core.calendar, tz),
     )
 
 
@@ -158,7 +162,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     if kind == "sub":
         return await subscribe(turn, arg)
     if kind == "verify":
-        return await verify(turn)
+        return await verify(turn, arg)
     if kind == "consent":
         return await consent(turn)
     if kind == "mine":
@@ -188,10 +192,15 @@ def consent_wording(turn: Turn) -> str:
     )
 
 
-async def verify(turn: Turn) -> list[Reply]:
-    """Ask for consent first; only then ask for the contact."""
+SHARE_FLOW = "share_phone"  # waiting for the contact: a typed phone gets the right hint
+
+
+async def verify(turn: Turn, then: str = "") -> list[Reply]:
+    """Ask for consent first; only then ask for the contact. `then` (r:CODE: the rating
+    of that dossier) is where the citizen returns once verified."""
     _ = turn.t.gettext
     core, msg = turn.core, turn.msg
+    await core.conversations.set(msg.channel, msg.user_id, SHARE_FLOW, {"then": then[:40]})
     if not await core.privacy.has_consent(msg.channel, msg.user_id, DOSSIER_TRACKING):
         text = "\n".join(
             [
@@ -233,7 +242,36 @@ async def contact(turn: Turn) -> list[Reply]:
         return [Reply("🤔 " + text, [back_to_menu(turn)], remove_keyboard=True)]
     await core.privacy.save_phone(msg.channel, msg.user_id, phone)
     thanks = Reply("✅ " + _("Thank you, your phone number is verified."), remove_keyboard=True)
+    state = await core.conversations.get(msg.channel, msg.user_id)
+    then = state.data.get("then", "") if state and state.flow == SHARE_FLOW else ""
+    if state and state.flow == SHARE_FLOW:
+        await core.conversations.clear(msg.channel, msg.user_id)
+    if then.startswith("r:"):  # back to the rating that asked for it
+        from bot.dialog import ratings
+
+        return [thanks, *await ratings.on_action(turn, "r:o:" + then[2:])]
     return [thanks, *await mine(turn)]
+
+
+async def typed_phone(turn: Turn, text: str) -> list[Reply] | None:
+    """A phone typed where the button was asked for: the terminal trusts it (nobody else
+    is there); elsewhere only the app's own share proves it. None: not a phone."""
+    _ = turn.t.gettext
+    if normalize_phone(text) is None:
+        return None
+    msg = turn.msg
+    if msg.channel == "terminal":
+        from dataclasses import replace
+
+        from bot.dialog.incoming import CONTACT
+
+        shared = replace(msg, kind=CONTACT, contact_phone=text, contact_user_id=msg.user_id)
+        return await contact(Turn(turn.core, shared, turn.t))
+    text = _(
+        "Please press the Share my phone number button below instead of typing it:"
+        " the app then proves the number is yours."
+    )
+    return [Reply("📱 " + text, _ask_contact(turn).buttons, request_contact=True)]
 
 
 async def mine(turn: Turn) -> list[Reply]:

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from bot.catalog import variants
 from bot.dialog import dossiers, followups, intents, procedures
+from bot.dialog import feedback as feedback_form
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu, main_menu
 from bot.recent import Recent
 from bot.reply import Button, Reply
+from bot.text import fold
+
+# Anger at the officials is a complaint not yet written: offer the form, not a calm line.
+_OFFICIALS = ("can bo", "cong chuc", "nhan vien xa", "ubnd", "uy ban", "chinh quyen", "bon xa")
+_INSULTS = ("an hai", "vo dung", "vo tich su", "tham nhung", "sau bo", "an bam")
 
 # A message this short that gives an age is about the card in context: its version for
 # that age. A longer one is a question of its own.
@@ -34,6 +40,8 @@ def _finds(turn: Turn):
 async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if len(text) > procedures.MAX_QUESTION:  # search says it is too long
         return None
+    if at_officials(text) and insulting(text):  # "bọn cán bộ xã ăn hại": heard, not searched
+        return [abuse_at_officials(turn)]
     reading = intents.read(text)
     if not reading.scores and not reading.content and intents.has_words(text):
         return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
@@ -57,6 +65,12 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
         return [await human(turn, text)]
     if intent.kind == intents.ASK:
         return await procedures.prompt(turn)
+    if intent.kind == intents.FEEDBACK:
+        started = await feedback_form.start_with(turn, text)
+        if started is not None:
+            return started
+    if intent.kind == intents.ABUSE and at_officials(text):
+        return [abuse_at_officials(turn)]
     return [REPLIES[intent.kind](turn)]
 
 
@@ -146,6 +160,30 @@ def abuse(turn: Turn) -> Reply:
         ]
     )
     return Reply(text, main_menu(turn))
+
+
+def at_officials(text: str) -> bool:
+    return any(w in f" {fold(text)} " for w in _OFFICIALS)
+
+
+def insulting(text: str) -> bool:
+    return any(w in f" {fold(text)} " for w in _INSULTS)
+
+
+def abuse_at_officials(turn: Turn) -> Reply:
+    """Angry words about the officials: a way to be heard by the leaders."""
+    _ = turn.t.gettext
+    text = "\n".join(
+        [
+            "🙏 " + _("I am sorry you were not served well."),
+            "👉 "
+            + _(
+                "If an official treated you badly, send a complaint: reports about staff go"
+                " to the leaders, never to the official concerned."
+            ),
+        ]
+    )
+    return Reply(text, [[Button("✉️ " + _("Send a complaint"), "m:fb")], back_to_menu(turn)])
 
 
 REPLIES = {

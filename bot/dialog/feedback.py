@@ -15,7 +15,7 @@ from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
 from bot.feedback.messages import refusal_text, status_label
 from bot.reply import Button, Reply, esc
-from bot.text import parse_id
+from bot.text import fold, parse_id
 
 FLOW = "feedback"
 IDLE = timedelta(minutes=30)
@@ -51,6 +51,64 @@ async def start(turn: Turn, _args: str = "") -> list[Reply]:
     text = "✉️ <b>" + _("Send feedback to the authorities") + "</b>\n"
     text += "👉 " + _("Step 1: what is it about? Press one. (/huy to cancel)")
     return [Reply(text, [*rows, cancel_button(turn)])]
+
+
+# Folded words that name the topic in a first message (the citizen need not pick it again).
+_TOPIC_CUES = {
+    "nhung_nhieu": (
+        "hach dich", "nhung nhieu", "doi tien", "voi tien", "boi duong", "gay kho", "lam kho",
+        "cua quyen", "hoi lo", "tham nhung", "an hai", "thai do",
+    ),
+    "cham_tre": ("cham tre", "qua han", "qua hen", "tre hen", "tre han", "lau qua", "cham qua"),
+}  # fmt: skip
+KEEP_WORDS = 8  # "tôi muốn phản ánh cán bộ" is a wish to start; more words say what happened
+
+
+def guess_topic(text: str) -> str | None:
+    folded = " ".join(fold(text).replace(",", " ").split())
+    for category, cues in _TOPIC_CUES.items():
+        if any(cue in folded for cue in cues):
+            return category
+    return None
+
+
+async def start_with(turn: Turn, text: str) -> list[Reply] | None:
+    """A first message that is a complaint: its topic pre-selected when its words say it,
+    and the message kept as the content, so the citizen does not type it again.
+    None: only a wish to complain ("tôi muốn phản ánh"), nothing to keep."""
+    _ = turn.t.gettext
+    text = text.strip()
+    category = guess_topic(text)
+    keep = len(text.split()) >= KEEP_WORDS and MIN_TEXT <= len(text) <= MAX_TEXT
+    if category is None and not keep:
+        return None
+    data: dict = {"step": "agency" if category else "category"}
+    lines = ["✉️ <b>" + _("Send feedback to the authorities") + "</b>"]
+    if keep:
+        data["text"] = text
+        lines.append("📝 " + _("I kept your message as the feedback's content."))
+    if category is None:
+        await _save(turn, data)
+        first = (await start(turn))[0]
+        await _save(turn, data)  # start() reset the state: keep the text
+        return [Reply("\n".join(lines)), first]
+    data["category"] = category
+    await _save(turn, data)
+    lines.append(_("Topic: %s") % esc(_topic_label(turn, category)))
+    return [Reply("\n".join(lines)), _ask_agency(turn)]
+
+
+def _topic_label(turn: Turn, code: str) -> str:
+    _ = turn.t.gettext
+    return {
+        "cham_tre": _("Dossier late or overdue"),
+        "nhung_nhieu": _("Staff attitude, harassment"),
+    }.get(code, CATEGORIES.get(code, code))
+
+
+def _after_dossier(turn: Turn, data: dict) -> Reply:
+    """The text was kept from the first message: straight to photos, else ask for it."""
+    return _ask_extras(turn) if data.get("text") else _ask_text(turn)
 
 
 async def start_about_delay(turn: Turn, code: str) -> list[Reply]:
@@ -99,9 +157,9 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         await _save(turn, data)
         return [_ask_dossier(turn)]
     if kind == "skip" and data.get("step") == "dossier":
-        data.update(step="text")
+        data.update(step="extras" if data.get("text") else "text")
         await _save(turn, data)
-        return [_ask_text(turn)]
+        return [_after_dossier(turn, data)]
     if kind == "next" and data.get("step") == "extras":
         data.update(step="name")
         await _save(turn, data)
@@ -163,7 +221,7 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         code = find_dossier_code(text)
         if code is None and not looks_like_dossier_code(text) and MIN_TEXT <= len(text) <= MAX_TEXT:
             # no code at all but what happened, written ahead: keep it, do not make them retype
-            data.update(text=text, step="extras")
+            data.update(text="\n".join(filter(None, [data.get("text"), text])), step="extras")
             await _save(turn, data)
             kept = "📝 " + _("No dossier code: I kept your message as the feedback's content.")
             extras = _ask_extras(turn)
@@ -171,9 +229,9 @@ async def on_text(turn: Turn, text: str) -> list[Reply]:
         if code is None:
             hint = _("That is not a dossier code. Type it again, or press Skip.")
             return [Reply("🤔 " + hint, _ask_dossier(turn).buttons)]
-        data.update(dossier=code, step="text")
+        data.update(dossier=code, step="extras" if data.get("text") else "text")
         await _save(turn, data)
-        return [_ask_text(turn)]
+        return [_after_dossier(turn, data)]
     if step == "text":
         if not MIN_TEXT <= len(text) <= MAX_TEXT:
             msg = _("Please write between %(min)s and %(max)s characters (you wrote %(n)s).")

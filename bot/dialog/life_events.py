@@ -9,11 +9,25 @@ from __future__ import annotations
 
 from bot.catalog.english import english_name
 from bot.catalog.life_events import LifeEvent, event_by_id
+from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
+from bot.dialog.incoming import TEXT
 from bot.dialog.menu import back_to_menu
 from bot.reply import Button, Reply, esc
 
 LABEL = 56  # characters of a procedure's name on its button
+CONDOLENCES = frozenset({"death"})
+
+
+async def _ask_button(turn: Turn) -> Button | None:
+    """The citizen's own words, ready to pass to the officials (typed messages only)."""
+    msg = turn.msg
+    if msg.kind != TEXT or not msg.text or msg.text.startswith("/"):
+        return None
+    qid = await turn.core.questions.record(
+        msg.channel, msg.user_id, msg.chat_id, msg.text, turn.t.locale
+    )
+    return Button("📨 " + turn.t.gettext("Send my question to officials"), f"q:send:{qid}")
 
 
 def procedure_label(turn: Turn, proc) -> str:
@@ -53,6 +67,8 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     _ = turn.t.gettext
     locale = turn.t.locale
     lines = [f"🧭 <b>{esc(event.title.get(locale))}</b>"]
+    if event.id in CONDOLENCES:  # a word for the family before the paperwork
+        lines.insert(0, "🕯 " + esc(_("Our deepest condolences to you and your family.")))
     rows: list[list[Button]] = []
     found = await event_procedures(turn, event)
     if found:
@@ -70,8 +86,14 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     lines.append("")
     if found:
         lines.append("👉 " + esc(_("Press a procedure to see its documents, time and fee.")))
-    else:
+    else:  # nothing to press: end with a way to ask (the officials, or the desk's phone)
         lines.append("👉 " + esc(_("The one-stop desk of your commune can tell you more.")))
+        ask = await _ask_button(turn)
+        if ask is not None:
+            lines.append(esc(_("Press the button to send your question to the officials.")))
+            rows.append([ask])
+        else:
+            lines[-1] += contact_line(turn)
     rows.append(back_to_menu(turn))
     # a follow-up ("còn phí thì sao?") now asks which of these procedures, not the card before
     await turn.core.recent.event_shown(turn.msg.channel, turn.msg.user_id, event.id)

@@ -6,12 +6,14 @@ Every change goes through the repository with the notifier, so citizens hear of 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, date, datetime, time
 
 from bot.dialog.context import Turn
 from bot.dialog.dossier_text import status_name, timeliness
 from bot.dossiers.codes import find_dossier_code
+from bot.dossiers.lateness import load_verdict
 from bot.people.officials import Official
 from bot.reply import Reply, esc
 from bot.text import parse_id
@@ -74,8 +76,11 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
     if not _may_act(turn, official, dossier.agency_code):
         return [Reply("🔒 " + _("Dossier %s belongs to another agency.") % esc(code))]
+    note = note.strip()
+    if dossier.status == status and note:  # the same status: the note is what changes
+        return await _change_note(turn, dossier, note)
     event = await turn.core.dossiers.change_status(
-        code, status, turn.msg.user_id, note.strip() or None, on_events=turn.core.notifier
+        code, status, turn.msg.user_id, note or None, on_events=turn.core.notifier
     )
     if event is None:
         return [Reply(_("Dossier %s already has that status.") % esc(code))]
@@ -84,6 +89,17 @@ async def set_status_command(turn: Turn, args: str) -> list[Reply]:
         "status": esc(status_name(turn.t, status)),
     }
     return [Reply("✅ " + text)]
+
+
+async def _change_note(turn: Turn, dossier, note: str) -> list[Reply]:
+    _ = turn.t.gettext
+    changed = await turn.core.dossiers.change_note(
+        dossier.code, note, on_note=turn.core.notifier.note_changed
+    )
+    if changed is None:
+        return [Reply(_("Dossier %s already has that status and note.") % esc(dossier.code))]
+    text = _("Note of dossier %(code)s updated: %(note)s. The verified applicant is told.")
+    return [Reply("✅ " + text % {"code": esc(dossier.code), "note": esc(note)})]
 
 
 def has_status_argument(args: str) -> bool:
@@ -116,7 +132,8 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     try:
         day = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1))).date()
     except ValueError:
-        return [Reply(usage)]
+        text = _("%s is not a valid date. Write the new date as DD/MM/YYYY.") % esc(m.group(0))
+        return [Reply("✋ " + text)]
     dossier = await turn.core.dossiers.get(code)
     if dossier is None:
         return [Reply(_("Dossier %s is not in the store.") % esc(code))]
@@ -131,6 +148,14 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
         current = turn.t.day(dossier.due_at.astimezone(turn.core.settings.timezone))
         text = _("The new date must be after the current appointment, %s.") % esc(current)
         return [Reply("✋ " + text + "\n" + usage)]
+    calendar = turn.core.calendar
+    if not calendar.is_working_day(day):  # refused before anything reaches the citizen
+        suggested = turn.t.day(calendar.add_working_days(day, 1))
+        text = _(
+            "%(day)s is not a working day: the citizen would find the desk closed."
+            " Nothing was sent. Choose a working day, e.g. %(next)s."
+        ) % {"day": esc(turn.t.day(day)), "next": esc(suggested)}
+        return [Reply("✋ " + text)]
     try:
         await turn.core.dossiers.apologise(
             code, reason, new_due, turn.msg.user_id, on_events=turn.core.notifier
@@ -138,12 +163,7 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
     except ValueError:
         return [Reply("✋ " + _("The apology could not be recorded. Check the code and the date."))]
     text = _("Apology recorded; the new appointment date is %s. The citizen is notified.")
-    text = "✅ " + text % esc(turn.t.day(day))
-    if not turn.core.calendar.is_working_day(day):  # the citizen would find the desk closed
-        text += "\n⚠️ " + _("%s is not a working day: the citizen may come to a closed desk.") % esc(
-            turn.t.day(day)
-        )
-    return [Reply(text)]
+    return [Reply("✅ " + text % esc(turn.t.day(day)))]
 
 
 async def overdue_command(turn: Turn) -> list[Reply]:
@@ -155,13 +175,20 @@ async def overdue_command(turn: Turn) -> list[Reply]:
     core = turn.core
     agencies = None if official.is_leader else _agency_ids(turn, official.agency_code)
     now = datetime.now(UTC)
-    late = await core.dossiers.overdue(agencies, now, core.calendar, limit=MAX_LISTED)
-    soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
     tz = core.settings.timezone
+    late = []  # late as the decree counts it: an apology or a request for papers keeps it here
+    for d in await core.dossiers.late_candidates(agencies, now):
+        if (await load_verdict(core.db.fetchall, d, now, core.calendar, tz)).late:
+            late.append(d)
+    soon = await core.dossiers.due_soon(agencies, now, core.calendar, limit=MAX_LISTED)
+    soon = [d for d in soon if d not in late]
     lines = ["⏰ <b>" + _("Overdue: %s") % len(late) + "</b>"]
-    for d in late:
+    for d in late[:MAX_LISTED]:
         apologised = d.apologized_due_at is not None and d.due_at == d.apologized_due_at
-        mark = _("apology sent") if apologised else _("NO apology yet")
+        if apologised:
+            mark = _("apologised, new date %s") % turn.t.day(d.due_at.astimezone(tz))
+        else:
+            mark = _("no apology yet")
         when = timeliness(turn.t, d, now, core.calendar, tz)
         where = f" — {esc(core.settings.agency_name(d.agency_code))}" if official.is_leader else ""
         lines.append(f"• {esc(d.code)}{where} — {esc(when)} — {esc(mark)}")
@@ -192,11 +219,6 @@ async def stats_command(turn: Turn) -> list[Reply]:
         text = percent(value)
         return text.replace(",", ".") if turn.t.locale == "en" else text
 
-    def month(key: str) -> str:
-        """2026-11 → 11/2026, as the title writes it."""
-        year, mon = key.split("-")
-        return f"{mon}/{year}"
-
     end = datetime.now(core.settings.timezone).date()
     months = end.year * 12 + end.month - 1 - 5  # the last six months, this one included
     start = date(months // 12, months % 12 + 1, 1)
@@ -209,30 +231,32 @@ async def stats_command(turn: Turn) -> list[Reply]:
         % {"start": start.strftime("%m/%Y"), "end": end.strftime("%m/%Y")}
         + "</b>"
     ]
-    latest: dict[str, object] = {}
+    totals: dict[str, list[int]] = {}  # the header's period, not one month: they agree
     for row in rows:
         if row.ratings:
-            latest[row.key] = row  # rows come month by month: the last rated one wins
-    if not latest:
+            total = totals.setdefault(row.key, [0, 0])
+            total[0] += row.satisfied
+            total[1] += row.ratings
+    if not totals:
         return [Reply("\n".join([*lines, _("No ratings in this period yet.")]))]
-    for code, row in sorted(latest.items()):
+    for code, (satisfied, ratings) in sorted(totals.items()):
         name = esc(core.settings.agency_name(code))
-        if row.ratings < MIN_RATINGS:
+        rate = satisfied / ratings
+        if ratings < MIN_RATINGS:
             few = _("too few ratings to judge")
-            detail = f"{row.satisfied}/{row.ratings} = {pct(row.rate)}"
-            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}, {month(row.month)}")
+            detail = f"{satisfied}/{ratings} = {pct(rate)}"
+            lines.append(f"▫️ {name}: {esc(few)} — {esc(detail)}")
             continue
-        mark = "✅" if row.rate is not None and row.rate >= 0.9 else "⚠️"
-        lines.append(
-            f"{mark} {name}: {esc(pct(row.rate))}"
-            f" ({row.satisfied}/{row.ratings}, {month(row.month)})"
-        )
+        mark = "✅" if rate >= 0.9 else "⚠️"
+        lines.append(f"{mark} {name}: {esc(pct(rate))} ({satisfied}/{ratings})")
     if official.is_leader:
-        silent = [a.name for a in core.settings.agencies if a.code not in latest]
+        silent = [a.name for a in core.settings.agencies if a.code not in totals]
         if silent:
             lines.append("▫️ " + _("No ratings yet: %s") % esc(", ".join(silent)))
-    if any(row.ratings < MIN_RATINGS for row in latest.values()):  # said where it explains
+    if any(n < MIN_RATINGS for _k, n in totals.values()):  # said where it explains
         note = _("A rate needs at least %s ratings to mean something.") % MIN_RATINGS
         lines.append("<i>" + esc(note) + "</i>")
-    png = monthly_chart_png([r for r in rows if r.key in latest], names)
+    png = await asyncio.to_thread(  # matplotlib is slow: not on the event loop
+        monthly_chart_png, [r for r in rows if r.key in totals], names, min_ratings=MIN_RATINGS
+    )
     return [Reply("\n".join(lines), photo=png)]

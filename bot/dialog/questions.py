@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.dialog import questions_officials
+from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.life_events import procedure_label
 from bot.dialog.menu import back_to_menu
+from bot.feedback.routing import LEADERS_SQL
 from bot.i18n import translator
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
@@ -53,13 +55,17 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         turn.msg.user_id,
     ):
         return [Reply(_("That question cannot be found. Please ask again."), [back_to_menu(turn)])]
-    chat = turn.core.settings.officials_chat_id
-    if chat is None:
+    settings = turn.core.settings
+    targets = [(settings.staff_channel, str(settings.officials_chat_id))]
+    if settings.officials_chat_id is None:  # no officials' chat: each leader on the roster
+        rows = await turn.core.db.fetchall(LEADERS_SQL)
+        targets = [(channel, str(user_id)) for channel, user_id in rows]
+    if not targets:
         text = _(
-            "The officials' chat is not set up yet, so I could not pass your question on. "
-            "Please call or visit your commune's one-stop desk."
+            "I cannot pass questions on to officials in the app yet, so your question was not"
+            " sent. Please call or visit your commune's one-stop desk."
         )
-        return [Reply("ℹ️ " + text, [back_to_menu(turn)])]
+        return [Reply("ℹ️ " + text + contact_line(turn), [back_to_menu(turn)])]
     locale = turn.core.settings.locale
     gettext = translator(locale).gettext
     alert = Reply(
@@ -74,8 +80,9 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
         ),
         questions_officials.alert_buttons(question, locale),
     )
+    (channel, chat), others = targets[0], tuple(targets[1:])
     if not await turn.core.questions.send_to_officials(
-        question, chat, alert, turn.core.settings.staff_channel, turn.core.settings.staff_mirrors
+        question, chat, alert, channel, others + settings.staff_mirrors
     ):
         return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
     text = "\n".join(

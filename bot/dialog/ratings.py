@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
@@ -106,7 +107,7 @@ async def _check(turn: Turn, code: str) -> Reply | None:
         return None
     rows = [back_to_menu(turn)]
     if reason == "not_owner":
-        rows.insert(0, [Button("📱 " + _("It is mine: verify"), "d:verify")])
+        rows.insert(0, [Button("📱 " + _("It is mine: verify"), f"d:verify:r:{code}")])
     return Reply("🔒 " + texts.get(reason, reason), rows)
 
 
@@ -135,12 +136,15 @@ async def _rate(turn: Turn, code: str, n: str) -> list[Reply]:
     core, msg = turn.core, turn.msg
     dossier = await core.dossiers.get(code)
     proc = await core.procedure(dossier.procedure_code)
-    await core.ratings.rate_level(
+    _rating, alerted = await core.ratings.rate_level(
         dossier, msg.channel, msg.user_id, level, proc.name if proc else None
     )
     head = "✅ " + _("Thank you! Your rating: %s.") % esc(_level_name(turn, level))
-    if level == "khong_hai_long":
+    if alerted:
         head += "\n" + _("The office has been told and will look into it.")
+    elif level == "khong_hai_long":  # nobody was told: say what the citizen can do instead
+        head += "\n" + _("Your rating is recorded. To be heard now, send a complaint.")
+        head += contact_line(turn, dossier.agency_code)
     return [await _next_question(turn, code, head)]
 
 
@@ -149,6 +153,11 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
     _ = turn.t.gettext
     rating = await turn.core.ratings.get(code)
     answers = rating.answers() if rating else {}
+    if answers.get("timeliness") is None and await _returned_late(turn, code):
+        # a fact of the dossier's history, not a question: never "trước hẹn?" after a late result
+        dossier = await turn.core.dossiers.get(code)
+        await turn.core.ratings.answer_follow_up(dossier, "timeliness", "sau_hen")
+        answers["timeliness"] = "sau_hen"
     for i, field in enumerate(FIELDS):
         if answers.get(field) is None:
             question, options = _follow_up(turn, field)
@@ -166,6 +175,19 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
     )
     ask = _("Would you like to add a comment?") + "\n👉 " + _("Type it, or press Done.")
     return Reply(head + "\n\n" + ask, rows)
+
+
+async def _returned_late(turn: Turn, code: str) -> bool:
+    from datetime import UTC, datetime
+
+    from bot.dossiers.lateness import load_verdict
+
+    core = turn.core
+    dossier = await core.dossiers.get(code)
+    if dossier is None:
+        return False
+    now, tz = datetime.now(UTC), core.settings.timezone
+    return (await load_verdict(core.db.fetchall, dossier, now, core.calendar, tz)).returned_late
 
 
 async def _answer(turn: Turn, code: str, i: str, j: str) -> list[Reply]:

@@ -188,6 +188,10 @@ async def waiting_text(turn: Turn, text: str, waiting: set[str]) -> list[Reply] 
                 return await ratings.comment(turn, text, state.data["code"])
         elif state is not None and state.flow == feedback.FLOW:
             return await feedback.on_text(turn, text)
+        elif state is not None and state.flow == dossiers.SHARE_FLOW:
+            replies = await dossiers.typed_phone(turn, text)  # None: a question after all
+            if replies is not None:
+                return replies
         elif state is not None and state.flow in questions_officials.FLOWS:
             replies = await questions_officials.pending_text(turn, text)
             if replies is not None:

@@ -316,6 +316,18 @@ async def set_status(
     return event
 
 
+async def set_note(conn: aiosqlite.Connection, code: str, note: str) -> Dossier | None:
+    """The official corrects the note (which papers to add) without a status change;
+    None when it already says that. No event: the status did not change."""
+    old = await _load(conn, code)
+    if (old[NOTE] or "") == note:
+        return None
+    now_s = _s(utcnow())
+    row = (*old[:NOTE], note, old[APOLOGIZED], now_s)
+    await conn.execute(_UPDATE, (*row[1:], row[CODE]))
+    return to_dossier(row)
+
+
 async def record_apology(
     conn: aiosqlite.Connection,
     code: str,
@@ -396,6 +408,14 @@ class DossierRepository:
         async with self.db.transaction() as conn:
             return await set_status(conn, code, status, actor, note, on_events=on_events)
 
+    async def change_note(self, code: str, note: str, on_note=None) -> Dossier | None:
+        """set_note in its own transaction; `on_note(conn, dossier)` tells the owner in it."""
+        async with self.db.transaction() as conn:
+            dossier = await set_note(conn, code, note)
+            if dossier is not None and on_note is not None:
+                await on_note(conn, dossier)
+            return dossier
+
     async def apologise(
         self,
         code: str,
@@ -470,6 +490,22 @@ class DossierRepository:
         signature the same as due_soon's. None means every agency.
         """
         return await self._running(agency_codes, None, _s(now or utcnow()), limit)
+
+    async def late_candidates(
+        self, agency_codes: list[str] | None, now: datetime, limit: int = 500
+    ) -> list[Dossier]:
+        """Still running and past the appointment, or moved on by an apology (it was late
+        then); bot/dossiers/lateness.py judges each from its history."""
+        where = f"status IN ({_RUNNING_SQL}) AND (due_at < ? OR apologized_due_at IS NOT NULL)"
+        params: list = [_s(now)]
+        if agency_codes is not None:
+            if not agency_codes:
+                return []
+            where += f" AND agency_code IN ({', '.join('?' * len(agency_codes))})"
+            params += list(agency_codes)
+        sql = f"{_SELECT} WHERE {where} ORDER BY due_at, code LIMIT ?"
+        rows = await self.db.fetchall(sql, (*params, limit))
+        return [to_dossier(r) for r in rows]
 
     async def due_soon(
         self,

@@ -75,7 +75,9 @@ def day(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
 
 
-def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply:
+def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines, phone: str = "") -> Reply:
+    """Promises only what will happen: no deadline for a tip no one owes an answer to,
+    no "sent to" when no official can read it (and never why: that is configuration)."""
     _ = tr.gettext
     about_staff = t.category == "nhung_nhieu"
     # A report about staff goes to the leaders: the receipt never names the desk it is about.
@@ -83,10 +85,31 @@ def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply
     lines = [
         "✅ <b>" + _("Feedback no. %s received") % esc(t.number) + "</b>",
         _("Topic: %s") % esc(t.category_label),
-        _("Sent to: %s") % esc(sent_to),
-        _("Answer due by: %s (15 working days).") % day(dl.answer_by),
     ]
+    if not t.routed and about_staff:  # never point them back to the desk it is about
+        lines.append(
+            "⚠️ "
+            + _(
+                "It is saved, but no leader can read it in the app yet. Please tell the"
+                " commune's leaders or inspection directly and give them the number above."
+            )
+        )
+        lines.append("🔒 " + _("It is never passed to the staff it is about."))
+        return Reply("\n".join(lines))
+    if not t.routed:
+        lines.append(
+            "⚠️ "
+            + _(
+                "It is saved, but no official can read it in the app yet. Please call or"
+                " visit the one-stop desk and give them the number above."
+            )
+        )
+        if phone:
+            lines.append("☎️ " + _("Phone: %s") % esc(phone))
+        return Reply("\n".join(lines))
+    lines.append(_("Sent to: %s") % esc(sent_to))
     if t.anonymous:
+        lines.append(_("Looked into by: %s (15 working days).") % day(dl.answer_by))
         lines.append(
             "ℹ️ "
             + _(
@@ -94,22 +117,8 @@ def receipt(tr: Translator, t: Ticket, agency_name: str, dl: Deadlines) -> Reply
                 " into it, but the law does not oblige it to answer."
             )
         )
-    if not t.routed and about_staff:
-        lines.append(
-            "⚠️ "
-            + _(
-                "The leaders have no group in the app yet. Your report is saved and is not"
-                " shown to the staff it is about."
-            )
-        )
-    elif not t.routed:
-        lines.append(
-            "⚠️ "
-            + _(
-                "The office has no officials' group in the app yet. Your feedback is saved;"
-                " if it is urgent, visit or call the one-stop desk."
-            )
-        )
+    else:
+        lines.append(_("Answer due by: %s (15 working days).") % day(dl.answer_by))
     lines.append("👉 " + _("You will get a message here when officials act. Keep the number."))
     return Reply("\n".join(lines))
 

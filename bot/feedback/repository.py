@@ -132,7 +132,7 @@ class FeedbackService:
             )
             if count[0] >= DAILY_LIMIT:
                 raise FeedbackRefused("daily_limit")
-            way = route(self.settings, draft.category, draft.agency_code)
+            way = await route(conn, self.settings, draft.category, draft.agency_code)
             cur = await conn.execute(
                 "INSERT INTO feedback(number, channel, user_id, chat_id, category, agency_code,"
                 " dossier_code, text, name, phone, anonymous, consent_at, consent_wording,"
@@ -153,7 +153,7 @@ class FeedbackService:
                     stamp(draft.consent_at) if draft.consent_at and (name or phone) else None,
                     draft.consent_wording if name or phone else None,
                     int(draft.publish_consent),
-                    None if way.chat_id is None else str(way.chat_id),
+                    way.chat_id,
                     at,
                     at,
                     digest,
@@ -169,19 +169,22 @@ class FeedbackService:
                 conn,
                 t.channel,
                 t.chat_id,
-                messages.receipt(await self._tr(conn, t), t, agency, t.deadlines),
+                messages.receipt(
+                    await self._tr(conn, t), t, agency, t.deadlines, self._agency_phone(t)
+                ),
                 dedupe_key=f"fb-receipt:{fid}",
                 priority=Priority.REPLY,
             )
-            if way.ok:
+            for i, target in enumerate(way.targets):
                 await enqueue(
                     conn,
-                    self.staff_channel,
-                    way.chat_id,
+                    target.channel,
+                    target.chat_id,
                     messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
-                    dedupe_key=f"fb-alert:{fid}:{t.agency_code}",
+                    dedupe_key=f"fb-alert:{fid}:{t.agency_code}" + (f":{i}" if i else ""),
                     priority=Priority.URGENT,
                 )
+            if way.reason in ("agency", "officials"):  # the desk's own alert, never about staff
                 for channel, chat in self.settings.staff_mirrors:
                     await enqueue(
                         conn,
@@ -355,7 +358,7 @@ class FeedbackService:
             if agency_code == t.agency_code:
                 raise FeedbackRefused("bad_state")
             old = self._agency_name(t.agency_code)
-            way = route(self.settings, t.category, agency_code)
+            way = await route(conn, self.settings, t.category, agency_code)
             await self._set(
                 conn,
                 t.id,
@@ -363,18 +366,18 @@ class FeedbackService:
                 status="forwarded",
                 assignee=None,
                 agency_code=agency_code,
-                routed_chat_id=None if way.chat_id is None else str(way.chat_id),
+                routed_chat_id=way.chat_id,
             )
             note = f"{t.agency_code}->{agency_code}" + ("" if way.ok else f" ({way.reason})")
             eid = await self.record(conn, t.id, "forwarded", _actor(who), now, note)
             t = await self._load(conn, t.id)
-            if way.ok:
+            for i, to in enumerate(way.targets):
                 await enqueue(
                     conn,
-                    self.staff_channel,
-                    way.chat_id,
+                    to.channel,
+                    to.chat_id,
                     messages.alert(t, target.name, t.deadlines, forwarded_from=old),
-                    dedupe_key=f"fb-ev:{eid}:alert",
+                    dedupe_key=f"fb-ev:{eid}:alert" + (f":{i}" if i else ""),
                     priority=Priority.URGENT,
                 )
             await self._tell_citizen(
@@ -729,6 +732,10 @@ class FeedbackService:
         if not isinstance(value, datetime):
             value = datetime.combine(value, time(), self.settings.timezone)
         return stamp(value)
+
+    def _agency_phone(self, t: Ticket) -> str:
+        agency = self.settings.agency(t.agency_code)
+        return agency.phone if agency else ""
 
     def _agency_name(self, code: str) -> str:
         agency = self.settings.agency(code)

@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.clock import unstamp, utcnow
 from bot.dialog.dossier_text import CardContext, lateness, may_see_notes, status_body, status_name
+from bot.dossiers.lateness import conn_fetchall, load_verdict
 from bot.dossiers.model import Apology, DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
@@ -88,11 +89,11 @@ class DossierNotifier:
             apology = None
             if dossier.apologized_due_at is not None:
                 apology = await _latest_apology(conn, dossier.code)
-            ctx = CardContext(
-                now, self.calendar, self.tz, self.settings.agency(dossier.agency_code), apology
-            )
+            verdict = await load_verdict(conn_fetchall(conn), dossier, now, self.calendar, self.tz)
+            agency = self.settings.agency(dossier.agency_code)
+            ctx = CardContext(now, self.calendar, self.tz, agency, apology, verdict)
             lines = [head, body, *status_body(t, dossier, ctx, verified=verified)]
-            if lateness(dossier, now) is not None:
+            if lateness(dossier, now, verdict) is not None:
                 rows.insert(
                     0, [Button("✉️ " + _("Complain about the delay"), f"fb:late:{dossier.code}")]
                 )
@@ -109,6 +110,27 @@ class DossierNotifier:
         else:
             return None
         return Reply("\n".join(lines), rows)
+
+    async def note_changed(self, conn: aiosqlite.Connection, dossier) -> int:
+        """The office corrected its note: the verified owner(s) alone read it (may_see_notes)."""
+        if not dossier.applicant_phone:
+            return 0
+        async with conn.execute(
+            "SELECT channel, user_id FROM contacts WHERE phone = ?", (dossier.applicant_phone,)
+        ) as cur:
+            owners = await cur.fetchall()
+        sent = 0
+        for channel, user_id in owners:
+            t = translator(await self._locale(conn, channel, user_id))
+            _ = t.gettext
+            lines = [
+                "🔔 <b>" + _("Dossier %s") % esc(dossier.code) + "</b>",
+                "📄 " + _("The office updated its note: %s") % ("<b>" + esc(dossier.note) + "</b>"),
+                "👉 " + _("Bring or send the missing documents to the one-stop desk."),
+            ]
+            key = f"dossier-note:{dossier.code}:{dossier.updated_at}:{channel}:{user_id}"
+            sent += await enqueue(conn, channel, user_id, Reply("\n".join(lines)), dedupe_key=key)
+        return sent
 
     def _day(self, t: Translator, moment: datetime | None) -> str:
         return t.day(moment.astimezone(self.tz)) if moment else t.gettext("not set")

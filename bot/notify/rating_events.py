@@ -12,6 +12,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.dossiers.model import Dossier
+from bot.feedback.model import HARASSMENT
+from bot.feedback.routing import Route, route
 from bot.i18n import Translator, translator
 from bot.notify.outbox import Priority, enqueue
 from bot.notify.quiet import quiet_until
@@ -91,8 +93,8 @@ async def alert_unsatisfied(
 ) -> bool:
     """Tell the agency's officials at once: dossier, procedure, who handled it, the comment."""
     agency = settings.agency(dossier.agency_code)
-    chat = settings.desk_chat(dossier.agency_code)
-    if chat is None:
+    way = await route(conn, settings, "cham_tre", dossier.agency_code)
+    if not way.ok:
         return False
     _ = translator(settings.locale).gettext
     async with conn.execute(
@@ -114,15 +116,15 @@ async def alert_unsatisfied(
         lines.append(_("Comment: %s") % esc(rating.comment))
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
     key = f"unsatisfied:{dossier.code}:{rating.comment or ''}"[:200]
-    return await _urgent(conn, settings, chat, lines, key)
+    return await _urgent(conn, way, lines, key)
 
 
 async def alert_harassment(
     conn: aiosqlite.Connection, dossier: Dossier, settings: Settings
 ) -> bool:
-    """A citizen says staff caused trouble or sought favours: the leaders' chat, never the desk."""
-    chat = settings.leaders_chat_id
-    if chat is None:
+    """A citizen says staff caused trouble or sought favours: the leaders, never the desk."""
+    way = await route(conn, settings, HARASSMENT, dossier.agency_code)
+    if not way.ok:
         return False
     _ = translator(settings.locale).gettext
     agency = settings.agency(dossier.agency_code)
@@ -133,12 +135,16 @@ async def alert_harassment(
         _("Agency: %s") % esc(agency.name if agency else dossier.agency_code),
         "👉 " + _("Please have the inspection look into it; do not forward to the desk concerned."),
     ]
-    return await _urgent(conn, settings, chat, lines, f"harassment-rating:{dossier.code}")
+    return await _urgent(conn, way, lines, f"harassment-rating:{dossier.code}")
 
 
-async def _urgent(conn, settings: Settings, chat, lines: list[str], key: str) -> bool:
-    """An alert to a staff chat, ahead of bulk work, once per key."""
+async def _urgent(conn, way: Route, lines: list[str], key: str) -> bool:
+    """An alert to the route's staff, ahead of bulk work, once per key; True when it is
+    queued now or was before (the citizen may be told the office knows)."""
     reply = Reply("\n".join(lines))
-    return await enqueue(
-        conn, settings.staff_channel, chat, reply, dedupe_key=key, priority=Priority.URGENT
-    )
+    for i, to in enumerate(way.targets):
+        await enqueue(
+            conn, to.channel, to.chat_id, reply, dedupe_key=key + (f":{i}" if i else ""),
+            priority=Priority.URGENT,
+        )  # fmt: skip
+    return True

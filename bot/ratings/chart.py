@@ -32,21 +32,30 @@ def month_labels(months: Sequence[str]) -> list[str]:
     return labels
 
 
+def chartable(rows: Sequence[SatisfactionRow], min_ratings: int) -> list[SatisfactionRow]:
+    """The months with enough ratings to mean something: two ratings make a 0% or a 100%
+    swing the text itself refuses to judge, so the chart leaves them out too."""
+    return [r for r in rows if r.rate is not None and r.ratings >= min_ratings]
+
+
 def monthly_chart_png(
     rows: Sequence[SatisfactionRow],
     agencies: Mapping[str, str],
     target: float = 0.9,
     title: str = "Tỷ lệ hài lòng theo tháng",
     size: tuple[int, int] = (WIDTH, HEIGHT),
+    min_ratings: int = 0,
 ) -> bytes:
-    """Lines of each agency's monthly rate (rows by agency and month), dashed target line.
+    """Lines of each agency's monthly rate (rows by agency and month), dashed target line;
+    months with fewer than `min_ratings` ratings are left out (`chartable`).
 
     `size` in pixels; type stays the same size, so a narrower chart reads larger on a phone.
     """
+    months = sorted({r.month for r in rows})  # the period's months, drawn or not
+    rows = chartable(rows, min_ratings)
     from matplotlib.figure import Figure  # lazy: optional dependency
     from matplotlib.ticker import PercentFormatter
 
-    months = sorted({r.month for r in rows})
     index = {m: i for i, m in enumerate(months)}
     codes = [c for c in agencies if any(r.key == c for r in rows)]
     codes += sorted({r.key for r in rows} - set(codes))
@@ -69,6 +78,9 @@ def monthly_chart_png(
                 label=short_name(agencies.get(code, code)))  # fmt: skip
     ax.axhline(target * 100, color="#222222", linestyle="--", linewidth=2,
                label=f"Mục tiêu {target * 100:.0f}%")  # fmt: skip
+    if not codes:
+        ax.text(0.5, 0.35, f"Chưa đủ đánh giá để vẽ (cần ít nhất {min_ratings} mỗi tháng)",
+                transform=ax.transAxes, ha="center", fontsize=15, color="#555555")  # fmt: skip
     floor = max(0.0, (int(lowest * 20) - 1) / 20)  # a step of 5% below the lowest point
     ax.set_ylim(floor * 100, 100.5)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))

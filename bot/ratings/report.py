@@ -278,8 +278,9 @@ def render_csv(
 def _chart(sat: Sequence[SatisfactionRow], agencies: Mapping[str, str], target: float):
     try:
         from bot.ratings.chart import monthly_chart_png
+        from bot.ratings.stats import MIN_RATINGS
 
-        return monthly_chart_png(sat, agencies, target, size=(640, 600))
+        return monthly_chart_png(sat, agencies, target, size=(640, 600), min_ratings=MIN_RATINGS)
     except ImportError:  # matplotlib not installed: the page stands without the chart
         return None
 

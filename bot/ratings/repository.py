@@ -102,15 +102,19 @@ class Ratings:
 
     async def rate_level(
         self, dossier: Dossier, channel: str, user_id: str, level: str, procedure_name: str | None
-    ) -> Rating:
-        """Rate, and alert the agency's officials in the same transaction when not satisfied."""
+    ) -> tuple[Rating, bool]:
+        """Rate, and alert the agency's officials in the same transaction when not satisfied;
+        True when officials were alerted (the citizen is told so only then)."""
         from bot.notify.rating_events import alert_unsatisfied  # it imports this module
 
+        alerted = False
         async with self.db.transaction() as conn:
             rating, _first = await self.rate(conn, dossier, channel, user_id, level)
             if level == "khong_hai_long" and self.settings is not None:
-                await alert_unsatisfied(conn, dossier, rating, procedure_name, self.settings)
-        return rating
+                alerted = await alert_unsatisfied(
+                    conn, dossier, rating, procedure_name, self.settings
+                )
+        return rating, alerted
 
     async def answer_follow_up(self, dossier: Dossier, field: str, value: str) -> bool:
         """Store a follow-up answer; "staff caused trouble" alerts the leaders at once."""

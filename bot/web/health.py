@@ -113,6 +113,20 @@ def sync_probe(last_syncs: Callable[[], Awaitable[dict[str, str]]]) -> Probe:
     return probe
 
 
+def routes_probe(core) -> Probe:
+    """Per agency, whether a complaint and a report about staff reach someone here."""
+    from bot.feedback.reach import NETWORK_CHANNELS, health_data, live_channels, route_states
+
+    async def probe() -> Reading:
+        states = await route_states(core.db, core.settings)
+        serving = live_channels(core.settings) & set(NETWORK_CHANNELS)
+        lost = sorted({f"{s.kind} {s.agency}" for s in states if not s.reachable})
+        problems = [f"reaches no one: {', '.join(lost)}"] if lost and serving else []
+        return Reading(health_data(states), problems)
+
+    return probe
+
+
 def core_health(core) -> Health:
     """The probes every runtime has; channels and the lease add theirs with `add`."""
     from bot.dossiers.sync import last_syncs
@@ -122,4 +136,5 @@ def core_health(core) -> Health:
     health.add("store", store_probe(core.db))
     health.add("outbox", outbox_probe(Outbox(core.db)))
     health.add("dossier_sync", sync_probe(lambda: last_syncs(core.db)))
+    health.add("routes", routes_probe(core))
     return health
