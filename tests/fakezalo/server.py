@@ -30,6 +30,7 @@ from . import rules
 from .webhook import encode, follow_event, msg_id, sign, user_event
 
 WINDOW_MS = 7 * 24 * 3600 * 1000
+FREE_MS = 48 * 3600 * 1000  # CS is free this long after the user's message, then paid
 DEFAULT_TEMPLATES = {
     "1001": {"ma_ho_so": 30, "trang_thai": 30, "ngay_hen": 20},
     "1002": {"ma_phan_anh": 30, "trang_thai": 30},
@@ -75,6 +76,8 @@ class FakeZalo:
         unfollowed_code: int = -213,
         admin_phones: tuple[str, ...] = (),
         groups: tuple[str, ...] = ("g-officials",),
+        zca: str = "none",
+        pre_zbs_templates: tuple[str, ...] = (),
     ):
         self.webhook_url = webhook_url
         self.templates = templates if templates is not None else dict(DEFAULT_TEMPLATES)
@@ -88,6 +91,12 @@ class FakeZalo:
         self.unfollowed_code = unfollowed_code
         self.admin_phones = set(admin_phones)
         self.groups = set(groups)
+        # The OA's Zalo Cloud Account: "none" (-320 on a paid CS), "empty" (-321), "funded".
+        self.zca = zca
+        self.pre_zbs_templates = set(pre_zbs_templates)  # -249 when sent by user_id
+        self.oa_refusal: int | None = None  # e.g. -224: every OA API send refused so
+        self.zns_refusal: int | None = None  # e.g. -115: every ZNS send refused so
+        self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (challenge, redirect)
         self.app_id = "3141592653589793238"
         self.oa_id = "2718281828459045235"
         self.app_secret = "app-" + secrets.token_hex(10)
@@ -313,6 +322,8 @@ class FakeZalo:
         refusal = rules.message_problem(body.get("message"), **self.limits)
         if refusal:
             return self._refused(call, *refusal)
+        if self.oa_refusal is not None:
+            return {"error": self.oa_refusal, "message": "OA cannot use this API"}
         user = self.users.get(uid)
         if user is None or user.last_interaction_ms is None:
             return {"error": -232, "message": "User has not interacted with the OA"}
@@ -325,13 +336,20 @@ class FakeZalo:
                 "error": -230,
                 "message": "User has not interacted with the OA in the past 7 days",
             }
+        paid = self.now_ms - user.last_interaction_ms > FREE_MS
+        if paid and self.zca != "funded":
+            if self.zca == "none":
+                return {"error": -320, "message": "Paid message requires a linked ZCA"}
+            return {"error": -321, "message": "ZCA balance is not enough"}
         message = body["message"]
         payload = (message.get("attachment") or {}).get("payload") or {}
         for b in payload.get("buttons") or ():
             if b["type"] in rules.QUERY_TYPES:
                 user.buttons[b["title"]] = b["payload"]
         mid = secrets.token_hex(10)
-        self.deliveries.append({"kind": "cs", "to": uid, "message": message, "message_id": mid})
+        self.deliveries.append(
+            {"kind": "cs", "to": uid, "message": message, "message_id": mid, "paid": paid}
+        )
         return {"error": 0, "message": "Success", "data": {"message_id": mid, "user_id": uid}}
 
     def group(self, call: Call) -> dict:
@@ -352,12 +370,13 @@ class FakeZalo:
         return {"error": 0, "message": "Success", "data": {"message_id": mid}}
 
     def zns(self, call: Call) -> dict:
-        problem = self._token_problem(call)
-        if problem:
-            return problem
+        if self._token_problem(call):  # the ZNS host has its own code for a bad token
+            return {"error": -124, "message": "Access token is invalid"}
         refusal = rules.zns_problem(call.body, self.templates)
         if refusal:
             return self._refused(call, *refusal)
+        if self.zns_refusal is not None:
+            return {"error": self.zns_refusal, "message": "ZNS cannot be sent"}
         body = call.body
         phone = str(body["phone"]).lstrip("+")
         if body.get("mode") == "development" and phone not in self.admin_phones:
@@ -371,6 +390,58 @@ class FakeZalo:
         self.deliveries.append({"kind": "zns", "to": phone, "message": body, "message_id": mid})
         data = {"msg_id": mid, "sent_time": str(self.now_ms), "sending_mode": "1"}
         return {"error": 0, "message": "Success", "data": data}
+
+    def zbs(self, call: Call) -> dict:
+        """ZBS: an approved template to a follower by the OA's user_id (no tracking_id)."""
+        problem = self._token_problem(call)
+        if problem:
+            return problem
+        body = call.body if isinstance(call.body, dict) else {}
+        uid = (body.get("recipient") or {}).get("user_id")
+        template = str(body.get("template_id", ""))
+        as_zns = {"phone": "84900000000", "template_id": template,
+                  "template_data": body.get("template_data")}  # fmt: skip
+        refusal = rules.zns_problem(as_zns, self.templates)
+        if refusal:
+            return self._refused(call, *refusal)
+        if template in self.pre_zbs_templates:
+            return {"error": -249, "message": "Template is not supported to send by user_id"}
+        if self.oa_refusal is not None:
+            return {"error": self.oa_refusal, "message": "OA cannot use this API"}
+        user = self.users.get(str(uid))
+        if user is None or not user.following:
+            return {"error": -213, "message": "User has not followed the OA"}
+        if user.refuses is not None:
+            return {"error": user.refuses, "message": "User cannot receive this message"}
+        mid = secrets.token_hex(10)
+        self.deliveries.append({"kind": "zbs", "to": uid, "message": body, "message_id": mid})
+        return {"error": 0, "message": "Success", "data": {"msg_id": mid}}
+
+    def oa_info(self, call: Call) -> dict:
+        problem = self._token_problem(call)
+        if problem:
+            return problem
+        data = {"oa_id": self.oa_id, "name": "UBND xã Hương Khê", "is_verified": True}
+        return {"error": 0, "message": "Success", "data": data}
+
+    def template_info(self, call: Call) -> dict:
+        if self._token_problem(call):
+            return {"error": -124, "message": "Access token is invalid"}
+        template = str((call.body or {}).get("template_id", ""))
+        params = self.templates.get(template)
+        if params is None:
+            return {"error": -131, "message": "Template is not approved or does not exist"}
+        listed = [{"name": n, "require": True, "type": "STRING", "maxLength": m, "minLength": 0,
+                   "acceptNull": False} for n, m in params.items()]  # fmt: skip
+        data = {"templateId": template, "templateName": f"Mẫu {template}", "status": "ENABLE",
+                "listParams": listed}  # fmt: skip
+        return {"error": 0, "message": "Success", "data": data}
+
+    def authorize(self, challenge: str, redirect_uri: str = "") -> str:
+        """An OA admin granted the app on the permission page: the code Zalo redirects with."""
+        code = "code-" + secrets.token_urlsafe(16)
+        self._codes[code] = (challenge, redirect_uri)
+        return code
 
     def user_detail(self, call: Call) -> dict:
         problem = self._token_problem(call)
@@ -404,6 +475,8 @@ class FakeZalo:
             self.violations.append("oauth: body is not form encoded")
         if call.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id:
             return _oauth_error(-14002, "invalid_client", "app_id or secret_key is invalid")
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(form)
         if form.get("grant_type") != "refresh_token":
             return _oauth_error(-14003, "invalid_request", "grant_type is invalid")
         token = form.get("refresh_token", "")
@@ -419,6 +492,21 @@ class FakeZalo:
             "refresh_token": refresh,
             "expires_in": str(self.token_lifetime),
         }
+
+    def _code_grant(self, form: dict) -> dict:
+        """A code works once, within 10 minutes, with the verifier of its PKCE challenge."""
+        import base64
+        import hashlib
+
+        found = self._codes.pop(form.get("code", ""), None)
+        if found is None:
+            return _oauth_error(-14019, "invalid_grant", "Invalid or used authorization code")
+        digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+        if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != found[0]:
+            return _oauth_error(-14018, "invalid_grant", "code_verifier does not match")
+        access, refresh = self._new_pair()
+        return {"access_token": access, "refresh_token": refresh,
+                "expires_in": str(self.token_lifetime)}  # fmt: skip
 
     def _new_pair(self) -> tuple[str, str]:
         access, refresh = "AT-" + secrets.token_urlsafe(24), "RT-" + secrets.token_urlsafe(24)
@@ -439,6 +527,9 @@ ROUTES: dict[tuple[str, str, str], Callable[[FakeZalo, Call], dict]] = {
     ("openapi", "POST", "/v3.0/oa/group/message"): FakeZalo.group,
     ("openapi", "GET", "/v3.0/oa/user/detail"): FakeZalo.user_detail,
     ("openapi", "POST", "/v2.0/oa/message"): FakeZalo.v2_message,
+    ("openapi", "POST", "/v3.0/oa/message/template"): FakeZalo.zbs,
+    ("openapi", "GET", "/v2.0/oa/getoa"): FakeZalo.oa_info,
     ("zns", "POST", "/message/template"): FakeZalo.zns,
+    ("zns", "GET", "/template/info/v2"): FakeZalo.template_info,
     ("oauth", "POST", "/v4/oa/access_token"): FakeZalo.access_token_grant,
 }
