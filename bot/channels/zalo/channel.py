@@ -126,6 +126,8 @@ class ZaloChannel(Outgoing):
         """Wait for the webhook work in flight (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self.inbox is not None:
+            await self.inbox.flush()
 
     async def health(self) -> dict:
         """For /healthz and /metrics: the token's expiry, how many are held, today's
@@ -195,11 +197,12 @@ class ZaloChannel(Outgoing):
         if lock is None:
             lock = self._user_locks[event.user_id] = asyncio.Lock()
         async with lock, self._working:
+            await self.inbox.quiet()
             try:
                 await self._on_event(event)
             except Exception:  # a bug: handled once, not again at every restart
                 log.exception("Zalo: event %s failed", event.name)
-            await self.inbox.handled(event.key)
+            self.inbox.handled(event.key)
 
     async def _on_event(self, event: ZaloEvent) -> None:
         uid = event.user_id

@@ -15,6 +15,7 @@ from bot.store import Database
 
 log = logging.getLogger(__name__)
 
+CHUNK = 500  # keys per IN (...) (SQLite's limit on parameters is far above)
 INSERT = (
     "INSERT INTO zalo_events(event_key, event_name, received_at, payload) VALUES (?,?,?,?)"
     " ON CONFLICT(event_key) DO NOTHING"
@@ -26,6 +27,8 @@ class Inbox:
         self.db = db
         self._pending: list[tuple[str, str, str, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
+        self._done: list[str] = []  # handled, not yet marked
+        self._marker: asyncio.Task | None = None
 
     async def put(self, key: str, name: str, payload: str) -> bool:
         """Stored (committed) when this returns; False: the key was stored before."""
@@ -34,6 +37,16 @@ class Inbox:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="zalo-inbox")
         return await asyncio.shield(future)
+
+    async def quiet(self, longest: float = 0.5) -> None:
+        """Until no post waits for its commit (at most `longest` s): during a burst the
+        acknowledgements go first, since Zalo wants each within 2 seconds."""
+        deadline = asyncio.get_running_loop().time() + longest
+        while self._writer is not None and not self._writer.done():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.wait({self._writer}, timeout=left)
 
     async def _write(self) -> None:
         while self._pending:
@@ -51,18 +64,50 @@ class Inbox:
                     future.set_result(fresh)
 
     async def _store(self, batch) -> list[bool]:
+        """One transaction, a few statements whatever the batch size (each statement is a
+        round trip to the store's thread, paid while posts wait)."""
         now = stamp(utcnow())
-        new = []
+        keys = [key for key, *_ in batch]
         async with self.db.transaction() as conn:
-            for key, name, payload, _ in batch:
-                cur = await conn.execute(INSERT, (key, name, now, payload))
-                new.append(cur.rowcount == 1)
+            seen: set[str] = set()
+            for start in range(0, len(keys), CHUNK):
+                part = keys[start : start + CHUNK]
+                marks = ",".join("?" * len(part))
+                sql = f"SELECT event_key FROM zalo_events WHERE event_key IN ({marks})"
+                async with conn.execute(sql, part) as cur:
+                    seen.update(row[0] for row in await cur.fetchall())
+            new = []
+            for key, *_ in batch:
+                new.append(key not in seen)
+                seen.add(key)  # the same event twice in one batch: the first one counts
+            rows = [(k, n, now, p) for (k, n, p, _), fresh in zip(batch, new, strict=True) if fresh]
+            if rows:
+                await conn.executemany(INSERT, rows)
         return new
 
-    async def handled(self, key: str) -> None:
-        await self.db.execute(
-            "UPDATE zalo_events SET handled_at = ? WHERE event_key = ?", (stamp(utcnow()), key)
-        )
+    def handled(self, key: str) -> None:
+        """Marked in the next batch (one UPDATE for the events handled meanwhile): a crash
+        before it means those few are handled again, never that one is lost."""
+        self._done.append(key)
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._mark(), name="zalo-inbox-handled")
+
+    async def _mark(self) -> None:
+        while self._done:
+            keys, self._done = self._done, []
+            marks = ",".join("?" * len(keys))
+            try:
+                await self.db.execute(
+                    f"UPDATE zalo_events SET handled_at = ? WHERE event_key IN ({marks})",
+                    (stamp(utcnow()), *keys),
+                )
+            except Exception as exc:  # handled again after a restart: logged, not fatal
+                log.error("Zalo: handled events not marked: %s", exc)
+
+    async def flush(self) -> None:
+        """Before stopping: the marks still queued are written."""
+        while self._marker is not None and not self._marker.done():
+            await self._marker
 
     async def unhandled(self) -> list[tuple[str, str]]:
         """(key, payload) of events stored but never handled (the bot stopped first)."""
