@@ -234,17 +234,17 @@ def load_settings(
     )
 
 
+# The refresh token is not needed here: `motcua zalo connect` stores the first pair.
 _ZALO_NEEDED = (
     "MOTCUA_ZALO_APP_ID",
     "MOTCUA_ZALO_APP_SECRET",
     "MOTCUA_ZALO_OA_SECRET",
-    "MOTCUA_ZALO_REFRESH_TOKEN",
 )
 
 
 def _zalo(get, public_url: str | None = None) -> ZaloSettings | None:
     """The Zalo channel when any of its settings is given; then all it needs must be."""
-    names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN")
+    names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN", "MOTCUA_ZALO_REFRESH_TOKEN")
     if not any(get(n) for n in names):
         return None
     for name in _ZALO_NEEDED:

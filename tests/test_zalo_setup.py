@@ -146,3 +146,13 @@ async def test_the_phone_request_uses_the_bundled_banner_under_the_public_url(tm
         assert page.status_code == 200 and "AbC123" in page.text
         assert re.search(r"&lt;x&gt;", shown.text) and "<x>" not in shown.text
         assert fz.violations == []
+
+
+async def test_run_without_any_token_pair_says_to_connect(tmp_path, fz, api):
+    env = {k: v for k, v in fz.bot_env().items() if "TOKEN" not in k}
+    env.update(staff(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
+                     MOTCUA_HTTP_LISTEN="127.0.0.1:0",
+                     MOTCUA_ZALO_INFO_IMAGE_URL="https://motcua.example.vn/logo.png"))  # fmt: skip
+    code, _, err = await motcua(tmp_path, env, "run")
+    assert code == 1 and "run motcua zalo connect" in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -7,6 +7,9 @@ refused by a strict platform. Better one clear line at start than silence in use
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from bot.settings import Settings
 
 README = "README: Putting it on a Zalo OA"
@@ -45,9 +48,26 @@ def startup_problem(settings: Settings) -> str | None:
     staff = staff_problem(settings)
     if staff:
         return "Zalo not started: " + staff
+    if not settings.zalo.refresh_token and not stored_pair(settings.db_path):
+        return "Zalo not started: no token pair yet: run motcua zalo connect"
     if not settings.zalo.info_image_url:
         return (
             "Zalo not started: MOTCUA_PUBLIC_URL is not set (the webhook's https address;"
             f" the phone request shows the bot's banner from it) ({README})"
         )
     return None
+
+
+def stored_pair(db_path: Path) -> bool:
+    """A token pair in the store (read-only; a store that cannot be read says yes and
+    leaves the verdict to the store's own checks at start)."""
+    if not Path(db_path).is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute("SELECT COUNT(*) FROM zalo_tokens").fetchone()[0] > 0
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return True

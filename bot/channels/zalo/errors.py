@@ -34,3 +34,7 @@ class ZaloUnavailable(Exception):
 
 class TokenRefreshFailed(Exception):
     """The OAuth server refused the refresh token; only an admin can fix it."""
+
+
+class NoTokenPair(RuntimeError):
+    """Neither the store nor the settings hold a token pair (`motcua zalo connect`)."""
