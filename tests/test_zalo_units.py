@@ -61,7 +61,9 @@ def test_render_plain_split_buttons_fold_and_numbers(tmp_path):
     # past 5: the 4 first (most important) and one "more" button; nothing numbered
     out = render(Reply("Chọn", six), z, "Gõ số", more_label="Thêm lựa chọn")
     buttons = out.messages[0]["attachment"]["payload"]["buttons"]
-    assert [b["payload"] for b in buttons] == [f"m:{i}" for i in range(4)] + ["zalo:more"]
+    assert [b["payload"] for b in buttons] == [f"m:{i}" for i in range(4)] + [
+        "zalo:more:" + out.more_key
+    ]
     assert buttons[-1]["title"] == "Thêm lựa chọn" and out.choices == []
     assert [b.label for b in out.more] == ["Nút 4", "Trang web"]
     assert "Gõ số" not in out.messages[0]["text"]

@@ -214,7 +214,8 @@ class ZaloChannel(Outgoing):
         if released and self.on_release:
             self.on_release()
         msg = await self._incoming(event)
-        if msg.kind == ACTION and msg.text == MORE_ACTION and await self._more(uid):
+        more = msg.kind == ACTION and msg.text.startswith(MORE_ACTION)
+        if more and await self._more(uid, msg.text.removeprefix(MORE_ACTION)):
             return
         replies = await router.handle(self.core, msg)
         if released:
@@ -261,13 +262,14 @@ class ZaloChannel(Outgoing):
             return user.choices[int(text) - 1]
         return text if text in user.actions else None
 
-    async def _more(self, uid: str) -> bool:
-        """ "More choices" tapped: the folded buttons, as the next message."""
+    async def _more(self, uid: str, key: str) -> bool:
+        """The "More choices" of a card: its folded buttons, as the next message."""
         user = await self.store.user(uid)
-        if user is None or not user.more:
+        folded = user.more.get(key) if user else None
+        if not folded:
             return False
         t = translator(await self.core.users.locale(NAME, uid))
-        await self.reply(uid, [Reply("👇 " + more_label(t), [user.more])])
+        await self.reply(uid, [Reply("👇 " + more_label(t), [folded])])
         return True
 
     async def reply(self, uid: str, replies: list[Reply]) -> None:
@@ -276,12 +278,13 @@ class ZaloChannel(Outgoing):
         t = translator(await self.core.users.locale(NAME, uid))
         choices: list[str] = []
         actions: list[str] = []
-        more = None
+        folds: dict = {}
         for n, reply in enumerate(replies):
             rendered = render(reply, self.zalo, choose_hint(t), len(choices) + 1, more_label(t))
             choices += rendered.choices
             actions += rendered.actions
-            more = rendered.more or more
+            if rendered.more:
+                folds[rendered.more_key] = rendered.more
             sent = 0
             try:
                 for message in rendered.messages:
@@ -293,7 +296,7 @@ class ZaloChannel(Outgoing):
             except GiveUp as exc:
                 log.warning("Zalo: reply to %s not delivered: %s", uid, exc)
                 break
-        await self.store.remember(uid, actions, choices, more or [])
+        await self.store.remember(uid, actions, choices, folds)
 
     async def _queue_rest(self, uid: str, rest: list[Reply], sent: int, exc) -> None:
         outbox = Outbox(self.core.db)

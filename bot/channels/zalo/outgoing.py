@@ -79,7 +79,8 @@ class Outgoing:
                     await on_part(i + 1)
         except OutsideWindow as exc:
             raise NextRung(str(exc)) from None
-        await self.store.remember(uid, rendered.actions, rendered.choices or None, rendered.more)
+        folds = {rendered.more_key: rendered.more} if rendered.more else None
+        await self.store.remember(uid, rendered.actions, rendered.choices or None, folds)
 
     async def _send_cs(self, uid: str, message: dict) -> None:
         try:

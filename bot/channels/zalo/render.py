@@ -6,6 +6,7 @@ at most 5 buttons as `oa.query.hide` payloads (past 5, the 4 most important and 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from bot.reply import Button, Reply, fold, split_text
@@ -18,7 +19,7 @@ TITLE_MAX = 100  # [U] button titles and request_user_info titles
 PAYLOAD_MAX = 1000  # [U] query payloads
 SUBTITLE_MAX = 500  # [U]
 CONTACT_ACTION = "contact"
-MORE_ACTION = "zalo:more"  # the "More choices" button: the channel shows the folded ones
+MORE_ACTION = "zalo:more:"  # + a fold's key: the "More choices" button of one card
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Rendered:
     actions: list[str] = field(default_factory=list)  # sent as buttons: typed back = pressed
     choices: list[str] = field(default_factory=list)  # numbered: "1" means choices[0]
     more: list[Button] = field(default_factory=list)  # folded behind "More choices"
+    more_key: str = ""  # which card's folded buttons (a tap on an older card shows its own)
 
 
 def render(
@@ -54,13 +56,19 @@ def render(
     if as_buttons:
         shown, out.more = fold(usable, MAX_BUTTONS)
         if out.more:
-            shown = [*shown, Button(more_label, MORE_ACTION)]
+            out.more_key = _fold_key(out.more)
+            shown = [*shown, Button(more_label, MORE_ACTION + out.more_key)]
         out.messages[-1]["attachment"] = {
             "type": "template",
             "payload": {"buttons": [_button(b) for b in shown]},
         }
         out.actions = [b.action for b in shown if not b.url]
     return out
+
+
+def _fold_key(buttons: list[Button]) -> str:
+    seen = "\n".join(f"{b.label}\t{b.action}\t{b.url or ''}" for b in buttons)
+    return hashlib.sha256(seen.encode()).hexdigest()[:10]
 
 
 def _button(b: Button) -> dict:

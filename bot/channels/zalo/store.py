@@ -12,6 +12,7 @@ from bot.store import Database
 
 WINDOW = timedelta(days=7)  # a CS message needs an interaction in the last 7 days
 MAX_ACTIONS = 60  # button actions remembered per user (a typed payload must match one)
+MAX_FOLDS = 5  # cards whose "More choices" still works
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ZaloUser:
     last_interaction_at: datetime | None
     actions: list[str]
     choices: list[str]
-    more: list[Button] = field(default_factory=list)  # folded behind "More choices"
+    more: dict[str, list[Button]] = field(default_factory=dict)  # fold key -> buttons
 
     def in_window(self, now: datetime) -> bool:
         last = self.last_interaction_at
@@ -117,7 +118,11 @@ class ZaloStore:
         if row is None:
             return None
         following = None if row[1] is None else bool(row[1])
-        more = [Button(b["label"], b["action"], b.get("url")) for b in json.loads(row[5])]
+        folds = json.loads(row[5]) if row[5] else {}
+        more = {
+            key: [Button(b["label"], b["action"], b.get("url")) for b in buttons]
+            for key, buttons in (folds.items() if isinstance(folds, dict) else ())
+        }
         return ZaloUser(
             row[0], following, unstamp(row[2]), json.loads(row[3]), json.loads(row[4]), more
         )
@@ -127,7 +132,7 @@ class ZaloStore:
         user_id: str,
         actions: list[str],
         choices: list[str] | None,
-        more: list[Button] | None = None,
+        more: dict[str, list[Button]] | None = None,
     ) -> None:
         """Actions just sent as buttons (newest last), if any the numbered choices, and the
         buttons folded behind "More choices" (a new list replaces the old one)."""
@@ -138,8 +143,13 @@ class ZaloStore:
         if choices is not None:
             sql += ", choices = ?"
             params.append(json.dumps(choices, ensure_ascii=False))
-        if more is not None:
+        if more:
+            folds = {k: v for k, v in (user.more if user else {}).items() if k not in more}
+            folds.update(more)
+            kept = dict(list(folds.items())[-MAX_FOLDS:])
             sql += ", more = ?"
-            folded = [{"label": b.label, "action": b.action, "url": b.url} for b in more]
-            params.append(json.dumps(folded, ensure_ascii=False))
+            params.append(json.dumps({
+                key: [{"label": b.label, "action": b.action, "url": b.url} for b in buttons]
+                for key, buttons in kept.items()
+            }, ensure_ascii=False))  # fmt: skip
         await self.db.execute(sql + " WHERE user_id = ?", (*params, user_id))

@@ -31,5 +31,6 @@ CREATE TABLE zalo_refusals (
     PRIMARY KEY (code, day)
 );
 
--- Buttons past Zalo's 5, shown next when the citizen taps "More choices" (JSON list).
-ALTER TABLE zalo_users ADD COLUMN more TEXT NOT NULL DEFAULT '[]';
+-- Buttons past Zalo's 5 of the last few cards, shown when the citizen taps that card's
+-- "More choices" (JSON: {fold key: [buttons]}).
+ALTER TABLE zalo_users ADD COLUMN more TEXT NOT NULL DEFAULT '{}';
