@@ -82,6 +82,7 @@ class ZaloChannel(Outgoing):
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
         self.inbox: Inbox | None = None  # set by bind: until then posts get 503 (Zalo retries)
+        self._scheduled: set[str] = set()  # keys of events whose work is under way here
         self.watch = SignatureWatch(settings)
         self.handler = make_handler(
             self.zalo.app_id, str(self.zalo.oa_secret), self.receive, self.watch
@@ -107,11 +108,18 @@ class ZaloChannel(Outgoing):
     async def start(self) -> None:
         await self.tokens.start()
         self._keeper = asyncio.create_task(self._keep_tokens_fresh(), name="zalo-tokens")
-        left = await self.inbox.unhandled()
+        # Posts may arrive since bind: those already scheduled here are not taken twice.
+        left = [(k, p) for k, p in await self.inbox.unhandled() if k not in self._scheduled]
         if left:
             log.info("Zalo: %s stored events not handled before the stop: handling them", len(left))
-        for _key, payload in left:
-            self._schedule(parse(json.loads(payload)))
+        for key, payload in left:
+            try:
+                event = parse(json.loads(payload))
+            except (ValueError, TypeError, AttributeError):
+                log.error("Zalo: stored event %s unreadable, skipped", key)
+                self.inbox.handled(key)
+                continue
+            self._schedule(event)
 
     async def stop(self) -> None:
         if self._keeper:
@@ -190,7 +198,9 @@ class ZaloChannel(Outgoing):
     def _schedule(self, event: ZaloEvent) -> None:
         task = asyncio.create_task(self._handle(event))
         self._tasks.add(task)
+        self._scheduled.add(event.key)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _t: self._scheduled.discard(event.key))
 
     async def _handle(self, event: ZaloEvent) -> None:
         lock = self._user_locks.get(event.user_id)

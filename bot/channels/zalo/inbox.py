@@ -39,14 +39,10 @@ class Inbox:
         return await asyncio.shield(future)
 
     async def quiet(self, longest: float = 0.5) -> None:
-        """Until no post waits for its commit (at most `longest` s): during a burst the
-        acknowledgements go first, since Zalo wants each within 2 seconds."""
-        deadline = asyncio.get_running_loop().time() + longest
-        while self._writer is not None and not self._writer.done():
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                return
-            await asyncio.wait({self._writer}, timeout=left)
+        """Until the posts waiting now are committed (at most `longest` s): in a burst the
+        acknowledgements go first (Zalo wants each within 2 s), yet work keeps moving."""
+        if self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer}, timeout=longest)
 
     async def _write(self) -> None:
         while self._pending:
