@@ -110,7 +110,7 @@ async def load_until_killed(fz, proc, url: str, http, concurrency: int, tag: str
                     if r.status == 200:
                         acked.append(key)
                         times.append(time.perf_counter() - t0)
-            except (TimeoutError, aiohttp.ClientError):
+            except (TimeoutError, aiohttp.ClientError, OSError):  # the kill drops connections
                 if proc.returncode is not None or stop.is_set():
                     return
                 await asyncio.sleep(0.01)
