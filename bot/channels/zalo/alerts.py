@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from datetime import timedelta
 
 from bot.clock import stamp, utcnow
 from bot.i18n import translator
@@ -19,6 +20,7 @@ from bot.store import Database
 
 SIGNATURE_RUN = 5  # failed signatures ...
 SIGNATURE_WINDOW = 600.0  # ... within 10 minutes: the OA secret key looks wrong
+RECENT = timedelta(hours=1)  # a refusal this recent keeps /healthz unhealthy
 
 
 def N_(text: str) -> str:
@@ -134,8 +136,13 @@ class Refusals:
             "👉 " + _("An OA admin must fix this in the Zalo console; then run: motcua zalo check"),
         ])  # fmt: skip
 
-    async def today(self) -> dict[int, int]:
+    async def today(self) -> dict[int, tuple[int, bool]]:
+        """{code: (times today, seen in the last hour)}: only a recent one is a problem now,
+        so /healthz turns healthy again soon after an admin fixed the cause."""
+        now = utcnow()
         rows = await self.db.fetchall(
-            "SELECT code, count FROM zalo_refusals WHERE day = ?", (utcnow().date().isoformat(),)
+            "SELECT code, count, last_at FROM zalo_refusals WHERE day = ?",
+            (now.date().isoformat(),),
         )
-        return {int(r[0]): int(r[1]) for r in rows}
+        recent = stamp(now - RECENT)
+        return {int(r[0]): (int(r[1]), r[2] >= recent) for r in rows}

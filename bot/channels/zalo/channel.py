@@ -143,13 +143,14 @@ class ZaloChannel(Outgoing):
         expires = await self.tokens.expires_at()
         refusals = await self.refusals.today()
         problems = self.watch.problems() + [
-            f"Zalo refused with {code} today ({n}x): an OA admin must act"
-            for code, n in sorted(refusals.items())
+            f"Zalo refused with {code} within the hour ({n}x today): an OA admin must act"
+            for code, (n, recent) in sorted(refusals.items())
+            if recent
         ]
         return {
             "token_expires_at": expires.isoformat() if expires else None,
             "held": await held.held_count(self.core.db, NAME),
-            "refusals_today": {str(code): n for code, n in refusals.items()},
+            "refusals_today": {str(code): n for code, (n, _) in refusals.items()},
             "signature_failures": self.watch.total,
             "problems": problems,
         }
