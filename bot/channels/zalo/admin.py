@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
     tok = zsub.add_parser("tokens", help="the stored token pair")
     what = tok.add_mutually_exclusive_group(required=True)
     what.add_argument("--show", action="store_true", help="when it expires, where it came from")
-    what.add_argument("--reset", action="store_true", help="forget stored pairs (settings seed)")
+    what.add_argument("--reset", action="store_true", help="forget stored pairs (bot stopped)")
     chk = zsub.add_parser("check", help="call Zalo with the stored token; print what is missing")
     chk.add_argument("--webhook-url", help="check this URL instead of PUBLIC_URL/zalo/webhook")
 
