@@ -124,6 +124,7 @@ async def zalo_target(folder: Path):
         from fakezalo.webhook import encode, user_event
 
         from bot.channels.zalo import ZaloChannel
+        from bot.channels.zalo.alerts import SignatureWatch
         from bot.channels.zalo.webhook import make_handler
     except ImportError as exc:
         raise SystemExit(f"bench/webhook.py: --target zalo needs the Zalo channel: {exc}") from None
@@ -159,7 +160,10 @@ async def zalo_target(folder: Path):
         async def settle(posted: int) -> None:
             await channel.drain_events()
 
-        alone = make_handler(fz.app_id, fz.oa_secret_key, lambda event: None)
+        async def nowhere(event, raw) -> bool:
+            return True  # the check and the hand-over only: nothing stored
+
+        alone = make_handler(fz.app_id, fz.oa_secret_key, nowhere, SignatureWatch(settings))
         runtime = Runtime(settings, [channel], run_jobs=False)
         yield settings, [channel], Target(path, posts, alone, runtime, settle)
 

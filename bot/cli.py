@@ -93,6 +93,10 @@ def _dispatch(parser, settings, command: str, args) -> int:
         return _agencies_check(settings)
     if command == "demo":
         return asyncio.run(_demo(settings, args))
+    if command == "zalo":
+        from bot.channels.zalo import admin
+
+        return asyncio.run(admin.run(settings, args))
     parser.print_help()
     return 2
 
@@ -185,11 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import data into the store")
     imp.add_argument("kind", choices=["procedures", "dossiers"])
     imp.add_argument("paths", nargs="+", type=Path)
+    from bot.channels.zalo.admin import add_parser as add_zalo_parser
+
+    add_zalo_parser(sub)
     return parser
 
 
 def run(settings) -> int:
     """The runtime with the configured channels, until SIGINT/SIGTERM; one runner per store."""
+    from bot.channels.zalo.checks import startup_problem
+
+    problem = startup_problem(settings)  # Zalo with nobody to forward to: refuse, one line
+    if problem:
+        print(f"motcua: {problem}", file=sys.stderr)
+        return 1
     channels = build_channels(settings)
     return asyncio.run(_run(settings, channels))
 

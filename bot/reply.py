@@ -25,7 +25,7 @@ class Button:
 @dataclass
 class Reply:
     text: str
-    buttons: list[list[Button]] = field(default_factory=list)
+    buttons: list[list[Button]] = field(default_factory=list)  # rows, most important first
     edit: bool = False  # replace the message the pressed button belongs to
     request_contact: bool = False  # ask the channel for the user's own contact
     remove_keyboard: bool = False  # take away a contact keyboard shown before
@@ -38,10 +38,23 @@ class Reply:
     # conversation (Zalo ZNS): {"kind": "dossier"|"feedback", "params": {...}, "tracking_id"}.
     zns: dict | None = None
 
+    def ordered(self) -> list[Button]:
+        """The buttons by importance: rows top to bottom, each left to right (the dialog
+        puts what matters most first), so a channel with a budget keeps the first ones."""
+        return [b for row in self.buttons for b in row]
+
     def plain(self) -> str:
         """Text for channels without markup; links keep their address."""
         text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", self.text)
         return html.unescape(_TAG.sub("", text))
+
+
+def fold(buttons: list[Button], budget: int | None) -> tuple[list[Button], list[Button]]:
+    """(shown, folded) for a channel with a button budget: past it, the last place goes to
+    a "more" button that shows the folded ones next, so nothing becomes numbers only."""
+    if budget is None or len(buttons) <= budget:
+        return buttons, []
+    return buttons[: budget - 1], buttons[budget - 1 :]
 
 
 def esc(value: object) -> str:

@@ -52,8 +52,10 @@ class ZaloSettings:
     officials_group_id: str = ""  # GMF group for officials' alerts; empty: none
     # Unconfirmed platform facts ([U] in the fact sheet), kept behind settings:
     buttons: str = "template"  # "template": text+buttons template; "numbers": typed choices
-    info_image_url: str = ""  # image_url of the request_user_info element
+    info_image_url: str = ""  # request_user_info image; default: the bot's banner (PUBLIC_URL)
     zns_development: bool = False  # ZNS "mode":"development" (delivers to admins only)
+    paid_cs: bool = False  # the OA pays for CS messages 48 h-7 days after a citizen wrote
+    verifier_file: Path | None = None  # zalo_verifier….html, served for domain verification
 
 
 @dataclass(frozen=True)
@@ -228,21 +230,21 @@ def load_settings(
         http_port=http_port,
         http_listen_set=bool(listen),
         public_url=public_url,
-        zalo=_zalo(get),
+        zalo=_zalo(get, public_url),
     )
 
 
+# The refresh token is not needed here: `motcua zalo connect` stores the first pair.
 _ZALO_NEEDED = (
     "MOTCUA_ZALO_APP_ID",
     "MOTCUA_ZALO_APP_SECRET",
     "MOTCUA_ZALO_OA_SECRET",
-    "MOTCUA_ZALO_REFRESH_TOKEN",
 )
 
 
-def _zalo(get) -> ZaloSettings | None:
+def _zalo(get, public_url: str | None = None) -> ZaloSettings | None:
     """The Zalo channel when any of its settings is given; then all it needs must be."""
-    names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN")
+    names = (*_ZALO_NEEDED, "MOTCUA_ZALO_ACCESS_TOKEN", "MOTCUA_ZALO_REFRESH_TOKEN")
     if not any(get(n) for n in names):
         return None
     missing = [name for name in _ZALO_NEEDED if not get(name)]
@@ -274,9 +276,19 @@ def _zalo(get) -> ZaloSettings | None:
     buttons = get("MOTCUA_ZALO_BUTTONS") or "template"
     if buttons not in ("template", "numbers"):
         raise SettingsError(f"MOTCUA_ZALO_BUTTONS: {buttons!r} is not one of template, numbers")
-    dev = get("MOTCUA_ZNS_DEVELOPMENT") or "0"
-    if dev not in ("0", "1"):
-        raise SettingsError(f"MOTCUA_ZNS_DEVELOPMENT: {dev!r} is not 0 or 1")
+    flags = {}
+    for name in ("MOTCUA_ZNS_DEVELOPMENT", "MOTCUA_ZALO_PAID_CS"):
+        flags[name] = get(name) or "0"
+        if flags[name] not in ("0", "1"):
+            raise SettingsError(f"{name}: {flags[name]!r} is not 0 or 1")
+    verifier = get("MOTCUA_ZALO_VERIFIER_FILE")
+    if verifier and not re.fullmatch(r"zalo_verifier[\w-]*\.html", Path(verifier).name):
+        raise SettingsError(f"MOTCUA_ZALO_VERIFIER_FILE: {verifier!r} is not zalo_verifier….html")
+    if verifier and not Path(verifier).is_file():
+        raise SettingsError(f"MOTCUA_ZALO_VERIFIER_FILE: {verifier}: no such file")
+    image = urls["MOTCUA_ZALO_INFO_IMAGE_URL"]
+    if not image and public_url:
+        image = public_url + "/zalo/banner.png"  # the bundled banner (bot/channels/zalo)
     return ZaloSettings(
         app_id=app_id,
         app_secret=Secret(get("MOTCUA_ZALO_APP_SECRET")),
@@ -290,8 +302,10 @@ def _zalo(get) -> ZaloSettings | None:
         zns_template_feedback=templates["MOTCUA_ZNS_TEMPLATE_FEEDBACK"],
         officials_group_id=group,
         buttons=buttons,
-        info_image_url=urls["MOTCUA_ZALO_INFO_IMAGE_URL"],
-        zns_development=dev == "1",
+        info_image_url=image,
+        zns_development=flags["MOTCUA_ZNS_DEVELOPMENT"] == "1",
+        paid_cs=flags["MOTCUA_ZALO_PAID_CS"] == "1",
+        verifier_file=Path(verifier) if verifier else None,
     )
 
 

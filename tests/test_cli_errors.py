@@ -60,5 +60,6 @@ def test_every_missing_zalo_setting_is_named_at_once(tmp_path):
     done = motcua(tmp_path, "check", MOTCUA_ZALO_APP_ID="1")
     line = one_line(done)
     assert done.returncode == 2
-    for name in ("APP_SECRET", "OA_SECRET", "REFRESH_TOKEN"):
+    # the refresh token is optional since `motcua zalo connect` can store the first pair
+    for name in ("APP_SECRET", "OA_SECRET"):
         assert f"MOTCUA_ZALO_{name}" in line

@@ -47,7 +47,7 @@ def test_settings_defaults_and_refusals(tmp_path):
         make_settings(tmp_path, **partial)
 
 
-def test_render_plain_split_buttons_and_numbers(tmp_path):
+def test_render_plain_split_buttons_fold_and_numbers(tmp_path):
     z = make_settings(tmp_path, **ZALO).zalo
     five = [[Button(f"Nút {i}", f"m:{i}")] for i in range(5)]
     out = render(Reply("<b>Chào</b> &amp; bạn", five), z, "Gõ số")
@@ -58,13 +58,21 @@ def test_render_plain_split_buttons_and_numbers(tmp_path):
     ]
     assert out.actions == [f"m:{i}" for i in range(5)] and out.choices == []
     six = five + [[Button("Trang web", "", url="https://dichvucong.gov.vn")]]
-    out = render(Reply("Chọn", six), z, "Gõ số", numbering_from=3)
+    # past 5: the 4 first (most important) and one "more" button; nothing numbered
+    out = render(Reply("Chọn", six), z, "Gõ số", more_label="Thêm lựa chọn")
+    buttons = out.messages[0]["attachment"]["payload"]["buttons"]
+    assert [b["payload"] for b in buttons] == [f"m:{i}" for i in range(4)] + [
+        "zalo:more:" + out.more_key
+    ]
+    assert buttons[-1]["title"] == "Thêm lựa chọn" and out.choices == []
+    assert [b.label for b in out.more] == ["Nút 4", "Trang web"]
+    assert "Gõ số" not in out.messages[0]["text"]
+    numbers = make_settings(tmp_path, **ZALO, MOTCUA_ZALO_BUTTONS="numbers").zalo
+    out = render(Reply("Chọn", six), numbers, "Gõ số", numbering_from=3)
     assert "attachment" not in out.messages[0]
     assert "3. Nút 0" in out.messages[0]["text"] and "7. Nút 4" in out.messages[0]["text"]
     assert "https://dichvucong.gov.vn" in out.messages[0]["text"]
     assert out.choices == [f"m:{i}" for i in range(5)]
-    numbers = make_settings(tmp_path, **ZALO, MOTCUA_ZALO_BUTTONS="numbers").zalo
-    assert render(Reply("x", five[:1]), numbers, "Gõ số").choices == ["m:0"]
     long = "\n\n".join(["đoạn " + "a\u0323" * 900] * 5)  # decomposed marks: NFC first
     parts = render(Reply(long, five), z, "Gõ số").messages
     assert len(parts) > 1 and "attachment" in parts[-1]

@@ -41,6 +41,7 @@ def attach(runtime, server: WebServer) -> None:
         server.serve_health(runtime_health(runtime))
         collector = core_collector(core)
         collector.add(token_reader(runtime.channels), TOKEN_GAUGE)
+        collector.add(refusal_reader(runtime.channels), REFUSAL_GAUGE)
         server.serve_metrics(core.metrics.registry, collector)
 
     async def stopping(runtime) -> None:
@@ -82,15 +83,38 @@ def _expires_in(report: dict) -> float | None:
 
 
 def channel_probe(channel):
+    """A channel's report; its own `problems` (a list) and an expired token degrade it."""
+
     async def probe() -> Reading:
         report = dict(await channel.health())
+        problems = list(report.pop("problems", []))
         left = _expires_in(report)
-        if left is None:
-            return Reading(report)
-        report["token_expires_in_seconds"] = round(left)
-        return Reading(report, ["the access token has expired"] if left <= 0 else [])
+        if left is not None:
+            report["token_expires_in_seconds"] = round(left)
+            if left <= 0:
+                problems.append("the access token has expired")
+        return Reading(report, problems)
 
     return probe
+
+
+REFUSAL_GAUGE = (
+    "motcua_channel_refusals_today",
+    "Refusals today that only a platform admin can fix (Zalo: ZCA, tier, permission), by code",
+    "code",
+)
+
+
+def refusal_reader(channels: dict):
+    async def read() -> dict:
+        found: dict[str, float] = {}
+        for channel in channels.values():
+            if callable(getattr(channel, "health", None)):
+                for code, n in (await channel.health()).get("refusals_today", {}).items():
+                    found[code] = found.get(code, 0) + n
+        return {REFUSAL_GAUGE[0]: found}
+
+    return read
 
 
 def token_reader(channels: dict):

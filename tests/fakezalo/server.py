@@ -27,9 +27,11 @@ import httpx
 from aiohttp import web
 
 from . import rules
+from .business import BusinessApis, _oauth_error
 from .webhook import encode, follow_event, msg_id, sign, user_event
 
 WINDOW_MS = 7 * 24 * 3600 * 1000
+FREE_MS = 48 * 3600 * 1000  # CS is free this long after the user's message, then paid
 DEFAULT_TEMPLATES = {
     "1001": {"ma_ho_so": 30, "trang_thai": 30, "ngay_hen": 20},
     "1002": {"ma_phan_anh": 30, "trang_thai": 30},
@@ -61,7 +63,7 @@ class User:
     refuses: int | None = None  # -244 restricted, -217 blocked, -227 banned (see `block`)
 
 
-class FakeZalo:
+class FakeZalo(BusinessApis):
     def __init__(
         self,
         webhook_url: str | None = None,
@@ -75,6 +77,8 @@ class FakeZalo:
         unfollowed_code: int = -213,
         admin_phones: tuple[str, ...] = (),
         groups: tuple[str, ...] = ("g-officials",),
+        zca: str = "none",
+        pre_zbs_templates: tuple[str, ...] = (),
     ):
         self.webhook_url = webhook_url
         self.templates = templates if templates is not None else dict(DEFAULT_TEMPLATES)
@@ -88,6 +92,12 @@ class FakeZalo:
         self.unfollowed_code = unfollowed_code
         self.admin_phones = set(admin_phones)
         self.groups = set(groups)
+        # The OA's Zalo Cloud Account: "none" (-320 on a paid CS), "empty" (-321), "funded".
+        self.zca = zca
+        self.pre_zbs_templates = set(pre_zbs_templates)  # -249 when sent by user_id
+        self.oa_refusal: int | None = None  # e.g. -224: every OA API send refused so
+        self.zns_refusal: int | None = None  # e.g. -115: every ZNS send refused so
+        self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (challenge, redirect)
         self.app_id = "3141592653589793238"
         self.oa_id = "2718281828459045235"
         self.app_secret = "app-" + secrets.token_hex(10)
@@ -313,6 +323,8 @@ class FakeZalo:
         refusal = rules.message_problem(body.get("message"), **self.limits)
         if refusal:
             return self._refused(call, *refusal)
+        if self.oa_refusal is not None:
+            return {"error": self.oa_refusal, "message": "OA cannot use this API"}
         user = self.users.get(uid)
         if user is None or user.last_interaction_ms is None:
             return {"error": -232, "message": "User has not interacted with the OA"}
@@ -325,13 +337,20 @@ class FakeZalo:
                 "error": -230,
                 "message": "User has not interacted with the OA in the past 7 days",
             }
+        paid = self.now_ms - user.last_interaction_ms > FREE_MS
+        if paid and self.zca != "funded":
+            if self.zca == "none":
+                return {"error": -320, "message": "Paid message requires a linked ZCA"}
+            return {"error": -321, "message": "ZCA balance is not enough"}
         message = body["message"]
         payload = (message.get("attachment") or {}).get("payload") or {}
         for b in payload.get("buttons") or ():
             if b["type"] in rules.QUERY_TYPES:
                 user.buttons[b["title"]] = b["payload"]
         mid = secrets.token_hex(10)
-        self.deliveries.append({"kind": "cs", "to": uid, "message": message, "message_id": mid})
+        self.deliveries.append(
+            {"kind": "cs", "to": uid, "message": message, "message_id": mid, "paid": paid}
+        )
         return {"error": 0, "message": "Success", "data": {"message_id": mid, "user_id": uid}}
 
     def group(self, call: Call) -> dict:
@@ -352,12 +371,13 @@ class FakeZalo:
         return {"error": 0, "message": "Success", "data": {"message_id": mid}}
 
     def zns(self, call: Call) -> dict:
-        problem = self._token_problem(call)
-        if problem:
-            return problem
+        if self._token_problem(call):  # the ZNS host has its own code for a bad token
+            return {"error": -124, "message": "Access token is invalid"}
         refusal = rules.zns_problem(call.body, self.templates)
         if refusal:
             return self._refused(call, *refusal)
+        if self.zns_refusal is not None:
+            return {"error": self.zns_refusal, "message": "ZNS cannot be sent"}
         body = call.body
         phone = str(body["phone"]).lstrip("+")
         if body.get("mode") == "development" and phone not in self.admin_phones:
@@ -404,6 +424,8 @@ class FakeZalo:
             self.violations.append("oauth: body is not form encoded")
         if call.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id:
             return _oauth_error(-14002, "invalid_client", "app_id or secret_key is invalid")
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(form)
         if form.get("grant_type") != "refresh_token":
             return _oauth_error(-14003, "invalid_request", "grant_type is invalid")
         token = form.get("refresh_token", "")
@@ -430,15 +452,14 @@ class FakeZalo:
         return [c for c in self.calls if c.api == "oauth"]
 
 
-def _oauth_error(code: int, name: str, description: str) -> dict:
-    return {"error": code, "error_name": name, "error_description": description}
-
-
 ROUTES: dict[tuple[str, str, str], Callable[[FakeZalo, Call], dict]] = {
     ("openapi", "POST", "/v3.0/oa/message/cs"): FakeZalo.cs,
     ("openapi", "POST", "/v3.0/oa/group/message"): FakeZalo.group,
     ("openapi", "GET", "/v3.0/oa/user/detail"): FakeZalo.user_detail,
     ("openapi", "POST", "/v2.0/oa/message"): FakeZalo.v2_message,
+    ("openapi", "POST", "/v3.0/oa/message/template"): FakeZalo.zbs,
+    ("openapi", "GET", "/v2.0/oa/getoa"): FakeZalo.oa_info,
     ("zns", "POST", "/message/template"): FakeZalo.zns,
+    ("zns", "GET", "/template/info/v2"): FakeZalo.template_info,
     ("oauth", "POST", "/v4/oa/access_token"): FakeZalo.access_token_grant,
 }

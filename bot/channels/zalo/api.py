@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 CS_PATH = "/v3.0/oa/message/cs"
 GROUP_PATH = "/v3.0/oa/group/message"
 ZNS_PATH = "/message/template"
+ZBS_PATH = "/v3.0/oa/message/template"  # an approved template to a follower, by user_id
+OA_PATH = "/v2.0/oa/getoa"
+TEMPLATE_INFO_PATH = "/template/info/v2"
 TOKEN_PATH = "/v4/oa/access_token"
+PERMISSION_PATH = "/v4/oa/permission"
 
 
 class ZaloApi:
@@ -46,22 +50,39 @@ class ZaloApi:
             body["mode"] = "development"
         return await self.call(self.settings.zns_base_url + ZNS_PATH, body)
 
-    async def call(self, url: str, body: dict) -> dict:
-        """POST with the current token; -216/-220: refresh once and retry once."""
+    async def send_zbs(self, user_id: str, template_id: str, data: dict) -> dict:
+        body = {"recipient": {"user_id": user_id}, "template_id": template_id,
+                "template_data": data}  # fmt: skip
+        return await self.call(self.settings.api_base_url + ZBS_PATH, body)
+
+    async def oa_info(self) -> dict:
+        return await self.call(self.settings.api_base_url + OA_PATH, None)
+
+    async def template_info(self, template_id: str) -> dict:
+        url = self.settings.zns_base_url + TEMPLATE_INFO_PATH
+        return await self.call(url, None, params={"template_id": template_id})
+
+    async def call(self, url: str, body: dict | None, params: dict | None = None) -> dict:
+        """POST (GET without a body) with the current token; -216/-220 (-124 on ZNS):
+        refresh once and retry once."""
         token = await self.tokens.access_token()
-        answer = await self._post(url, token, body)
+        answer = await self._post(url, token, body, params)
         if answer.get("error") in TOKEN:
             log.info("Zalo: access token refused (%s), refreshing", answer.get("error"))
             token = await self.tokens.refresh(stale=token)
-            answer = await self._post(url, token, body)
+            answer = await self._post(url, token, body, params)
         code = answer.get("error", 0)
         if code:
             raise ZaloError(int(code), str(answer.get("message", "")), body)
         return answer.get("data") or {}
 
-    async def _post(self, url: str, token: str, body: dict) -> dict:
+    async def _post(self, url: str, token: str, body: dict | None, params=None) -> dict:
+        headers = {"access_token": token}
         try:
-            response = await self.client.post(url, json=body, headers={"access_token": token})
+            if body is None:
+                response = await self.client.get(url, params=params, headers=headers)
+            else:
+                response = await self.client.post(url, json=body, headers=headers)
         except httpx.TransportError as exc:  # timeouts, refused or dropped connections
             raise ZaloUnavailable(f"{type(exc).__name__}: {exc}") from None
         return _answer(response)
@@ -70,6 +91,17 @@ class ZaloApi:
         """OAuth v4: form body and `secret_key` header; the old refresh token dies."""
         s = self.settings
         form = {"refresh_token": refresh_token, "app_id": s.app_id, "grant_type": "refresh_token"}
+        return await self.grant(form)
+
+    async def code_grant(self, code: str, verifier: str) -> tuple[str, str, timedelta]:
+        """The first pair: the code from the permission page and the PKCE verifier."""
+        s = self.settings
+        form = {"code": code, "app_id": s.app_id, "grant_type": "authorization_code",
+                "code_verifier": verifier}  # fmt: skip
+        return await self.grant(form)
+
+    async def grant(self, form: dict) -> tuple[str, str, timedelta]:
+        s = self.settings
         try:
             response = await self.client.post(
                 s.oauth_base_url + TOKEN_PATH, data=form, headers={"secret_key": str(s.app_secret)}

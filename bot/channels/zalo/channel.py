@@ -1,38 +1,34 @@
 """The Zalo OA channel: webhook events into the dialog, replies and notifications out.
 
-Citizens talk to the same dialog as on Telegram; officials stay on Telegram. A
-notification goes as a CS message inside the 7-day window, else as a ZNS template to
-the verified phone, else it is held until the citizen writes again.
+Citizens talk to the same dialog as on Telegram; officials stay on Telegram. Events are
+stored before Zalo gets its 200 and handled afterwards (again after a restart when the
+bot stopped first); notifications go down the ladder in `outgoing`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import random
 import re
 import weakref
 
 import httpx
+from aiohttp import web
 
-from bot.channels.base import (
-    PHONE_SHARED_INFO,
-    Capabilities,
-    GiveUp,
-    Hold,
-    PartDone,
-    RetryLater,
-)
-from bot.channels.zalo import errors, held
+from bot.channels.base import PHONE_SHARED_INFO, Capabilities, GiveUp, Hold, RetryLater
+from bot.channels.zalo import held, pages
+from bot.channels.zalo.alerts import Refusals, SignatureWatch
 from bot.channels.zalo.api import ZaloApi
-from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError, ZaloUnavailable
-from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent
-from bot.channels.zalo.render import render, split_paragraphs
+from bot.channels.zalo.errors import TokenRefreshFailed, ZaloUnavailable
+from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent, parse
+from bot.channels.zalo.inbox import Inbox
+from bot.channels.zalo.outgoing import Outgoing, choose_hint, more_label
+from bot.channels.zalo.render import MORE_ACTION, render
 from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
-from bot.clock import utcnow
 from bot.core import Core
 from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
@@ -40,19 +36,17 @@ from bot.i18n import translator
 from bot.notify.outbox import Outbox, Priority, enqueue
 from bot.reply import Reply
 from bot.settings import Settings
-from bot.text import nfc
 
 log = logging.getLogger(__name__)
 
 NAME = "zalo"
 WEBHOOK_PATH = "/zalo/webhook"
 TOKEN_CHECK_SECONDS = 900.0  # how often the pair is checked for a refresh ahead of expiry
-GROUP_PREFIX = "group:"  # outbox chat ids of OA group chats (GMF)
 MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relayed
 WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
-class ZaloChannel:
+class ZaloChannel(Outgoing):
     name = NAME
     capabilities = Capabilities(
         edit_in_place=False,
@@ -87,7 +81,12 @@ class ZaloChannel:
         )
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
-        self.handler = make_handler(self.zalo.app_id, str(self.zalo.oa_secret), self.accept)
+        self.inbox: Inbox | None = None  # set by bind: until then posts get 503 (Zalo retries)
+        self._scheduled: set[str] = set()  # keys of events whose work is under way here
+        self.watch = SignatureWatch(settings)
+        self.handler = make_handler(
+            self.zalo.app_id, str(self.zalo.oa_secret), self.receive, self.watch
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ZaloChannel:
@@ -100,12 +99,27 @@ class ZaloChannel:
         self.tokens = TokenKeeper(self.store, self.settings)
         self.api = ZaloApi(self.zalo, self.tokens, self.client)
         self.tokens.api = self.api
+        self.refusals = Refusals(self.settings, core.db)
+        self.watch.db = core.db
+        self.inbox = Inbox(core.db)
 
     # ---- lifecycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
         await self.tokens.start()
         self._keeper = asyncio.create_task(self._keep_tokens_fresh(), name="zalo-tokens")
+        # Posts may arrive since bind: those already scheduled here are not taken twice.
+        left = [(k, p) for k, p in await self.inbox.unhandled() if k not in self._scheduled]
+        if left:
+            log.info("Zalo: %s stored events not handled before the stop: handling them", len(left))
+        for key, payload in left:
+            try:
+                event = parse(json.loads(payload))
+            except (ValueError, TypeError, AttributeError):
+                log.error("Zalo: stored event %s unreadable, skipped", key)
+                self.inbox.handled(key)
+                continue
+            self._schedule(event)
 
     async def stop(self) -> None:
         if self._keeper:
@@ -120,18 +134,40 @@ class ZaloChannel:
         """Wait for the webhook work in flight (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self.inbox is not None:
+            await self.inbox.flush()
 
     async def health(self) -> dict:
-        """For /healthz and /metrics: when the access token expires, how many are held."""
+        """For /healthz and /metrics: the token's expiry, how many are held, today's
+        refusals only an admin can fix, and a wrong OA secret key (its `problems`)."""
         expires = await self.tokens.expires_at()
+        refusals = await self.refusals.today()
+        problems = self.watch.problems() + [
+            f"Zalo refused with {code} within the hour ({n}x today): an OA admin must act"
+            for code, (n, recent) in sorted(refusals.items())
+            if recent
+        ]
         return {
             "token_expires_at": expires.isoformat() if expires else None,
             "held": await held.held_count(self.core.db, NAME),
+            "refusals_today": {str(code): n for code, (n, _) in refusals.items()},
+            "signature_failures": self.watch.total,
+            "problems": problems,
         }
 
     def routes(self) -> list[tuple[str, str, object]]:
         """What the HTTP server mounts: (method, path, aiohttp handler)."""
-        return [("POST", WEBHOOK_PATH, self.handler)]
+        found = [
+            ("POST", WEBHOOK_PATH, self.handler),
+            ("GET", pages.BANNER_PATH, pages.banner),
+            ("GET", pages.CALLBACK_PATH, pages.callback),
+        ]
+        if self.zalo.verifier_file:  # the console's domain verification file
+            found.append(("GET", "/" + self.zalo.verifier_file.name, self._verifier))
+        return found
+
+    async def _verifier(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(self.zalo.verifier_file)
 
     async def _keep_tokens_fresh(self) -> None:
         while True:
@@ -145,26 +181,39 @@ class ZaloChannel:
 
     # ---- incoming ------------------------------------------------------------------------
 
-    def accept(self, event: ZaloEvent) -> None:
-        """Called by the webhook after the signature check: schedule, never wait."""
-        if not event.from_user:
-            return  # the OA's echoes and receipts: never answered
+    async def receive(self, event: ZaloEvent, raw: bytes) -> bool:
+        """Called by the webhook after the signature check: store, then schedule the work.
+        False when it cannot be stored now (Zalo gets a 503 and posts it again)."""
+        if self.inbox is None:
+            return False
+        try:
+            new = await self.inbox.put(event.key, event.name, raw.decode("utf-8", "replace"))
+        except Exception:
+            return False
+        if new:
+            self._schedule(event)
+        else:
+            log.info("Zalo: %s re-delivered, already stored", event.key)
+        return True
+
+    def _schedule(self, event: ZaloEvent) -> None:
         task = asyncio.create_task(self._handle(event))
         self._tasks.add(task)
+        self._scheduled.add(event.key)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _t: self._scheduled.discard(event.key))
 
     async def _handle(self, event: ZaloEvent) -> None:
         lock = self._user_locks.get(event.user_id)
         if lock is None:
             lock = self._user_locks[event.user_id] = asyncio.Lock()
-        try:
-            async with lock, self._working:
-                if not await self.store.first_time(event.key, event.name):
-                    log.info("Zalo: %s re-delivered, already handled", event.key)
-                    return
+        async with lock, self._working:
+            await self.inbox.quiet()
+            try:
                 await self._on_event(event)
-        except Exception:
-            log.exception("Zalo: event %s failed", event.name)
+            except Exception:  # a bug: handled once, not again at every restart
+                log.exception("Zalo: event %s failed", event.name)
+            self.inbox.handled(event.key)
 
     async def _on_event(self, event: ZaloEvent) -> None:
         uid = event.user_id
@@ -173,7 +222,12 @@ class ZaloChannel:
             return
         await self.store.touch(uid, event.user_id_by_app, True if event.name == FOLLOW else None)
         released = await held.release(self.core.db, NAME, uid)
+        if released and self.on_release:
+            self.on_release()
         msg = await self._incoming(event)
+        more = msg.kind == ACTION and msg.text.startswith(MORE_ACTION)
+        if more and await self._more(uid, msg.text.removeprefix(MORE_ACTION)):
+            return
         replies = await router.handle(self.core, msg)
         if released:
             t = translator(await self.core.users.locale(NAME, uid))
@@ -182,8 +236,6 @@ class ZaloChannel:
             )
             replies.insert(0, Reply("🔔 " + note % released))
         await self.reply(uid, replies)
-        if released and self.on_release:
-            self.on_release()
 
     async def _incoming(self, event: ZaloEvent) -> Incoming:
         base = {"channel": NAME, "user_id": event.user_id, "chat_id": event.user_id}
@@ -221,29 +273,43 @@ class ZaloChannel:
             return user.choices[int(text) - 1]
         return text if text in user.actions else None
 
+    async def _more(self, uid: str, key: str) -> bool:
+        """The "More choices" of a card: its folded buttons, as the next message."""
+        user = await self.store.user(uid)
+        folded = user.more.get(key) if user else None
+        if not folded:
+            return False
+        t = translator(await self.core.users.locale(NAME, uid))
+        await self.reply(uid, [Reply("👇 " + more_label(t), [folded])])
+        return True
+
     async def reply(self, uid: str, replies: list[Reply]) -> None:
-        """The answer to a citizen who just wrote; what cannot go now goes to the outbox."""
+        """The answer to a citizen who just wrote; what cannot go now goes to the outbox
+        (retried, or held until the next message when an admin must act first)."""
         t = translator(await self.core.users.locale(NAME, uid))
         choices: list[str] = []
         actions: list[str] = []
+        folds: dict = {}
         for n, reply in enumerate(replies):
-            rendered = render(reply, self.zalo, _choose_hint(t), len(choices) + 1)
+            rendered = render(reply, self.zalo, choose_hint(t), len(choices) + 1, more_label(t))
             choices += rendered.choices
             actions += rendered.actions
+            if rendered.more:
+                folds[rendered.more_key] = rendered.more
             sent = 0
             try:
                 for message in rendered.messages:
                     await self._send_cs(uid, message)
                     sent += 1
-            except RetryLater as exc:
+            except (RetryLater, Hold) as exc:
                 await self._queue_rest(uid, replies[n:], sent, exc)
                 break
-            except (GiveUp, Hold) as exc:
+            except GiveUp as exc:
                 log.warning("Zalo: reply to %s not delivered: %s", uid, exc)
                 break
-        await self.store.remember(uid, actions, choices)
+        await self.store.remember(uid, actions, choices, folds)
 
-    async def _queue_rest(self, uid: str, rest: list[Reply], sent: int, exc: RetryLater) -> None:
+    async def _queue_rest(self, uid: str, rest: list[Reply], sent: int, exc) -> None:
         outbox = Outbox(self.core.db)
         for i, reply in enumerate(rest):
             async with self.core.db.transaction() as conn:
@@ -252,104 +318,10 @@ class ZaloChannel:
                     (row_id,) = await cur.fetchone()
             if i == 0 and sent:
                 await outbox.mark_parts_sent(row_id, sent)
-            await outbox.retry_later(row_id, exc.delay, exc.reason)
-
-    # ---- outgoing ------------------------------------------------------------------------
-
-    async def deliver(
-        self, chat_id: str, reply: Reply, *, skip: int = 0, on_part: PartDone | None = None
-    ) -> None:
-        """A notification: CS inside the window, else ZNS, else Hold."""
-        uid = str(chat_id)
-        if uid.startswith(GROUP_PREFIX):
-            await self._send_group(uid.removeprefix(GROUP_PREFIX), reply)
-            return
-        user = await self.store.user(uid)
-        if user is not None and user.in_window(utcnow()):
-            t = translator(await self.core.users.locale(NAME, uid))
-            rendered = render(reply, self.zalo, _choose_hint(t))
-            try:
-                for i, message in enumerate(rendered.messages):
-                    if i < skip:
-                        continue
-                    await self._send_cs(uid, message)
-                    if on_part:
-                        await on_part(i + 1)
-                await self.store.remember(uid, rendered.actions, rendered.choices or None)
-                return
-            except OutsideWindow as exc:
-                log.info("Zalo: %s outside the window (%s): ZNS instead", uid, exc)
-        await self._send_zns(uid, reply)
-
-    async def _send_cs(self, uid: str, message: dict) -> None:
-        try:
-            await self.api.send_cs(uid, message)
-        except ZaloError as exc:
-            raise self._classify(uid, exc) from None
-        except (ZaloUnavailable, TokenRefreshFailed) as exc:
-            raise self._retry(uid, str(exc), slow=isinstance(exc, TokenRefreshFailed)) from None
-        self._failures.pop(uid, None)
-
-    async def _send_group(self, group_id: str, reply: Reply) -> None:
-        """An alert copied to the officials' OA group (GMF): text to read, no buttons."""
-        text = MENTION.sub("", nfc(reply.plain()))
-        for part in split_paragraphs(text, 2000):
-            try:
-                await self.api.send_group(group_id, part)
-            except ZaloError as exc:
-                if exc.code in errors.RETRY:
-                    raise self._retry(GROUP_PREFIX, str(exc)) from None
-                raise GiveUp(str(exc)) from None  # -237 package expired, -403 not the OA's
-            except (ZaloUnavailable, TokenRefreshFailed) as exc:
-                raise self._retry(GROUP_PREFIX, str(exc)) from None
-
-    async def _send_zns(self, uid: str, reply: Reply) -> None:
-        notice = reply.zns or {}
-        template = {
-            "dossier": self.zalo.zns_template_dossier,
-            "feedback": self.zalo.zns_template_feedback,
-        }.get(notice.get("kind", ""), "")
-        phone = await self.core.privacy.verified_phone(NAME, uid)
-        if not template or not phone or not notice.get("params"):
-            raise Hold("outside the 7-day window; no ZNS template or verified phone")
-        try:
-            await self.api.send_zns(
-                international_phone(phone), template, notice["params"], notice["tracking_id"]
-            )
-        except ZaloError as exc:
-            if exc.code in errors.RETRY:
-                raise self._retry(uid, str(exc)) from None
-            if exc.code in errors.ZNS_LATER:
-                raise RetryLater(str(exc), 3600.0) from None
-            if exc.code in errors.ZNS_DEFECT:
-                log.error("Zalo: ZNS refused our payload (a defect) %s: %s", exc, exc.payload)
-            raise Hold(f"ZNS not possible: {exc}") from None
-        except (ZaloUnavailable, TokenRefreshFailed) as exc:
-            raise self._retry(uid, str(exc), slow=isinstance(exc, TokenRefreshFailed)) from None
-        self._failures.pop(uid, None)
-
-    def _classify(self, uid: str, exc: ZaloError) -> Exception:
-        if exc.code in errors.RETRY or exc.code in errors.TOKEN:
-            return self._retry(uid, str(exc), slow=exc.code in errors.TOKEN)
-        if exc.code in errors.UNREACHABLE:
-            return OutsideWindow(str(exc))
-        if exc.code in errors.STOP:
-            return GiveUp(str(exc))
-        if exc.code in errors.DEFECT:
-            log.error("Zalo: refused payload (a defect) %s: %s", exc, exc.payload)
-            return GiveUp(str(exc))
-        log.error("Zalo: unexpected error %s for %s", exc, exc.payload)
-        return GiveUp(str(exc))
-
-    def _retry(self, uid: str, reason: str, slow: bool = False) -> RetryLater:
-        """Exponential backoff per chat, with jitter so retries do not come in a wave."""
-        n = self._failures[uid] = self._failures.get(uid, 0) + 1
-        delay = 300.0 if slow else self.retry_base * 2 ** min(n - 1, 6)
-        return RetryLater(reason, delay * random.uniform(0.5, 1.5))
-
-
-class OutsideWindow(GiveUp):
-    """-213/-230/-232: CS is not possible now; the ZNS path decides."""
+            if isinstance(exc, RetryLater):
+                await outbox.retry_later(row_id, exc.delay, exc.reason)
+            else:
+                await outbox.hold(row_id, exc.reason)
 
 
 def local_phone(phone: str | None) -> str | None:
@@ -363,7 +335,3 @@ def local_phone(phone: str | None) -> str | None:
 def international_phone(phone: str) -> str:
     """ZNS wants 84… (never 0…)."""
     return "84" + phone[1:] if phone.startswith("0") else phone
-
-
-def _choose_hint(t) -> str:
-    return t.gettext("Type the number of your choice.")

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 RECEIPTS = frozenset({"user_received_message", "user_seen_message"})
 FOLLOW, UNFOLLOW, SUBMIT_INFO = "follow", "unfollow", "user_submit_info"
+# The events answered (fact sheet §5); an admin may switch on others (user_click_chatnow,
+# user_reacted_message, user_feedback) that are not messages: those are ignored.
+SENT = ("text", "image", "link", "sticker", "audio", "video", "file", "location",
+        "business_card")  # fmt: skip
+ALLOWED = frozenset({*(f"user_send_{kind}" for kind in SENT), FOLLOW, UNFOLLOW, SUBMIT_INFO})
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import stamp, unstamp, utcnow
+from bot.reply import Button
 from bot.store import Database
 
 WINDOW = timedelta(days=7)  # a CS message needs an interaction in the last 7 days
 MAX_ACTIONS = 60  # button actions remembered per user (a typed payload must match one)
+MAX_FOLDS = 5  # cards whose "More choices" still works
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class ZaloUser:
     last_interaction_at: datetime | None
     actions: list[str]
     choices: list[str]
+    more: dict[str, list[Button]] = field(default_factory=dict)  # fold key -> buttons
 
     def in_window(self, now: datetime) -> bool:
         last = self.last_interaction_at
@@ -62,28 +65,26 @@ class ZaloStore:
         assert pair is not None
         return pair
 
-    async def save_pair(self, access: str, refresh: str, expires_at: datetime) -> TokenPair:
+    async def save_pair(
+        self, access: str, refresh: str, expires_at: datetime, source: str = "refresh"
+    ) -> TokenPair:
         """One transaction: once it commits, a restart uses this pair."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO zalo_tokens(access_token, refresh_token, expires_at, source)"
-                " VALUES (?,?,?,'refresh')",
-                (access, refresh, stamp(expires_at)),
+                " VALUES (?,?,?,?)",
+                (access, refresh, stamp(expires_at), source),
             )
             new_id = cur.lastrowid
         return TokenPair(new_id, access, refresh, expires_at.replace(microsecond=0))
 
-    # ---- events and users ----------------------------------------------------------------
-
-    async def first_time(self, key: str, event_name: str) -> bool:
-        """Remember an event; False when it was handled before (a re-delivery)."""
+    async def forget_pairs(self) -> int:
+        """`motcua zalo tokens --reset`: the settings' pair seeds the store again."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO zalo_events(event_key, event_name, received_at) VALUES (?,?,?)"
-                " ON CONFLICT(event_key) DO NOTHING",
-                (key, event_name, stamp(utcnow())),
-            )
-            return cur.rowcount == 1
+            cur = await conn.execute("DELETE FROM zalo_tokens")
+            return cur.rowcount
+
+    # ---- users ----------------------------------------------------------------
 
     async def touch(
         self, user_id: str, user_id_by_app: str | None, following: bool | None = None
@@ -109,17 +110,32 @@ class ZaloStore:
 
     async def user(self, user_id: str) -> ZaloUser | None:
         row = await self.db.fetchone(
-            "SELECT user_id, following, last_interaction_at, actions, choices FROM zalo_users"
+            "SELECT user_id, following, last_interaction_at, actions, choices, more"
+            " FROM zalo_users"
             " WHERE user_id = ?",
             (user_id,),
         )
         if row is None:
             return None
         following = None if row[1] is None else bool(row[1])
-        return ZaloUser(row[0], following, unstamp(row[2]), json.loads(row[3]), json.loads(row[4]))
+        folds = json.loads(row[5]) if row[5] else {}
+        more = {
+            key: [Button(b["label"], b["action"], b.get("url")) for b in buttons]
+            for key, buttons in (folds.items() if isinstance(folds, dict) else ())
+        }
+        return ZaloUser(
+            row[0], following, unstamp(row[2]), json.loads(row[3]), json.loads(row[4]), more
+        )
 
-    async def remember(self, user_id: str, actions: list[str], choices: list[str] | None) -> None:
-        """Actions just sent as buttons (newest last) and, if any, the numbered choices."""
+    async def remember(
+        self,
+        user_id: str,
+        actions: list[str],
+        choices: list[str] | None,
+        more: dict[str, list[Button]] | None = None,
+    ) -> None:
+        """Actions just sent as buttons (newest last), if any the numbered choices, and the
+        buttons folded behind "More choices" (a new list replaces the old one)."""
         user = await self.user(user_id)
         known = [a for a in (user.actions if user else []) if a not in actions] + actions
         params = [json.dumps(known[-MAX_ACTIONS:], ensure_ascii=False)]
@@ -127,4 +143,13 @@ class ZaloStore:
         if choices is not None:
             sql += ", choices = ?"
             params.append(json.dumps(choices, ensure_ascii=False))
+        if more:
+            folds = {k: v for k, v in (user.more if user else {}).items() if k not in more}
+            folds.update(more)
+            kept = dict(list(folds.items())[-MAX_FOLDS:])
+            sql += ", more = ?"
+            params.append(json.dumps({
+                key: [{"label": b.label, "action": b.action, "url": b.url} for b in buttons]
+                for key, buttons in kept.items()
+            }, ensure_ascii=False))  # fmt: skip
         await self.db.execute(sql + " WHERE user_id = ?", (*params, user_id))

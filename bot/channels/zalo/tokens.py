@@ -11,7 +11,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError
+from bot.channels.zalo.errors import NoTokenPair, TokenRefreshFailed, ZaloError
 from bot.channels.zalo.store import TokenPair, ZaloStore
 from bot.clock import utcnow
 from bot.i18n import translator
@@ -35,6 +35,11 @@ class TokenKeeper:
 
     async def start(self) -> TokenPair:
         pair = await self.store.newest_pair()
+        if pair is None and not self.zalo.refresh_token:
+            raise NoTokenPair(
+                "Zalo: no token pair stored and MOTCUA_ZALO_REFRESH_TOKEN is empty:"
+                " run motcua zalo connect"
+            )
         if pair is None:
             z = self.zalo
             # Only a refresh token: the access token counts as expired, so the first use refreshes.

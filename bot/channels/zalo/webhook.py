@@ -1,8 +1,10 @@
-"""The webhook: Zalo's signature checked on the raw body, then 200 at once.
+"""The webhook: Zalo's signature checked on the raw body, the event stored, then 200.
 
 `mac = sha256(app_id + raw_body + timestamp + OA secret key)` (a plain SHA-256, not an
-HMAC), compared in constant time. The work happens in a background task, since Zalo
-wants its answer within 2 seconds and re-delivers what it did not get an answer for.
+HMAC), compared in constant time. The console's unsigned test post (`{}`, no
+`event_name`) gets 200 or the console refuses the URL. Only an allow-list of events is
+kept; the 200 goes out once the event is committed, since Zalo does not send an
+acknowledged event again, and the work happens afterwards (Zalo wants 2 seconds).
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.channels.zalo.events import ZaloEvent, parse
+from bot.channels.zalo.alerts import SignatureWatch
+from bot.channels.zalo.events import ALLOWED, ZaloEvent, parse
 
 log = logging.getLogger(__name__)
 
 HEADER = "X-ZEvent-Signature"
 MAX_BODY = 256 * 1024
+OK = {"error": 0, "message": "Success"}
+IGNORED = {"error": 0, "message": "ignored"}
+
+# receive(event, raw body) -> True once stored, False when it cannot be stored now (503)
+Receive = Callable[[ZaloEvent, bytes], Awaitable[bool]]
 
 
 def mac(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
@@ -28,29 +36,41 @@ def mac(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_handler(app_id: str, oa_secret: str, accept: Callable[[ZaloEvent], None]):
-    """An aiohttp handler; `accept(event)` must only schedule the work, never await it."""
+def make_handler(app_id: str, oa_secret: str, receive: Receive, watch: SignatureWatch):
+    """An aiohttp handler; `receive` stores the event and schedules its work."""
 
     async def handle(request: web.Request) -> web.Response:
-        header = request.headers.get(HEADER, "")
-        if not header.startswith("mac=") or len(header) <= 4:
-            return web.json_response({"error": 401, "message": "signature missing"}, status=401)
-        raw = await request.read()
+        raw = await request.read()  # bounded by the server's client_max_size (1 MB)
         if len(raw) > MAX_BODY:
             return web.json_response({"error": 413, "message": "too large"}, status=413)
         try:
             body = json.loads(raw)
         except ValueError:
             body = None
+        named = isinstance(body, dict) and bool(body.get("event_name"))
+        header = request.headers.get(HEADER, "").strip()
+        if not header.startswith("mac=") or len(header) <= 4:
+            if not named:  # the console's test post when the URL is saved
+                return web.json_response(IGNORED)
+            await watch.failed()
+            return web.json_response({"error": 401, "message": "signature missing"}, status=401)
         timestamp = str(body.get("timestamp", "")) if isinstance(body, dict) else ""
-        expected = mac(app_id, raw, timestamp, oa_secret)
-        if not hmac.compare_digest(header[4:].strip().lower().encode(), expected.encode()):
-            _diagnose(body, raw, timestamp, oa_secret, header[4:].strip().lower())
+        given = header[4:].strip().lower()
+        if not hmac.compare_digest(given.encode(), mac(app_id, raw, timestamp, oa_secret).encode()):
+            _diagnose(body, raw, timestamp, oa_secret, given)
+            await watch.failed()
             return web.json_response({"error": 403, "message": "bad signature"}, status=403)
+        watch.passed()
         if not isinstance(body, dict):
             return web.json_response({"error": 400, "message": "not a JSON object"}, status=400)
-        accept(parse(body))
-        return web.json_response({"error": 0, "message": "Success"})
+        if not named or body["event_name"] not in ALLOWED:
+            return web.json_response(IGNORED)  # receipts, echoes, reactions, clicks on "chat"
+        event = parse(body)
+        if event.user_id is None:
+            return web.json_response(IGNORED)
+        if not await receive(event, raw):
+            return web.json_response({"error": 503, "message": "not ready"}, status=503)
+        return web.json_response(OK)
 
     return handle
 
