@@ -73,6 +73,7 @@ class Procedure:
     filings_text: str = ""  # original "Cách thức thực hiện" when it could not be parsed
     documents: list[Document] = _field(default_factory=list)
     documents_text: str = ""  # original "Thành phần hồ sơ" when it could not be parsed
+    notes: list[str] = _field(default_factory=list)  # remarks crawled among the documents
     steps: list[str] = _field(default_factory=list)
     legal_basis: list[LegalDoc] = _field(default_factory=list)
     legal_text: str = ""

@@ -1,0 +1,126 @@
+"""The national crawl's quirks, read instead of shown to a citizen.
+
+fields.py rebuilds the crawled tables; this turns what they still carry into
+what a card can say: a bare time ("1") gets the unit the record's own text
+gives it, or says honestly that the unit is missing; notes crawled as papers
+("... 0 bản chính", the "Lưu ý" table) are kept apart from the papers to bring;
+and a record that names no agency gets the place its levels imply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalog.model import (
+    LEVEL_COMMUNE,
+    LEVEL_MINISTRY,
+    LEVEL_PROVINCE,
+    Document,
+    Filing,
+)
+from bot.text import fold
+
+# "05 ngày làm việc", "48 giờ", "03 tháng": a number with its unit in running text. Not
+# years: "01 năm" in a record is how long a paper stays valid, not how long it takes.
+_UNIT_WORDS = (
+    ("ngày làm việc", "ngay_lam_viec"),
+    ("giờ làm việc", "gio"),
+    ("ngày", "ngay"),
+    ("giờ", "gio"),
+    ("tháng", "thang"),
+)
+_IN_TEXT = re.compile(
+    r"(?<![\d.,/])0*(\d{1,3})\s*(" + "|".join(w for w, _ in _UNIT_WORDS) + r")(?![\w])",
+    re.IGNORECASE,
+)
+_SAME_DAY = re.compile(r"\btrong ngay(?: lam viec)?\b(?! (?:lam viec|tiep theo|ke tu))")
+NO_UNIT = "{n} (Cổng Dịch vụ công không ghi đơn vị thời gian)"
+
+
+def _units_in(text: str) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for m in _IN_TEXT.finditer(text or ""):
+        unit = dict(_UNIT_WORDS)[m.group(2).lower()]
+        found.setdefault(int(m.group(1)), set()).add(unit)
+    return found
+
+
+def infer_time_units(filings: list[Filing], *texts: str) -> int:
+    """Give each unit-less time the unit the record says for the same number; count them.
+
+    The row's own description is read first, then the record's other texts (steps,
+    conditions). A number said with two different units stays unresolved; a "1" with
+    "trong ngày" is one working day. What stays unresolved says the unit is missing,
+    so a card never shows a bare "1".
+    """
+    whole = _units_in(" ".join(texts))
+    same_day = any(_SAME_DAY.search(fold(t)) for t in texts)
+    inferred = 0
+    for filing in filings:
+        if filing.time_value is None or filing.time_unit:
+            continue
+        n = int(filing.time_value) if filing.time_value == int(filing.time_value) else None
+        units = _units_in(filing.description).get(n) or whole.get(n) or set()
+        if len(units) == 1:
+            filing.time_unit = next(iter(units))
+            inferred += 1
+        elif n == 1 and (same_day or _SAME_DAY.search(fold(filing.description))):
+            filing.time_unit = "ngay_lam_viec"
+            inferred += 1
+        elif re.fullmatch(r"[\d.,]+", filing.time_text or ""):
+            filing.time_text = NO_UNIT.format(n=filing.time_text)
+    return inferred
+
+
+# Notes crawled into the document table: rows under a notes heading, lead-ins ("...:"),
+# and rows with no copy to bring ("0 bản chính") unless they name a paper.
+_NOTE_GROUPS = ("luu y", "ghi chu", "chu y")
+_ZERO = re.compile(r"^(?:0 bản chính|0 bản sao|Bản chính: 0 - Bản sao: 0)$")
+_PAPER = re.compile(
+    r"^[-+*•(\s]*(?:[a-zđ]\)\s*)?(?:giay|van ban|ban (?:sao|chinh|chup|ke|ve|do)|to khai|to trinh"
+    r"|don|so (?!luong)|ho chieu|chung tu|chung chi|bao cao|quyet dinh|hop dong|phieu|the "
+    r"|danh sach|bien ban|ke hoach|de an|du an|anh|tai lieu|hoa don|mau |ho so (?!co |phai |duoc ))"
+)
+
+
+def _names_paper(name: str) -> bool:
+    return len(name) < 300 and bool(_PAPER.match(fold(name)))
+
+
+def is_note(doc: Document) -> bool:
+    """A row that is a remark, not a paper to bring."""
+    if fold(doc.group).strip(" *-:").startswith(_NOTE_GROUPS):
+        return True
+    if doc.name.rstrip().endswith(":"):
+        return True
+    return bool(_ZERO.match(doc.count or "")) and not _names_paper(doc.name)
+
+
+def split_notes(docs: list[Document]) -> tuple[list[Document], list[str]]:
+    """(papers to bring, notes): notes keep their order; a paper with "0 bản chính" loses
+    the count, which says nothing to bring."""
+    papers, notes = [], []
+    for doc in docs:
+        if is_note(doc):
+            notes.append(doc.name)
+        elif _ZERO.match(doc.count or ""):
+            papers.append(Document(doc.name, doc.form, "", doc.group))
+        else:
+            papers.append(doc)
+    return papers, [n for n in notes if n]
+
+
+# Where to go when the record names no agency: what its levels imply.
+_PLACES = {
+    (LEVEL_COMMUNE,): "UBND cấp xã (Bộ phận Một cửa)",
+    (LEVEL_PROVINCE,): "Cơ quan cấp tỉnh (nộp tại Trung tâm Phục vụ hành chính công tỉnh)",
+    (LEVEL_COMMUNE, LEVEL_PROVINCE): "UBND cấp xã hoặc cơ quan cấp tỉnh, tùy trường hợp",
+    (LEVEL_MINISTRY,): "Cơ quan cấp bộ",
+}
+
+
+def place_from_levels(levels: list[str]) -> str:
+    """The place a record's levels imply ("" when they say nothing a citizen can use)."""
+    here = [lv for lv in (LEVEL_COMMUNE, LEVEL_PROVINCE) if lv in levels]
+    key = tuple(here) or ((LEVEL_MINISTRY,) if LEVEL_MINISTRY in levels else ())
+    return _PLACES.get(key, "")
