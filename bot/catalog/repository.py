@@ -1,25 +1,105 @@
-"""Reading and writing procedures in the store."""
+"""Reading and writing procedures in the store: per-source layers and their merge."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import aiosqlite
 
+from bot.catalog.layers import Merged, merge
 from bot.catalog.model import Procedure
 from bot.store import Database
 
 UpsertResult = Literal["added", "updated", "unchanged"]
+CSV = "csv"
+
+
+@dataclass
+class LayerWrite:
+    """What writing one source's record did to the effective procedure."""
+
+    result: UpsertResult
+    code: str  # the procedure the layer went into (a province's suffixed code may join 1.001193)
+    merged: Merged
+    joined: int = 0  # provincial-only procedures folded into this one
 
 
 async def upsert(conn: aiosqlite.Connection, proc: Procedure) -> UpsertResult:
-    """Insert or update one procedure by code, inside the caller's transaction."""
+    """Store `proc` as its source's layer and recompute the procedure, in the caller's
+    transaction."""
+    return (await store_layer(conn, proc)).result
+
+
+async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite:
+    """Write one source's version of a procedure and re-merge that procedure."""
+    code = await _target(conn, proc)
+    await conn.execute(
+        "INSERT INTO procedure_layers(code, source, source_code, data, content_hash)"
+        " VALUES (?,?,?,?,?) ON CONFLICT(code, source, source_code) DO UPDATE SET"
+        " data=excluded.data, content_hash=excluded.content_hash,"
+        " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+        " WHERE content_hash != excluded.content_hash",
+        (code, proc.source, proc.code, proc.to_json(), proc.content_hash()),
+    )
+    joined = 0 if proc.source == CSV else await _join_provincial(conn, code)
+    merged = merge(code, await _layers(conn, code))
+    return LayerWrite(await _write_merged(conn, merged.procedure), code, merged, joined)
+
+
+async def _fetch(conn, sql: str, args: tuple) -> list:
+    async with conn.execute(sql, args) as cur:
+        return list(await cur.fetchall())
+
+
+async def _target(conn, proc: Procedure) -> str:
+    """The procedure a layer belongs to: where this source put it before; for a provincial
+    row, the curated or national procedure with the same first 8 characters; else its code."""
+    rows = await _fetch(
+        conn,
+        "SELECT code FROM procedure_layers WHERE source = ? AND source_code = ? LIMIT 1",
+        (proc.source, proc.code),
+    )
+    if rows:
+        return rows[0][0]
+    if proc.source != CSV:
+        return proc.code
+    rows = await _fetch(
+        conn,
+        "SELECT DISTINCT l.code FROM procedures p JOIN procedure_layers l ON l.code = p.code"
+        " WHERE p.code8 = ? AND (p.code = ? OR l.source != ?) ORDER BY p.code = ? DESC,"
+        " length(l.code), l.code LIMIT 1",
+        (proc.code8, proc.code, CSV, proc.code),
+    )
+    return rows[0][0] if rows else proc.code
+
+
+async def _join_provincial(conn, code: str) -> int:
+    """Fold procedures known only from provincial lists (same first 8 characters) into
+    `code`, so a province's suffixed copy does not stand beside the national record."""
+    rows = await _fetch(
+        conn,
+        "SELECT p.code FROM procedures p WHERE p.code8 = ? AND p.code != ? AND NOT EXISTS"
+        " (SELECT 1 FROM procedure_layers l WHERE l.code = p.code AND l.source != ?)",
+        (code[:8], code, CSV),
+    )
+    for (other,) in rows:
+        await conn.execute(
+            "UPDATE OR REPLACE procedure_layers SET code = ? WHERE code = ?", (code, other)
+        )
+        await conn.execute("DELETE FROM procedures WHERE code = ?", (other,))
+    return len(rows)
+
+
+async def _layers(conn, code: str) -> list[Procedure]:
+    rows = await _fetch(conn, "SELECT data FROM procedure_layers WHERE code = ?", (code,))
+    return [Procedure.from_json(r[0]) for r in rows]
+
+
+async def _write_merged(conn, proc: Procedure) -> UpsertResult:
     digest = proc.content_hash()
-    async with conn.execute(
-        "SELECT content_hash FROM procedures WHERE code = ?", (proc.code,)
-    ) as cur:
-        row = await cur.fetchone()
-    if row is not None and row[0] == digest:
+    rows = await _fetch(conn, "SELECT content_hash FROM procedures WHERE code = ?", (proc.code,))
+    if rows and rows[0][0] == digest:
         return "unchanged"
     await conn.execute(
         "INSERT INTO procedures(code, code8, name, levels, field, agency, online_level, source,"
@@ -42,7 +122,7 @@ async def upsert(conn: aiosqlite.Connection, proc: Procedure) -> UpsertResult:
             digest,
         ),
     )
-    return "added" if row is None else "updated"
+    return "updated" if rows else "added"
 
 
 class CatalogRepository:

@@ -1,0 +1,111 @@
+"""Importing more never makes a bundled card worse: the national file, then provincial lists,
+into a real store, and every bundled card compared before and after, as the dialog renders it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NATIONAL
+
+from bot.catalog.default import load_default_catalog
+from bot.catalog.importer import import_procedures
+from bot.catalog.model import Document, Filing, Procedure
+from bot.catalog.repository import CatalogRepository, upsert
+from bot.core import seed_default_catalog
+from bot.dialog.card_facts import fee_section, place_section, time_section
+from bot.dialog.cards import documents_section, procedure_card
+from bot.i18n import Translator
+from bot.store import open_database
+
+LAMDONG = NATIONAL.with_name("lamdong-2025.csv")
+LANGSON = NATIONAL.with_name("langson-2025.csv")
+PORTAL = "https://dichvucong.gov.vn"
+needs_data = pytest.mark.skipif(not NATIONAL.exists(), reason="../shared data missing")
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await open_database(tmp_path / "layers.sqlite3")
+    yield database
+    await database.close()
+
+
+def cards(t: Translator, proc: Procedure) -> dict[str, str]:
+    return {
+        "card": procedure_card(t, proc, PORTAL),
+        "documents": documents_section(t, proc),
+        "fee": fee_section(t, proc),
+        "time": time_section(t, proc),
+        "place": place_section(t, proc, PORTAL),
+    }
+
+
+def reads_as_well(before: str, after: str) -> bool:
+    """Every line of the card before is still there, in order; lines may be added."""
+    lines = iter(after.splitlines())
+    return all(any(line == other for other in lines) for line in before.splitlines())
+
+
+async def rendered(db, codes) -> dict[str, dict[str, str]]:
+    catalog, t = CatalogRepository(db), Translator("vi")
+    return {code: cards(t, await catalog.get(code)) for code in codes}
+
+
+@needs_data
+async def test_bundled_cards_read_at_least_as_well_after_national_then_provincial(db):
+    codes = [p.code for p in load_default_catalog()]
+    await seed_default_catalog(db)
+    before = await rendered(db, codes)
+    national = await import_procedures(db, [NATIONAL])
+    provincial = await import_procedures(db, [LAMDONG, LANGSON])
+    after = await rendered(db, codes)
+    worse = [
+        (code, part)
+        for code in codes
+        for part in before[code]
+        if not reads_as_well(before[code][part], after[code][part])
+    ]
+    assert worse == []
+    for code in codes:  # the curated name, time, fee, place and papers exactly
+        for part in ("documents", "fee", "time"):
+            assert after[code][part] == before[code][part], (code, part)
+        assert after[code]["card"].splitlines()[0] == before[code]["card"].splitlines()[0]
+    assert "kept curated fields for 45 procedures" in national.layering()[0]
+    assert any(line.startswith("kept curated fields") for line in provincial.layering())
+    again = await import_procedures(db, [NATIONAL, LAMDONG, LANGSON])
+    assert (again.added, again.updated) == (0, 0)  # a re-import changes nothing
+    assert await rendered(db, codes) == after
+
+
+async def test_layers_merge_per_field_whatever_the_order(db):
+    curated = Procedure(
+        "1.000001", "Tên đã biên soạn", levels=["xa"], agency="UBND cấp xã", source="default"
+    )
+    national = Procedure(
+        "1.000001",
+        "Thủ tục tên theo Cổng",
+        levels=["xa", "tinh"],
+        decision="QĐ 1/2026",
+        filings=[Filing("truc_tiep", "5 Ngày làm việc", 5, "ngay_lam_viec")],
+        documents=[Document("Tờ khai", count="1 bản chính")],
+        source="national",
+    )
+    row = Procedure(
+        "1.000001.000.00.00.H36", "Tên tỉnh", agency="Sở", online_level="mot_phan", source="csv"
+    )
+    for order in ([row, national, curated], [curated, national, row]):
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM procedure_layers")
+            await conn.execute("DELETE FROM procedures")
+            for proc in order:
+                await upsert(conn, proc)
+        catalog = CatalogRepository(db)
+        assert await catalog.count() == 1  # the province's suffixed copy joined the procedure
+        got = await catalog.get("1.000001.000.00.00.H36")
+        assert (got.code, got.name, got.agency, got.levels) == (
+            "1.000001",
+            "Tên đã biên soạn",
+            "UBND cấp xã",
+            ["xa"],
+        )
+        assert (got.decision, got.online_level, got.source) == ("QĐ 1/2026", "mot_phan", "default")
+        assert got.filings[0].time_value == 5 and got.documents[0].name == "Tờ khai"
