@@ -62,7 +62,7 @@ def main(path: Path) -> None:
         ("filings with a number but no unit", "bare"),
         ("records with such a filing", "bare_recs"),
         ("records whose every timed filing has a unit", "unit_recs"),
-        ("document entries that are notes (0 copies, 'Lưu ý', lead-ins)", "notes"),
+        ("document entries that are notes ('0 bản chính' remarks, 'Lưu ý' rows)", "notes"),
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),
         ("records with no place (Nơi làm)", "place"),

@@ -87,26 +87,37 @@ def _names_paper(name: str) -> bool:
     return len(name) < 300 and bool(_PAPER.match(fold(name)))
 
 
+def _in_notes(doc: Document) -> bool:
+    return fold(doc.group).strip(" *-:").startswith(_NOTE_GROUPS)
+
+
+def _lead_in(doc: Document) -> bool:
+    return doc.name.rstrip().endswith(":")
+
+
 def is_note(doc: Document) -> bool:
-    """A row that is a remark, not a paper to bring."""
-    if fold(doc.group).strip(" *-:").startswith(_NOTE_GROUPS):
+    """A row that is a remark, not a paper to bring (a lead-in "...:" is neither)."""
+    if _in_notes(doc):
         return True
-    if doc.name.rstrip().endswith(":"):
-        return True
+    if _lead_in(doc):
+        return False
     return bool(_ZERO.match(doc.count or "")) and not _names_paper(doc.name)
 
 
 def split_notes(docs: list[Document]) -> tuple[list[Document], list[str]]:
-    """(papers to bring, notes): notes keep their order; a paper with "0 bản chính" loses
-    the count, which says nothing to bring."""
-    papers, notes = [], []
+    """(papers to bring, notes): notes keep their order; a lead-in ("Giấy tờ phải nộp ...:")
+    heads the papers after it in its case; a paper with "0 bản chính" loses the count,
+    which says nothing to bring."""
+    papers, notes, heading = [], [], ("", "")  # (the case it opened in, its title)
     for doc in docs:
         if is_note(doc):
             notes.append(doc.name)
-        elif _ZERO.match(doc.count or ""):
-            papers.append(Document(doc.name, doc.form, "", doc.group))
+        elif _lead_in(doc):
+            heading = (doc.group, doc.name.rstrip(" :"))
         else:
-            papers.append(doc)
+            group = heading[1] if heading[1] and heading[0] == doc.group else doc.group
+            count = "" if _ZERO.match(doc.count or "") else doc.count
+            papers.append(Document(doc.name, doc.form, count, group))
     return papers, [n for n in notes if n]
 
 
