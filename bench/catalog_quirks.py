@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.catalog import fields
 from bot.catalog.national import parse_national_record
-from bot.catalog.quirks import _ZERO, NO_UNIT, is_note
+from bot.catalog.quirks import _FEE_LEAD, _ZERO, NO_UNIT, is_note
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/procedures/national-2026.jsonl.gz"
 
@@ -35,7 +35,7 @@ def _bare(f) -> bool:
 def main(path: Path) -> None:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    keys = ("bare", "bare_recs", "unit_recs", "notes", "note_recs", "zero", "place")
+    keys = ("bare", "bare_recs", "unit_recs", "fee_lead", "notes", "note_recs", "zero", "place")
     before = dict.fromkeys(keys, 0)
     after = dict(before)
     filings_total = 0
@@ -51,6 +51,9 @@ def main(path: Path) -> None:
             counts["bare"] += sum(map(_bare, fs))
             counts["bare_recs"] += any(map(_bare, fs))
             counts["unit_recs"] += bool(fs) and all(f.time_unit for f in fs if f.time_value)
+            counts["fee_lead"] += sum(
+                bool(f.fee_amount and _FEE_LEAD.match(f.fee_text)) for f in fs
+            )
             counts["notes"] += sum(map(is_note, ds))
             counts["note_recs"] += any(map(is_note, ds))
             counts["zero"] += sum(bool(_ZERO.match(d.count)) for d in ds)
@@ -62,6 +65,7 @@ def main(path: Path) -> None:
         ("filings with a number but no unit", "bare"),
         ("records with such a filing", "bare_recs"),
         ("records whose every timed filing has a unit", "unit_recs"),
+        ("fee texts repeating the cell's amount ('135 VNĐ (... 135.000 đồng)')", "fee_lead"),
         ("document entries that are notes ('0 bản chính' remarks, 'Lưu ý' rows)", "notes"),
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),

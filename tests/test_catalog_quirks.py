@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.catalog.national import parse_national_record
 from bot.catalog.quirks import NO_UNIT, place_from_levels
-from bot.dialog.card_facts import time_section
+from bot.dialog.card_facts import fee_section, time_section
 from bot.dialog.cards import documents_section
 from bot.i18n import Translator
 
@@ -99,3 +99,19 @@ def test_the_place_when_the_record_names_no_agency():
     assert named.agency == "Công an cấp Xã"
     assert place_from_levels(["tinh", "bo"]).startswith("Cơ quan cấp tỉnh")
     assert place_from_levels(["khac"]) == ""
+
+
+def test_the_fee_note_without_the_cells_amount_in_thousands():
+    # 3.000349: "Trực tiếp..135 VNĐ(Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)"
+    cell = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp10 Ngày làm việc135 VNĐ"
+    proc = parse_national_record(
+        record(
+            "3.000349",
+            cach_thuc_thuc_hien=cell + "(Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)",
+        )
+    )
+    assert (proc.filings[0].fee_amount, proc.filings[0].fee_text) == (
+        135_000,
+        "Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.",
+    )
+    assert "135 VNĐ" not in fee_section(Translator("vi"), proc)

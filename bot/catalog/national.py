@@ -104,6 +104,8 @@ def parse_national_record(record: dict) -> Procedure:
     documents, notes = quirks.split_notes(documents)
     steps_raw, requirements_raw = _texts(record, ("trinh_tu_thuc_hien", "yeu_cau_dieu_kien"))
     quirks.infer_time_units(filings, steps_raw, requirements_raw)
+    for filing in filings:
+        quirks.tidy_fee_text(filing)
     levels = parse_levels(clean(record.get("cap_thuc_hien")))
     agency = clean(record.get("co_quan_thuc_hien")) or clean(record.get("co_quan_co_tham_quyen"))
     legal_raw = str(record.get("can_cu_phap_ly") or "")

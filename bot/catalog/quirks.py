@@ -72,6 +72,24 @@ def infer_time_units(filings: list[Filing], *texts: str) -> int:
     return inferred
 
 
+# "135 VNĐ (Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)": the cell's amount (here in
+# thousands) before the note that explains it.
+_FEE_LEAD = re.compile(r"^([\d.,]+)\s*(?:VNĐ|VND|Việt Nam Đồng|đồng|Đồng|đ)\s*\((.+)\)$", re.DOTALL)
+
+
+def tidy_fee_text(filing: Filing) -> bool:
+    """Drop the cell's amount before its note when the parsed fee already says it: a card
+    shows "135.000 ₫ (Lệ phí ...)", not "135.000 ₫ (135 VNĐ (Lệ phí ...))". Whether it did."""
+    m = _FEE_LEAD.match(filing.fee_text or "")
+    if not m or not filing.fee_amount:
+        return False
+    amount = int(re.sub(r"[.,]", "", m.group(1)) or 0)
+    if filing.fee_amount not in (amount, amount * 1000):
+        return False
+    filing.fee_text = m.group(2).strip()
+    return True
+
+
 # Notes crawled into the document table: rows under a notes heading, lead-ins ("...:"),
 # and rows with no copy to bring ("0 bản chính") unless they name a paper.
 _NOTE_GROUPS = ("luu y", "ghi chu", "chu y")
