@@ -3,6 +3,8 @@ into a real store, and every bundled card compared before and after, as the dial
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from conftest import NATIONAL
 
@@ -15,6 +17,7 @@ from bot.dialog.card_facts import fee_section, place_section, time_section
 from bot.dialog.cards import documents_section, procedure_card
 from bot.i18n import Translator
 from bot.store import open_database
+from bot.store.db import _statements, migrations
 
 LAMDONG = NATIONAL.with_name("lamdong-2025.csv")
 LANGSON = NATIONAL.with_name("langson-2025.csv")
@@ -109,3 +112,43 @@ async def test_layers_merge_per_field_whatever_the_order(db):
         )
         assert (got.decision, got.online_level, got.source) == ("QĐ 1/2026", "mot_phan", "default")
         assert got.filings[0].time_value == 5 and got.documents[0].name == "Tờ khai"
+
+
+async def test_a_store_imported_before_layers_gets_its_curated_text_back(tmp_path):
+    """Upgrade: the old import had overwritten 1.001193 with the crawl; migration 0017 keeps
+    that as the national layer and the start-up writes the bundled layer over it."""
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    for version, name, sql in migrations():
+        if version < 17:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, name))
+    crawled = Procedure(
+        "1.001193",
+        "Thủ tục đăng ký khai sinh",
+        levels=["xa"],
+        decision="QĐ 2026",
+        filings=[Filing("truc_tiep", "1", 1.0, None)],
+        source="national",
+    )
+    conn.execute(
+        "INSERT INTO procedures(code, code8, name, source, data, content_hash)"
+        " VALUES (?,?,?,?,?,?)",
+        (crawled.code, crawled.code8, crawled.name, "national", crawled.to_json(), "old"),
+    )
+    conn.commit()
+    conn.close()
+    database = await open_database(path)
+    try:
+        await seed_default_catalog(database)
+        birth = await CatalogRepository(database).get("1.001193")
+    finally:
+        await database.close()
+    assert (birth.name, birth.agency, birth.source) == (
+        "Đăng ký khai sinh",
+        "UBND cấp xã",
+        "default",
+    )
+    assert birth.filings[0].time_unit == "ngay_lam_viec" and birth.decision == "QĐ 2026"
