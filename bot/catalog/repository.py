@@ -8,7 +8,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.catalog.layers import Merged, merge
-from bot.catalog.model import Procedure
+from bot.catalog.model import Procedure, json_hash
 from bot.store import Database
 
 UpsertResult = Literal["added", "updated", "unchanged"]
@@ -34,27 +34,30 @@ async def upsert(conn: aiosqlite.Connection, proc: Procedure) -> UpsertResult:
 async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite:
     """Write one source's version of a procedure and re-merge that procedure."""
     code = await _target(conn, proc)
+    text = proc.to_json()
     await conn.execute(
         "INSERT INTO procedure_layers(code, source, source_code, data, content_hash)"
         " VALUES (?,?,?,?,?) ON CONFLICT(code, source, source_code) DO UPDATE SET"
         " data=excluded.data, content_hash=excluded.content_hash,"
         " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"
         " WHERE content_hash != excluded.content_hash",
-        (code, proc.source, proc.code, proc.to_json(), proc.content_hash()),
+        (code, proc.source, proc.code, text, json_hash(text)),
     )
     joined = 0 if proc.source == CSV else await _join_provincial(conn, code)
-    merged = merge(code, await _layers(conn, code))
-    return LayerWrite(await _write_merged(conn, merged.procedure), code, merged, joined)
+    layers, stored = await _layers(conn, code)
+    merged = merge(code, layers)
+    return LayerWrite(await _write_merged(conn, merged.procedure, stored), code, merged, joined)
 
 
 async def _fetch(conn, sql: str, args: tuple) -> list:
-    async with conn.execute(sql, args) as cur:
-        return list(await cur.fetchall())
+    return list(await conn.execute_fetchall(sql, args))  # one trip to the store's thread
 
 
 async def _target(conn, proc: Procedure) -> str:
-    """The procedure a layer belongs to: where this source put it before; for a provincial
-    row, the curated or national procedure with the same first 8 characters; else its code."""
+    """The procedure a layer belongs to: its code, but for a provincial row where it went
+    before, else the curated or national procedure with the same first 8 characters."""
+    if proc.source != CSV:
+        return proc.code
     rows = await _fetch(
         conn,
         "SELECT code FROM procedure_layers WHERE source = ? AND source_code = ? LIMIT 1",
@@ -62,8 +65,6 @@ async def _target(conn, proc: Procedure) -> str:
     )
     if rows:
         return rows[0][0]
-    if proc.source != CSV:
-        return proc.code
     rows = await _fetch(
         conn,
         "SELECT DISTINCT l.code FROM procedures p JOIN procedure_layers l ON l.code = p.code"
@@ -91,15 +92,21 @@ async def _join_provincial(conn, code: str) -> int:
     return len(rows)
 
 
-async def _layers(conn, code: str) -> list[Procedure]:
-    rows = await _fetch(conn, "SELECT data FROM procedure_layers WHERE code = ?", (code,))
-    return [Procedure.from_json(r[0]) for r in rows]
+async def _layers(conn, code: str) -> tuple[list[Procedure], str | None]:
+    """The procedure's layers and the hash of its merge as stored (None when new)."""
+    rows = await _fetch(
+        conn,
+        "SELECT l.data, p.content_hash FROM procedure_layers l"
+        " LEFT JOIN procedures p ON p.code = l.code WHERE l.code = ?",
+        (code,),
+    )
+    return [Procedure.from_json(r[0]) for r in rows], (rows[0][1] if rows else None)
 
 
-async def _write_merged(conn, proc: Procedure) -> UpsertResult:
-    digest = proc.content_hash()
-    rows = await _fetch(conn, "SELECT content_hash FROM procedures WHERE code = ?", (proc.code,))
-    if rows and rows[0][0] == digest:
+async def _write_merged(conn, proc: Procedure, stored: str | None) -> UpsertResult:
+    text = proc.to_json()
+    digest = json_hash(text)
+    if stored == digest:
         return "unchanged"
     await conn.execute(
         "INSERT INTO procedures(code, code8, name, levels, field, agency, online_level, source,"
@@ -118,11 +125,11 @@ async def _write_merged(conn, proc: Procedure) -> UpsertResult:
             proc.agency,
             proc.online_level,
             proc.source,
-            proc.to_json(),
+            text,
             digest,
         ),
     )
-    return "updated" if rows else "added"
+    return "updated" if stored is not None else "added"
 
 
 class CatalogRepository:
