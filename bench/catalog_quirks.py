@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.catalog import fields
 from bot.catalog.national import parse_national_record
-from bot.catalog.quirks import _FEE_LEAD, _ZERO, NO_UNIT, is_note
+from bot.catalog.quirks import _FEE_LEAD, _FREE_LEAD, _MONEY, _ZERO, NO_UNIT, is_note
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/procedures/national-2026.jsonl.gz"
 
@@ -32,10 +32,25 @@ def _bare(f) -> bool:
     return f.time_value is not None and not f.time_unit
 
 
+def _free_but_paid(f) -> bool:
+    m = _FREE_LEAD.match(f.fee_text)
+    return bool(m and f.fee_amount is None and _MONEY.search(m.group(1)))
+
+
 def main(path: Path) -> None:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    keys = ("bare", "bare_recs", "unit_recs", "fee_lead", "notes", "note_recs", "zero", "place")
+    keys = (
+        "bare",
+        "bare_recs",
+        "unit_recs",
+        "fee_lead",
+        "free_paid",
+        "notes",
+        "note_recs",
+        "zero",
+        "place",
+    )
     before = dict.fromkeys(keys, 0)
     after = dict(before)
     filings_total = 0
@@ -54,6 +69,7 @@ def main(path: Path) -> None:
             counts["fee_lead"] += sum(
                 bool(f.fee_amount and _FEE_LEAD.match(f.fee_text)) for f in fs
             )
+            counts["free_paid"] += sum(map(_free_but_paid, fs))
             counts["notes"] += sum(map(is_note, ds))
             counts["note_recs"] += any(map(is_note, ds))
             counts["zero"] += sum(bool(_ZERO.match(d.count)) for d in ds)
@@ -66,6 +82,7 @@ def main(path: Path) -> None:
         ("records with such a filing", "bare_recs"),
         ("records whose every timed filing has a unit", "unit_recs"),
         ("fee texts repeating the cell's amount ('135 VNĐ (... 135.000 đồng)')", "fee_lead"),
+        ("fees shown 'Miễn phí (...)' over a note listing amounts", "free_paid"),
         ("document entries that are notes ('0 bản chính' remarks, 'Lưu ý' rows)", "notes"),
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),

@@ -115,3 +115,14 @@ def test_the_fee_note_without_the_cells_amount_in_thousands():
         "Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.",
     )
     assert "135 VNĐ" not in fee_section(Translator("vi"), proc)
+
+
+def test_the_portals_free_default_is_not_shown_over_a_note_that_lists_fees():
+    # 3.000346 (driving licence): "Trực tuyến7 NgàyMiễn phí(- Phí sát hạch lái xe: ...)"
+    cell = (
+        "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến7 NgàyMiễn phí(- Phí sát hạch lái xe:"
+        "  + Đối với thi sát hạch lái xe các hạng xe A1, A, B1: Sát hạch lý thuyết: 60.000"
+        " đồng/lần. - Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)"
+    )
+    filing = parse_national_record(record("3.000346", cach_thuc_thuc_hien=cell)).filings[0]
+    assert filing.fee_amount is None and filing.fee_text.startswith("- Phí sát hạch lái xe:")

@@ -77,9 +77,18 @@ def infer_time_units(filings: list[Filing], *texts: str) -> int:
 _FEE_LEAD = re.compile(r"^([\d.,]+)\s*(?:VNĐ|VND|Việt Nam Đồng|đồng|Đồng|đ)\s*\((.+)\)$", re.DOTALL)
 
 
+_FREE_LEAD = re.compile(r"^Miễn phí\s*\((.+)\)$", re.DOTALL)
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ|VND)")
+
+
 def tidy_fee_text(filing: Filing) -> bool:
     """Drop the cell's amount before its note when the parsed fee already says it: a card
-    shows "135.000 ₫ (Lệ phí ...)", not "135.000 ₫ (135 VNĐ (Lệ phí ...))". Whether it did."""
+    shows "135.000 ₫ (Lệ phí ...)", not "135.000 ₫ (135 VNĐ (Lệ phí ...))"; and the portal's
+    default "Miễn phí" before a note that lists what it costs. Whether it did."""
+    free = _FREE_LEAD.match(filing.fee_text or "")
+    if free and filing.fee_amount is None and _MONEY.search(free.group(1)):
+        filing.fee_text = free.group(1).strip()
+        return True
     m = _FEE_LEAD.match(filing.fee_text or "")
     if not m or not filing.fee_amount:
         return False
