@@ -72,8 +72,7 @@ def test_notes_and_zero_copies_are_not_papers_to_bring():
     assert [n[:24] for n in proc.notes] == [
         "Trường hợp người yêu cầu",
         "Cá nhân có quyền lựa chọ",
-        "Đối với việc xác định họ",
-    ]
+    ]  # "Đối với việc xác định họ ...:" heads items the crawl put elsewhere: dropped
     shown = documents_section(Translator("vi"), proc)
     assert "0 bản chính" not in shown and "<b>Lưu ý</b>" in shown
     assert shown.index("Giấy chứng sinh") < shown.index("Lưu ý")

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.catalog.layers import GROUPS, is_curated, rank
+from bot.catalog.model import Procedure
 from bot.catalog.repository import LayerWrite
 
 SHOWN = 8  # field groups named per line before "…"
@@ -16,12 +17,14 @@ class LayerStats:
     kept_curated: dict[str, set[str]] = field(default_factory=dict)  # group → procedure codes
     kept_national: dict[str, set[str]] = field(default_factory=dict)
     filled: Counter = field(default_factory=Counter)  # group → fields filled
-    joined: int = 0
+    joined: int = 0  # provincial-only procedures folded into a national or curated one
+    under: int = 0  # rows whose code (with a province's suffix) joined another procedure
 
-    def record(self, write: LayerWrite, source: str) -> None:
-        """Account one layer written by `source`."""
-        merged = write.merged
+    def record(self, write: LayerWrite, proc: Procedure) -> None:
+        """Account the layer written for `proc`."""
+        merged, source = write.merged, proc.source
         self.joined += write.joined
+        self.under += write.code != proc.code
         for group, losers in merged.kept_over.items():
             if source not in losers:
                 continue
@@ -40,6 +43,7 @@ class LayerStats:
                 mine.setdefault(group, set()).update(codes)
         self.filled.update(other.filled)
         self.joined += other.joined
+        self.under += other.under
 
     def lines(self) -> list[str]:
         lines = []
@@ -56,10 +60,11 @@ class LayerStats:
             total = sum(self.filled.values())
             named = _groups({g: range(n) for g, n in self.filled.items()})
             lines.append(f"filled {total} empty fields of richer records ({named})")
-        if self.joined:
+        joined = self.joined + self.under
+        if joined:
             lines.append(
-                f"joined {self.joined} provincial entries to the procedure with the same"
-                " national code (first 8 characters)"
+                f"joined {joined} provincial entries to the procedure with the same national"
+                " code (first 8 characters) instead of listing them twice"
             )
         return lines
 

@@ -183,7 +183,7 @@ async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report:
         writes = []
         async with db.savepoint(conn):
             for _where, proc in batch:
-                writes.append((proc.source, await store_layer(conn, proc)))
+                writes.append((proc, await store_layer(conn, proc)))
     except sqlite3.Error as exc:
         if is_fatal(exc):
             raise  # the store itself failed: the file's transaction is rolled back
@@ -193,9 +193,9 @@ async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report:
         for item in batch:
             await _write(db, conn, [item], report)
         return
-    for source, write in writes:
+    for proc, write in writes:
         setattr(report, write.result, getattr(report, write.result) + 1)
-        report.layers.record(write, source)
+        report.layers.record(write, proc)
 
 
 def _next_batch(items: Iterator[Item], size: int) -> list[Item]:

@@ -145,7 +145,9 @@ def split_notes(docs: list[Document]) -> tuple[list[Document], list[str]]:
             group = heading[1] if heading[1] and heading[0] == doc.group else doc.group
             count = "" if _ZERO.match(doc.count or "") else doc.count
             papers.append(Document(doc.name, doc.form, count, group))
-    return papers, [n for n in notes if n]
+    # a lead-in among the notes ("Đối với giấy tờ ... trực tuyến:") has lost its items: the
+    # crawl scrambles the notes table, so it would head the wrong ones
+    return papers, [n for n in notes if n and not n.rstrip().endswith(":")]
 
 
 # Where to go when the record names no agency: what its levels imply.
