@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.catalog import fields
 from bot.catalog.national import parse_national_record
-from bot.catalog.quirks import _FEE_LEAD, _FREE_LEAD, _MONEY, _ZERO, NO_UNIT, is_note
+from bot.catalog.quirks import _FEE_LEAD, _FREE_LEAD, _MONEY, _ZERO, NO_UNIT, is_note, local_agency
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/procedures/national-2026.jsonl.gz"
 
@@ -50,6 +50,7 @@ def main(path: Path) -> None:
         "note_recs",
         "zero",
         "place",
+        "elsewhere",
     )
     before = dict.fromkeys(keys, 0)
     after = dict(before)
@@ -74,6 +75,7 @@ def main(path: Path) -> None:
             counts["note_recs"] += any(map(is_note, ds))
             counts["zero"] += sum(bool(_ZERO.match(d.count)) for d in ds)
             counts["place"] += not place
+            counts["elsewhere"] += local_agency(place) != place
         notes += len(proc.notes)
         unresolved += sum(f.time_text.endswith(NO_UNIT.format(n="")[1:]) for f in proc.filings)
     print(f"{len(records)} records, {filings_total} filings (ways of filing)")
@@ -87,6 +89,7 @@ def main(path: Path) -> None:
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),
         ("records with no place (Nơi làm)", "place"),
+        ("places naming another province ('Sở Tư pháp Thành phố Hà Nội')", "elsewhere"),
     )
     for label, key in rows:
         print(f"  {label}: {before[key]} -> {after[key]}")

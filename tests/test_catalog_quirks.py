@@ -4,7 +4,7 @@ from the record's own words, notes kept apart from the papers, a place when none
 from __future__ import annotations
 
 from bot.catalog.national import parse_national_record
-from bot.catalog.quirks import NO_UNIT, place_from_levels
+from bot.catalog.quirks import NO_UNIT, local_agency, place_from_levels
 from bot.dialog.card_facts import fee_section, time_section
 from bot.dialog.cards import documents_section
 from bot.i18n import Translator
@@ -125,3 +125,16 @@ def test_the_portals_free_default_is_not_shown_over_a_note_that_lists_fees():
     )
     filing = parse_national_record(record("3.000346", cach_thuc_thuc_hien=cell)).filings[0]
     assert filing.fee_amount is None and filing.fee_text.startswith("- Phí sát hạch lái xe:")
+
+
+def test_a_provincial_body_of_the_publishing_province_is_this_provinces():
+    # 1.008926 "Sở Tư pháp Thành phố Hà Nội", 1.013467 "Sở Xây dựng - tỉnh Quảng Ninh"
+    hanoi = parse_national_record(
+        record(
+            "1.008926", cap_thuc_hien="Cấp tỉnh", co_quan_thuc_hien="Sở Tư pháp Thành phố Hà Nội"
+        )
+    )
+    assert hanoi.agency == "Sở Tư pháp"
+    assert local_agency("Sở Xây dựng - tỉnh Quảng Ninh") == "Sở Xây dựng"
+    assert local_agency("Ủy ban nhân dân cấp tỉnh") == "Ủy ban nhân dân cấp tỉnh"
+    assert local_agency("Ngân hàng Nhà nước chi nhánh thành phố Hồ Chí Minh").endswith("Minh")

@@ -115,7 +115,7 @@ def parse_national_record(record: dict) -> Procedure:
         name=name,
         levels=levels,
         field=clean(record.get("linh_vuc")),
-        agency=agency or quirks.place_from_levels(levels),
+        agency=quirks.local_agency(agency) or quirks.place_from_levels(levels),
         decision=clean(record.get("so_quyet_dinh")),
         kind=clean(record.get("loai_thu_tuc")),
         subjects=clean(record.get("doi_tuong_thuc_hien")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog.fields import LOW, UP
 from bot.catalog.model import (
     LEVEL_COMMUNE,
     LEVEL_MINISTRY,
@@ -148,6 +149,20 @@ def split_notes(docs: list[Document]) -> tuple[list[Document], list[str]]:
     # a lead-in among the notes ("Đối với giấy tờ ... trực tuyến:") has lost its items: the
     # crawl scrambles the notes table, so it would head the wrong ones
     return papers, [n for n in notes if n and not n.rstrip().endswith(":")]
+
+
+# "Sở Tư pháp Thành phố Hà Nội", "Sở Xây dựng - tỉnh Quảng Ninh": a province's own body,
+# crawled from the province that published the record; here it is this province's.
+_ELSEWHERE = re.compile(
+    r"^((?:Sở\b|(?:UBND|Ủy ban nhân dân) cấp (?:xã|tỉnh)\b).*?)"
+    rf"(?:\s*-\s*|\s+)(?:[Tt]hành phố|TP\.?|[Tt]ỉnh)\s*[{UP}][{LOW}]*(?:\s+[{UP}][{LOW}]*)*$"
+)
+
+
+def local_agency(agency: str) -> str:
+    """The agency without another province's name: "Sở Tư pháp Thành phố Hà Nội" → "Sở Tư pháp"."""
+    parts = [_ELSEWHERE.sub(r"\1", part.strip()) for part in agency.split(",")]
+    return ", ".join(dict.fromkeys(p for p in parts if p))
 
 
 # Where to go when the record names no agency: what its levels imply.
