@@ -14,7 +14,16 @@ from pathlib import Path
 
 from bot.catalog import fields
 from bot.catalog.national import parse_national_record
-from bot.catalog.quirks import _FEE_LEAD, _FREE_LEAD, _MONEY, _ZERO, NO_UNIT, is_note, local_agency
+from bot.catalog.quirks import (
+    _FEE_LEAD,
+    _FREE_LEAD,
+    _SAYS_FREE,
+    _ZERO,
+    NO_UNIT,
+    is_note,
+    local_agency,
+)
+from bot.text import fold
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/procedures/national-2026.jsonl.gz"
 
@@ -34,7 +43,7 @@ def _bare(f) -> bool:
 
 def _free_but_paid(f) -> bool:
     m = _FREE_LEAD.match(f.fee_text)
-    return bool(m and f.fee_amount is None and _MONEY.search(m.group(1)))
+    return bool(m and (f.fee_amount == 0 or not _SAYS_FREE.match(fold(m.group(1)))))
 
 
 def main(path: Path) -> None:
@@ -84,7 +93,7 @@ def main(path: Path) -> None:
         ("records with such a filing", "bare_recs"),
         ("records whose every timed filing has a unit", "unit_recs"),
         ("fee texts repeating the cell's amount ('135 VNĐ (... 135.000 đồng)')", "fee_lead"),
-        ("fees shown 'Miễn phí (...)' over a note listing amounts", "free_paid"),
+        ("fees shown 'Miễn phí (...)' over a note that says otherwise or again", "free_paid"),
         ("document entries that are notes ('0 bản chính' remarks, 'Lưu ý' rows)", "notes"),
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),

@@ -138,3 +138,20 @@ def test_a_provincial_body_of_the_publishing_province_is_this_provinces():
     assert local_agency("Sở Xây dựng - tỉnh Quảng Ninh") == "Sở Xây dựng"
     assert local_agency("Ủy ban nhân dân cấp tỉnh") == "Ủy ban nhân dân cấp tỉnh"
     assert local_agency("Ngân hàng Nhà nước chi nhánh thành phố Hồ Chí Minh").endswith("Minh")
+
+
+def test_free_is_not_claimed_over_a_note_that_says_the_province_sets_the_fee():
+    # 1.000094: "Trực tuyến3Miễn phí(Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh ...)"
+    note = (
+        "Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh, thành phố trực thuộc Trung ương quyết"
+        " định. Miễn lệ phí cho người thuộc gia đình có công với cách mạng; người thuộc hộ"
+        " nghèo; người khuyết tật."
+    )
+    cell = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến3Miễn phí(" + note + ")"
+    filing = parse_national_record(record("1.000094", cach_thuc_thuc_hien=cell)).filings[0]
+    assert (filing.fee_amount, filing.fee_text) == (None, note)
+    # "Miễn phí(Không có)" stays free and says it once
+    free = HEAD.format(n=1).replace("Miễn phí", "Miễn phí(Không có)")
+    kept = parse_national_record(record("1.000016", cach_thuc_thuc_hien=free))
+    assert kept.filings[0].fee_amount == 0
+    assert "Miễn phí" not in fee_section(Translator("vi"), kept)  # "miễn phí", once

@@ -79,16 +79,19 @@ _FEE_LEAD = re.compile(r"^([\d.,]+)\s*(?:VNĐ|VND|Việt Nam Đồng|đồng|Đ�
 
 
 _FREE_LEAD = re.compile(r"^Miễn phí\s*\((.+)\)$", re.DOTALL)
+_SAYS_FREE = re.compile(r"[\s(\-–+]*(?:mien|khong (?:thu|phai nop|mat))")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ|VND)")
 
 
 def tidy_fee_text(filing: Filing) -> bool:
     """Drop the cell's amount before its note when the parsed fee already says it: a card
     shows "135.000 ₫ (Lệ phí ...)", not "135.000 ₫ (135 VNĐ (Lệ phí ...))"; and the portal's
-    default "Miễn phí" before a note that lists what it costs. Whether it did."""
+    default "Miễn phí" before a note that says otherwise ("Mức lệ phí cụ thể do Hội đồng nhân
+    dân tỉnh quyết định", a list of amounts), or twice ("miễn phí (Miễn phí (...))"). Whether
+    it did."""
     free = _FREE_LEAD.match(filing.fee_text or "")
-    if free and filing.fee_amount is None and _MONEY.search(free.group(1)):
-        filing.fee_text = free.group(1).strip()
+    if free and (filing.fee_amount == 0 or not _SAYS_FREE.match(fold(free.group(1)))):
+        filing.fee_text = free.group(1).strip()  # the note alone: the amount is said apart
         return True
     m = _FEE_LEAD.match(filing.fee_text or "")
     if not m or not filing.fee_amount:
