@@ -152,3 +152,26 @@ async def test_a_store_imported_before_layers_gets_its_curated_text_back(tmp_pat
         "default",
     )
     assert birth.filings[0].time_unit == "ngay_lam_viec" and birth.decision == "QĐ 2026"
+
+
+async def test_a_national_record_and_a_csv_row_of_one_code_in_one_import_are_two_layers(
+    db, tmp_path
+):
+    national = tmp_path / "one.json"
+    national.write_text(
+        '{"ma_thu_tuc": "1.013460", "ten_thu_tuc": "Đăng ký tách thửa", "cap_thuc_hien": "Cấp xã"}',
+        encoding="utf-8",
+    )
+    rows = tmp_path / "list.csv"
+    rows.write_text(
+        'code,name,field,org,level\n1.013460,Tên khác của tỉnh,Đất đai,"Sở, ban ngành",Một phần\n',
+        encoding="utf-8",
+    )
+    report = await import_procedures(db, [national, rows])
+    assert (report.added, report.updated, report.rejected) == (1, 1, [])
+    split = await CatalogRepository(db).get("1.013460")
+    assert (split.name, split.field, split.online_level) == (
+        "Đăng ký tách thửa",
+        "Đất đai",
+        "mot_phan",
+    )

@@ -215,7 +215,7 @@ async def import_procedures(db: Database, paths: list[Path]) -> ImportReport:
     not UTF-8, broken part-way) is rejected whole and nothing of it is written.
     """
     report = ImportReport()
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}  # (source, code) → where: each source's own layer
     for path, problem in expand(paths):
         if problem:
             report.rejected.append((str(path), problem))
@@ -247,8 +247,9 @@ async def _import_file(db: Database, conn, path: Path, seen: dict, report: Impor
         next_chunk.cancel()
 
 
-def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
-    """Parsed procedures to write; rejections and repeated codes go to the report.
+def _admit(chunk: list[Item], seen: dict[tuple[str, str], str], report: ImportReport):
+    """Parsed procedures to write; rejections and codes repeated by one kind of source (a
+    national record and a CSV row of one code are two layers) go to the report.
 
     An Unreadable reason stops the file (its transaction is rolled back).
     """
@@ -258,9 +259,10 @@ def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
             raise _FileUnreadable(where, item)
         if isinstance(item, str):
             report.rejected.append((where, item))
-        elif item.code in seen:
-            report.rejected.append((where, f"duplicate of {item.code} at {seen[item.code]}"))
+        elif (item.source, item.code) in seen:
+            first = seen[item.source, item.code]
+            report.rejected.append((where, f"duplicate of {item.code} at {first}"))
         else:
-            seen[item.code] = where
+            seen[item.source, item.code] = where
             batch.append((where, item))
     return batch
