@@ -2,9 +2,11 @@
 
 fields.py rebuilds the crawled tables; this turns what they still carry into
 what a card can say: a bare time ("1") gets the unit the record's own text
-gives it, or says honestly that the unit is missing; notes crawled as papers
-("... 0 bản chính", the "Lưu ý" table) are kept apart from the papers to bring;
-and a record that names no agency gets the place its levels imply.
+gives it, or says honestly that the unit is missing; a fee note is not preceded
+by the portal's default "Miễn phí" or by the cell's amount in thousands; notes
+crawled as papers ("... 0 bản chính", the "Lưu ý" table) are kept apart from the
+papers to bring; and the place is this province's body, or what the levels imply
+when the record names none. bench/catalog_quirks.py counts each on the crawl.
 """
 
 from __future__ import annotations
