@@ -163,12 +163,13 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
 
 async def seed_default_catalog(db: Database) -> int:
     """Keep the bundled catalog's layer as this release ships it, so a fresh machine answers
-    at once and a store imported first (or before layers) gets its curated text back.
+    at once and a store imported first (or before layers) gets its curated text back; a
+    procedure a release no longer bundles keeps only what was imported for it.
 
-    Reads only when the layer is already current; returns how many procedures it wrote.
+    Reads only when the layer is already current; returns how many procedures it changed.
     """
     from bot.catalog.default import load_default_catalog
-    from bot.catalog.repository import upsert
+    from bot.catalog.repository import drop_layer, upsert
 
     procedures = load_default_catalog()
     rows = await db.fetchall(
@@ -176,10 +177,13 @@ async def seed_default_catalog(db: Database) -> int:
     )
     stored = dict(rows)
     stale = [p for p in procedures if stored.get(p.code) != p.content_hash()]
-    if not stale:
+    gone = sorted(set(stored) - {p.code for p in procedures})
+    if not stale and not gone:
         return 0
     async with db.transaction() as conn:
         for proc in stale:
             await upsert(conn, proc)
-    log.info("catalog: wrote %d bundled procedures", len(stale))
-    return len(stale)
+        for code in gone:
+            await drop_layer(conn, "default", code)
+    log.info("catalog: bundled layer: %d written, %d no longer bundled", len(stale), len(gone))
+    return len(stale) + len(gone)

@@ -3,6 +3,7 @@ into a real store, and every bundled card compared before and after, as the dial
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -175,3 +176,21 @@ async def test_a_national_record_and_a_csv_row_of_one_code_in_one_import_are_two
         "Đất đai",
         "mot_phan",
     )
+
+
+async def test_a_procedure_no_longer_bundled_keeps_only_what_was_imported(db):
+    await seed_default_catalog(db)
+    gone = Procedure("9.000001", "Bỏ khỏi danh mục", levels=["xa"], source="default")
+    imported = Procedure("9.000002", "Có cả bản Cổng", levels=["xa"], source="default")
+    async with db.transaction() as conn:
+        for proc in (
+            gone,
+            imported,
+            dataclasses.replace(imported, name="Tên Cổng", source="national"),
+        ):
+            await upsert(conn, proc)
+    assert await seed_default_catalog(db) == 2  # neither is in this release's bundle
+    catalog = CatalogRepository(db)
+    assert await catalog.get("9.000001") is None
+    assert (await catalog.get("9.000002")).name == "Tên Cổng"
+    assert await seed_default_catalog(db) == 0

@@ -49,6 +49,26 @@ async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite
     return LayerWrite(await _write_merged(conn, merged.procedure, stored), code, merged, joined)
 
 
+async def drop_layer(conn: aiosqlite.Connection, source: str, source_code: str) -> None:
+    """Remove one source's version of a procedure: re-merge the rest, or drop the procedure
+    when nothing is left of it."""
+    rows = await _fetch(
+        conn,
+        "SELECT code FROM procedure_layers WHERE source = ? AND source_code = ?",
+        (source, source_code),
+    )
+    for (code,) in rows:
+        await conn.execute(
+            "DELETE FROM procedure_layers WHERE code = ? AND source = ? AND source_code = ?",
+            (code, source, source_code),
+        )
+        layers, stored = await _layers(conn, code)
+        if layers:
+            await _write_merged(conn, merge(code, layers).procedure, stored)
+        else:
+            await conn.execute("DELETE FROM procedures WHERE code = ?", (code,))
+
+
 async def _fetch(conn, sql: str, args: tuple) -> list:
     return list(await conn.execute_fetchall(sql, args))  # one trip to the store's thread
 
