@@ -18,6 +18,7 @@ from bot.catalog.quirks import (
     _FEE_LEAD,
     _FREE_LEAD,
     _SAYS_FREE,
+    _THOUSANDS,
     _ZERO,
     NO_UNIT,
     is_note,
@@ -55,6 +56,7 @@ def main(path: Path) -> None:
         "unit_recs",
         "fee_lead",
         "free_paid",
+        "small",
         "notes",
         "note_recs",
         "zero",
@@ -80,6 +82,7 @@ def main(path: Path) -> None:
                 bool(f.fee_amount and _FEE_LEAD.match(f.fee_text)) for f in fs
             )
             counts["free_paid"] += sum(map(_free_but_paid, fs))
+            counts["small"] += sum(bool(_THOUSANDS.fullmatch(f.fee_text)) for f in fs)
             counts["notes"] += sum(map(is_note, ds))
             counts["note_recs"] += any(map(is_note, ds))
             counts["zero"] += sum(bool(_ZERO.match(d.count)) for d in ds)
@@ -94,6 +97,7 @@ def main(path: Path) -> None:
         ("records whose every timed filing has a unit", "unit_recs"),
         ("fee texts repeating the cell's amount ('135 VNĐ (... 135.000 đồng)')", "fee_lead"),
         ("fees shown 'Miễn phí (...)' over a note that says otherwise or again", "free_paid"),
+        ("fees shown as a bare '20 VNĐ' (thousands, unconfirmed)", "small"),
         ("document entries that are notes ('0 bản chính' remarks, 'Lưu ý' rows)", "notes"),
         ("records listing notes as papers", "note_recs"),
         ("papers shown with '0 bản chính'", "zero"),

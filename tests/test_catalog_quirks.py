@@ -155,3 +155,14 @@ def test_free_is_not_claimed_over_a_note_that_says_the_province_sets_the_fee():
     kept = parse_national_record(record("1.000016", cach_thuc_thuc_hien=free))
     assert kept.filings[0].fee_amount == 0
     assert "Miễn phí" not in fee_section(Translator("vi"), kept)  # "miễn phí", once
+
+
+def test_a_fee_under_a_thousand_dong_with_nothing_to_confirm_it_says_so():
+    # 1.006429: "Trực tuyến120 VNĐ" is time 1, fee "20 VNĐ" (the portal's thousands, or a slip)
+    cell = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến120 VNĐ"
+    filing = parse_national_record(record("1.006429", cach_thuc_thuc_hien=cell)).filings[0]
+    assert filing.fee_amount is None
+    assert (
+        filing.fee_text
+        == "20 VNĐ theo Cổng Dịch vụ công (có lẽ là 20.000 đồng; hỏi Bộ phận Một cửa)"
+    )

@@ -80,6 +80,9 @@ def infer_time_units(filings: list[Filing], *texts: str) -> int:
 _FEE_LEAD = re.compile(r"^([\d.,]+)\s*(?:VNĐ|VND|Việt Nam Đồng|đồng|Đồng|đ)\s*\((.+)\)$", re.DOTALL)
 
 
+# "20 VNĐ" with no note to confirm it: the portal's fee in thousands, or a typo; say so.
+_THOUSANDS = re.compile(r"([1-9]\d{0,2})\s*(?:VNĐ|VND|đồng)\s*\(?")
+SMALL_FEE = "{n} VNĐ theo Cổng Dịch vụ công (có lẽ là {n}.000 đồng; hỏi Bộ phận Một cửa)"
 _FREE_LEAD = re.compile(r"^Miễn phí\s*\((.+)\)$", re.DOTALL)
 _SAYS_FREE = re.compile(r"[\s(\-–+]*(?:mien|khong (?:thu|phai nop|mat))")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ|VND)")
@@ -94,6 +97,10 @@ def tidy_fee_text(filing: Filing) -> bool:
     free = _FREE_LEAD.match(filing.fee_text or "")
     if free and (filing.fee_amount == 0 or not _SAYS_FREE.match(fold(free.group(1)))):
         filing.fee_text = free.group(1).strip()  # the note alone: the amount is said apart
+        return True
+    small = _THOUSANDS.fullmatch(filing.fee_text or "")
+    if small and filing.fee_amount is None:
+        filing.fee_text = SMALL_FEE.format(n=small.group(1))
         return True
     m = _FEE_LEAD.match(filing.fee_text or "")
     if not m or not filing.fee_amount:
