@@ -34,19 +34,52 @@ async def upsert(conn: aiosqlite.Connection, proc: Procedure) -> UpsertResult:
 async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite:
     """Write one source's version of a procedure and re-merge that procedure."""
     code = await _target(conn, proc)
+    others, own, stored, joinable = await _around(conn, code, proc)
+    joined = 0
+    if joinable:  # provincial-only copies of this national or curated procedure
+        joined = await _join_provincial(conn, code, joinable)
+        others, own, stored, _ = await _around(conn, code, proc)
     text = proc.to_json()
-    await conn.execute(
-        "INSERT INTO procedure_layers(code, source, source_code, data, content_hash)"
-        " VALUES (?,?,?,?,?) ON CONFLICT(code, source, source_code) DO UPDATE SET"
-        " data=excluded.data, content_hash=excluded.content_hash,"
-        " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-        " WHERE content_hash != excluded.content_hash",
-        (code, proc.source, proc.code, text, json_hash(text)),
+    digest = json_hash(text)
+    if own != digest:
+        await conn.execute(
+            "INSERT INTO procedure_layers(code, source, source_code, data, content_hash)"
+            " VALUES (?,?,?,?,?) ON CONFLICT(code, source, source_code) DO UPDATE SET"
+            " data=excluded.data, content_hash=excluded.content_hash,"
+            " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+            (code, proc.source, proc.code, text, digest),
+        )
+    merged = merge(code, [*others, proc])
+    alone = not others and code == proc.code  # the merge is the record itself
+    result = await _write_merged(conn, merged.procedure, stored, text if alone else None)
+    return LayerWrite(result, code, merged, joined)
+
+
+async def _around(conn, code: str, proc: Procedure):
+    """In one trip: the procedure's other layers, the hash of this source's layer and of the
+    stored merge (None when absent), and provincial-only procedures it should absorb."""
+    rows = await _fetch(
+        conn,
+        "SELECT 'layer', source, source_code, data, content_hash FROM procedure_layers"
+        " WHERE code = ?1"
+        " UNION ALL SELECT 'merged', NULL, NULL, NULL, content_hash FROM procedures"
+        " WHERE code = ?1"
+        " UNION ALL SELECT 'join', NULL, p.code, NULL, NULL FROM procedures p"
+        " WHERE ?2 != ?3 AND p.code8 = ?4 AND p.code != ?1 AND NOT EXISTS"
+        " (SELECT 1 FROM procedure_layers l WHERE l.code = p.code AND l.source != ?3)",
+        (code, proc.source, CSV, code[:8]),
     )
-    joined = 0 if proc.source == CSV else await _join_provincial(conn, code)
-    layers, stored = await _layers(conn, code)
-    merged = merge(code, layers)
-    return LayerWrite(await _write_merged(conn, merged.procedure, stored), code, merged, joined)
+    others, own, stored, joinable = [], None, None, []
+    for kind, source, source_code, data, digest in rows:
+        if kind == "merged":
+            stored = digest
+        elif kind == "join":
+            joinable.append(source_code)
+        elif (source, source_code) == (proc.source, proc.code):
+            own = digest
+        else:
+            others.append(Procedure.from_json(data))
+    return others, own, stored, joinable
 
 
 async def drop_layer(conn: aiosqlite.Connection, source: str, source_code: str) -> None:
@@ -95,21 +128,15 @@ async def _target(conn, proc: Procedure) -> str:
     return rows[0][0] if rows else proc.code
 
 
-async def _join_provincial(conn, code: str) -> int:
+async def _join_provincial(conn, code: str, others: list[str]) -> int:
     """Fold procedures known only from provincial lists (same first 8 characters) into
     `code`, so a province's suffixed copy does not stand beside the national record."""
-    rows = await _fetch(
-        conn,
-        "SELECT p.code FROM procedures p WHERE p.code8 = ? AND p.code != ? AND NOT EXISTS"
-        " (SELECT 1 FROM procedure_layers l WHERE l.code = p.code AND l.source != ?)",
-        (code[:8], code, CSV),
-    )
-    for (other,) in rows:
+    for other in others:
         await conn.execute(
             "UPDATE OR REPLACE procedure_layers SET code = ? WHERE code = ?", (code, other)
         )
         await conn.execute("DELETE FROM procedures WHERE code = ?", (other,))
-    return len(rows)
+    return len(others)
 
 
 async def _layers(conn, code: str) -> tuple[list[Procedure], str | None]:
@@ -123,8 +150,11 @@ async def _layers(conn, code: str) -> tuple[list[Procedure], str | None]:
     return [Procedure.from_json(r[0]) for r in rows], (rows[0][1] if rows else None)
 
 
-async def _write_merged(conn, proc: Procedure, stored: str | None) -> UpsertResult:
-    text = proc.to_json()
+async def _write_merged(
+    conn, proc: Procedure, stored: str | None, text: str | None = None
+) -> UpsertResult:
+    """Store the merged procedure (`text`: its JSON when already made) unless unchanged."""
+    text = text or proc.to_json()
     digest = json_hash(text)
     if stored == digest:
         return "unchanged"
