@@ -399,14 +399,18 @@ def _result(core, question: str) -> dict:
 async def _import(settings, kind: str, paths: list[Path]) -> int:
     """Exit 0: every row accepted; 1: a file unreadable or nothing accepted; 2: some rejected."""
     from bot.catalog.importer import import_procedures
+    from bot.core import seed_default_catalog
     from bot.store import open_database
 
     db = await open_database(settings.db_path)
     try:
+        await seed_default_catalog(db)  # the curated layer first, so the summary can say so
         report = await import_procedures(db, paths)
     finally:
         await db.close()
     print(report.summary())
+    for line in report.layering():
+        print(line)
     for where, reason in report.rejected:
         print(f"  rejected {where}: {reason}")
     code = report.exit_code()

@@ -132,8 +132,7 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
     db = db or await open_database(settings.db_path, check=check)
     try:
         catalog = CatalogRepository(db)
-        if await catalog.count() == 0:
-            await seed_default_catalog(db)
+        await seed_default_catalog(db)
         procedures = await catalog.all()
     except BaseException:
         if owned:
@@ -179,13 +178,28 @@ async def build_index(db: Database, catalog, dossiers, procedures=None) -> Searc
 
 
 async def seed_default_catalog(db: Database) -> int:
-    """Load the bundled catalog so a fresh machine can answer at once."""
+    """Keep the bundled catalog's layer as this release ships it, so a fresh machine answers
+    at once and a store imported first (or before layers) gets its curated text back; a
+    procedure a release no longer bundles keeps only what was imported for it.
+
+    Reads only when the layer is already current; returns how many procedures it changed.
+    """
     from bot.catalog.default import load_default_catalog
-    from bot.catalog.repository import upsert
+    from bot.catalog.repository import drop_layer, upsert
 
     procedures = load_default_catalog()
+    rows = await db.fetchall(
+        "SELECT source_code, content_hash FROM procedure_layers WHERE source = 'default'"
+    )
+    stored = dict(rows)
+    stale = [p for p in procedures if stored.get(p.code) != p.content_hash()]
+    gone = sorted(set(stored) - {p.code for p in procedures})
+    if not stale and not gone:
+        return 0
     async with db.transaction() as conn:
-        for proc in procedures:
+        for proc in stale:
             await upsert(conn, proc)
-    log.info("catalog was empty: loaded %d bundled procedures", len(procedures))
-    return len(procedures)
+        for code in gone:
+            await drop_layer(conn, "default", code)
+    log.info("catalog: bundled layer: %d written, %d no longer bundled", len(stale), len(gone))
+    return len(stale) + len(gone)

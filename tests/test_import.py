@@ -71,19 +71,27 @@ async def test_provincial_csv_lists(db, tmp_path):
     await import_procedures(db, [national])
 
     report = await import_procedures(db, [LAMDONG, LANGSON])
-    assert counts(report) == (1293 + 1717, 0, 0, 6 + 125)
+    # LAMDONG:905 (1.013460) is layered under the national record: it fills the online
+    # level the record lacks and renames nothing
+    assert counts(report) == (1293 + 1717, 1, 0, 6 + 124)
     reasons = dict(report.rejected)
     assert reasons[f"{LANGSON}:2"] == "2.000815: test record ('Thủ tục test')"
     assert reasons[f"{LANGSON}:3"] == "invalid procedure code 'TEST_MOT_CAP'"
-    assert reasons[f"{LAMDONG}:905"] == "already in the catalog from the national portal"
+    assert f"{LAMDONG}:905" not in reasons
     assert reasons[f"{LAMDONG}:253"].startswith("duplicate of 1.005132.000.00.00.H36 at ")
+    assert report.layering()[0].startswith("kept national fields for 1 procedures (name 1, ")
 
     catalog = CatalogRepository(db)
     commune = await catalog.get("1.005461")  # matched on the first 8 characters
     assert commune.code == "1.005461.000.00.00.H36" and commune.source == "csv"
     assert (commune.levels, commune.online_level) == ([LEVEL_COMMUNE], ONLINE_PARTIAL)
     assert (await catalog.get("1.003695.000.00.00.H36")).online_level is None  # "Còn lại"
-    assert (await catalog.get("1.013460")).source == "national"
+    split = await catalog.get("1.013460")
+    assert (split.source, split.name, split.online_level) == (
+        "national",
+        "Đăng ký tách thửa",
+        ONLINE_PARTIAL,
+    )
 
 
 async def test_bad_lines_are_reported_and_the_rest_imported(db, tmp_path):
@@ -148,14 +156,14 @@ async def test_folder_of_json_files(db, tmp_path):
 
 
 async def test_a_row_the_store_refuses_is_rejected_alone(db, tmp_path, monkeypatch):
-    real_upsert = importer.upsert
+    real_store = importer.store_layer
 
     async def refusing(conn, proc):
         if proc.code == "1.000002":
             raise sqlite3.IntegrityError("refused")
-        return await real_upsert(conn, proc)
+        return await real_store(conn, proc)
 
-    monkeypatch.setattr(importer, "upsert", refusing)
+    monkeypatch.setattr(importer, "store_layer", refusing)
     path = tmp_path / "three.json"
     path.write_text(json.dumps([record(f"1.00000{i}") for i in (1, 2, 3)]), encoding="utf-8")
     report = await import_procedures(db, [path])

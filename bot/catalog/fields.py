@@ -239,7 +239,8 @@ _FILE_EXT = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt)(?![A-Za-z])", re.IGNO
 # Where a glued file name may start: after ;.) with no space, at a lower→upper
 # case change ("theo mẫuMau01"), or after a run of capitals ("NĐ-CPMẫu số 01").
 _GLUE = re.compile(
-    rf"(?<=[;)])(?=\S)|(?<=\.)(?=[{UP}{LOW}])|(?<=[{LOW}])(?=[{UP}])|(?<=[{UP}\d])(?=[{UP}][{LOW}])"
+    rf"(?<=[;)])(?=\S)|(?<=\.)(?=[{UP}{LOW}])|(?<=[{LOW}])(?=[{UP}])"
+    rf"|(?<=[{UP}\d])(?<!-T)(?=[{UP}][{LOW}])"  # not inside the issuer "QĐ-TTg"
 )
 
 

@@ -4,7 +4,9 @@ Every record is parsed fully before anything is written, and one bad record
 (broken line, wrong types, an over-long CSV field) is reported and skipped,
 never fatal. Each file is one transaction: a file that cannot be read to its
 end (missing, binary, not UTF-8, a corrupt gzip member) is rolled back whole and
-reported, so a file is never half imported. Upsert by code makes a re-import
+reported, so a file is never half imported. Each source's record is stored as
+its own layer and the procedure re-merged (bot/catalog/layers.py): curated
+fields are never replaced, an import fills what is missing, and a re-import is
 idempotent.
 """
 
@@ -20,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog import csv_lists
+from bot.catalog.import_summary import LayerStats
 from bot.catalog.model import Procedure
 from bot.catalog.national import RejectedRecord, parse_national_record
-from bot.catalog.repository import upsert
+from bot.catalog.repository import store_layer
 from bot.import_files import (
     FILE_NOT_FOUND,
     UNSUPPORTED,
@@ -47,12 +50,17 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file:line, reason)
     unreadable: list[str] = field(default_factory=list)  # files refused whole (also in rejected)
+    layers: LayerStats = field(default_factory=LayerStats)  # what was kept over what, and filled
 
     def summary(self) -> str:
         return (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged},"
             f" rejected {len(self.rejected)}"
         )
+
+    def layering(self) -> list[str]:
+        """Lines saying which fields were kept (and why) and which were filled."""
+        return self.layers.lines()
 
     @property
     def accepted(self) -> int:
@@ -68,6 +76,7 @@ class ImportReport:
         self.unchanged += other.unchanged
         self.rejected += other.rejected
         self.unreadable += other.unreadable
+        self.layers.merge(other.layers)
 
 
 def _kind(path: Path) -> str | None:
@@ -171,13 +180,10 @@ async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report:
     if not batch:
         return
     try:
-        results: list[tuple[str, str]] = []
+        writes = []
         async with db.savepoint(conn):
-            for where, proc in batch:
-                if proc.source == "csv" and await _is_national(conn, proc.code):
-                    results.append((where, "kept"))
-                else:
-                    results.append((where, await upsert(conn, proc)))
+            for _where, proc in batch:
+                writes.append((proc, await store_layer(conn, proc)))
     except sqlite3.Error as exc:
         if is_fatal(exc):
             raise  # the store itself failed: the file's transaction is rolled back
@@ -187,17 +193,9 @@ async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report:
         for item in batch:
             await _write(db, conn, [item], report)
         return
-    for where, result in results:
-        if result == "kept":
-            report.rejected.append((where, "already in the catalog from the national portal"))
-        else:
-            setattr(report, result, getattr(report, result) + 1)
-
-
-async def _is_national(conn, code: str) -> bool:
-    async with conn.execute("SELECT source FROM procedures WHERE code = ?", (code,)) as cur:
-        row = await cur.fetchone()
-    return row is not None and row[0] == "national"
+    for proc, write in writes:
+        setattr(report, write.result, getattr(report, write.result) + 1)
+        report.layers.record(write, proc)
 
 
 def _next_batch(items: Iterator[Item], size: int) -> list[Item]:
@@ -217,7 +215,7 @@ async def import_procedures(db: Database, paths: list[Path]) -> ImportReport:
     not UTF-8, broken part-way) is rejected whole and nothing of it is written.
     """
     report = ImportReport()
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}  # (source, code) → where: each source's own layer
     for path, problem in expand(paths):
         if problem:
             report.rejected.append((str(path), problem))
@@ -249,8 +247,9 @@ async def _import_file(db: Database, conn, path: Path, seen: dict, report: Impor
         next_chunk.cancel()
 
 
-def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
-    """Parsed procedures to write; rejections and repeated codes go to the report.
+def _admit(chunk: list[Item], seen: dict[tuple[str, str], str], report: ImportReport):
+    """Parsed procedures to write; rejections and codes repeated by one kind of source (a
+    national record and a CSV row of one code are two layers) go to the report.
 
     An Unreadable reason stops the file (its transaction is rolled back).
     """
@@ -260,9 +259,10 @@ def _admit(chunk: list[Item], seen: dict[str, str], report: ImportReport):
             raise _FileUnreadable(where, item)
         if isinstance(item, str):
             report.rejected.append((where, item))
-        elif item.code in seen:
-            report.rejected.append((where, f"duplicate of {item.code} at {seen[item.code]}"))
+        elif (item.source, item.code) in seen:
+            first = seen[item.source, item.code]
+            report.rejected.append((where, f"duplicate of {item.code} at {first}"))
         else:
-            seen[item.code] = where
+            seen[item.source, item.code] = where
             batch.append((where, item))
     return batch

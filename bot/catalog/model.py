@@ -73,6 +73,7 @@ class Procedure:
     filings_text: str = ""  # original "Cách thức thực hiện" when it could not be parsed
     documents: list[Document] = _field(default_factory=list)
     documents_text: str = ""  # original "Thành phần hồ sơ" when it could not be parsed
+    notes: list[str] = _field(default_factory=list)  # remarks crawled among the documents
     steps: list[str] = _field(default_factory=list)
     legal_basis: list[LegalDoc] = _field(default_factory=list)
     legal_text: str = ""
@@ -91,7 +92,7 @@ class Procedure:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     def content_hash(self) -> str:
-        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:32]
+        return json_hash(self.to_json())
 
     @classmethod
     def from_dict(cls, data: dict) -> Procedure:
@@ -105,6 +106,11 @@ class Procedure:
     @classmethod
     def from_json(cls, text: str) -> Procedure:
         return cls.from_dict(json.loads(text))
+
+
+def json_hash(text: str) -> str:
+    """Procedure.content_hash of a procedure whose to_json() is `text` (serialise once)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def normalize_code(raw: str) -> str:

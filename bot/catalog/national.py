@@ -7,7 +7,7 @@ display can fall back to it.
 
 from __future__ import annotations
 
-from bot.catalog import fields
+from bot.catalog import fields, quirks
 from bot.catalog.fields import clean
 from bot.catalog.model import (
     LEVEL_COMMUNE,
@@ -101,14 +101,21 @@ def parse_national_record(record: dict) -> Procedure:
     filings, filings_ok = fields.parse_filings(filings_raw)
     documents_raw = str(record.get("thanh_phan_ho_so") or "")
     documents, documents_ok = fields.parse_documents(documents_raw)
+    documents, notes = quirks.split_notes(documents)
+    steps_raw, requirements_raw = _texts(record, ("trinh_tu_thuc_hien", "yeu_cau_dieu_kien"))
+    quirks.infer_time_units(filings, steps_raw, requirements_raw)
+    for filing in filings:
+        quirks.tidy_fee_text(filing)
+    levels = parse_levels(clean(record.get("cap_thuc_hien")))
+    agency = clean(record.get("co_quan_thuc_hien")) or clean(record.get("co_quan_co_tham_quyen"))
     legal_raw = str(record.get("can_cu_phap_ly") or "")
     legal, legal_ok = fields.parse_legal(legal_raw)
     return Procedure(
         code=code,
         name=name,
-        levels=parse_levels(clean(record.get("cap_thuc_hien"))),
+        levels=levels,
         field=clean(record.get("linh_vuc")),
-        agency=clean(record.get("co_quan_thuc_hien")) or clean(record.get("co_quan_co_tham_quyen")),
+        agency=quirks.local_agency(agency) or quirks.place_from_levels(levels),
         decision=clean(record.get("so_quyet_dinh")),
         kind=clean(record.get("loai_thu_tuc")),
         subjects=clean(record.get("doi_tuong_thuc_hien")),
@@ -116,10 +123,11 @@ def parse_national_record(record: dict) -> Procedure:
         filings_text="" if filings_ok else fields.filings_body(filings_raw),
         documents=documents,
         documents_text="" if documents_ok else fields.documents_body(documents_raw),
-        steps=fields.split_steps(str(record.get("trinh_tu_thuc_hien") or "")),
+        notes=notes,
+        steps=fields.split_steps(steps_raw),
         legal_basis=legal,
         legal_text="" if legal_ok else fields.legal_body(legal_raw),
-        requirements=fields.strip_chrome(str(record.get("yeu_cau_dieu_kien") or "")),
+        requirements=fields.strip_chrome(requirements_raw),
         result=fields.clean_result(str(record.get("ket_qua_xu_ly") or "")),
         online_level=fields.online_level(name, *_texts(record, ONLINE_LEVEL_FIELDS)),
         portal_url=str(record.get("detail_url") or "").strip(),

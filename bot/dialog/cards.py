@@ -199,6 +199,8 @@ def documents_section(t: Translator, proc: Procedure) -> str:
         lines.append(esc(proc.documents_text))
     else:
         lines.append(_("The catalog does not list the documents. Please ask the one-stop desk."))
+    if proc.notes:  # remarks the portal lists among the papers, kept apart from them
+        lines += ["", "<b>" + _("Notes") + "</b>", *(f"– {esc(note)}" for note in proc.notes)]
     lines.append("")
     lines.append("👉 " + _("Bring the originals to compare, or file online with scanned copies."))
     return "\n".join(lines)
