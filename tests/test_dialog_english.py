@@ -166,5 +166,6 @@ async def test_no_mixed_language_replies(core):
 async def test_english_life_event_in_vietnamese_mode_offers_english(core):
     conv = Conversation(core)
     answer = await conv.say("my grandmother died last week")
-    assert "Khi gia đình có người mất" in answer
-    assert conv.buttons()[-2] == "🇬🇧 English" and "Menu chính" in conv.buttons()[-1]
+    # a sentence in English is answered in English since issue 14; the button keeps it so
+    assert "When someone in the family dies" in answer
+    assert conv.buttons()[-2] == "🇬🇧 English" and "Main menu" in conv.buttons()[-1]

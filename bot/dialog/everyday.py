@@ -10,6 +10,7 @@ what to do next; none is the "not found" message.
 from __future__ import annotations
 
 from bot.catalog import variants
+from bot.catalog.english import search_query
 from bot.dialog import dossiers, followups, intents, procedures
 from bot.dialog import feedback as feedback_form
 from bot.dialog.context import Turn
@@ -31,6 +32,7 @@ def _finds(turn: Turn):
     """The codes search answers a query with (as `procedures.ask` asks, so it is cached)."""
 
     def finds(query: str) -> list[str]:
+        query, _english = search_query(query)  # as `procedures.ask` will search it
         result = turn.core.index.search(query, limit=1 + procedures.OTHER_MATCHES)
         return [] if result.abstained else [m.code[:8] for m in result.matches]
 

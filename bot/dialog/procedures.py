@@ -124,7 +124,8 @@ async def ask(turn: Turn, question: str, said: str | None = None) -> list[Reply]
     reading = intents.read(said or question)
     aspect = intents.aspect(reading)
     # Asked in English by someone reading Vietnamese: offer English replies.
-    extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and turn.t.locale != "en" else []
+    chosen = await turn.core.users.locale(turn.msg.channel, turn.msg.user_id)
+    extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and chosen != "en" else []
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
     if event and not event.deferred and _event_answers(turn, event, query, aspect):
         reply = await life_events.event_reply(turn, event.event)

@@ -107,7 +107,20 @@ async def begin(core: Core, msg: Incoming) -> Turn:
     if clean(msg.text) != msg.text:
         msg = replace(msg, text=clean(msg.text))
     locale = await core.users.locale(msg.channel, msg.user_id)
+    if msg.kind == TEXT and _written_in_english(msg.text):
+        locale = "en"  # a sentence in English is answered in English (the setting stays)
     return Turn(core, msg, translator(locale))
+
+
+# A message of at least this many words in English gets its answer in English; shorter
+# ones ("hello", "ok", "thank you") are said in Vietnamese chats too.
+ENGLISH_WORDS = 3
+
+
+def _written_in_english(text: str) -> bool:
+    from bot.catalog.english import is_english
+
+    return len(text.split()) >= ENGLISH_WORDS and not text.startswith("/") and is_english(text)
 
 
 async def handle(core: Core, msg: Incoming) -> list[Reply]:
