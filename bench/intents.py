@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.catalog.default import load_default_catalog  # noqa: E402
+from bot.catalog.english import search_query  # noqa: E402
 from bot.catalog.search import SearchIndex  # noqa: E402
 from bot.dialog.intents import INTENTS, PROCEDURE, classify  # noqa: E402
 
@@ -41,6 +42,9 @@ def finder(index: SearchIndex):
     """What the dialog asks search: the codes it answers with, none when it abstains."""
 
     def finds(query: str) -> list[str]:
+        query, _english = search_query(
+            query
+        )  # English is searched in Vietnamese, as the dialog does
         result = index.search(query, limit=4)
         return [] if result.abstained else [m.code[:8] for m in result.matches]
 
@@ -53,7 +57,8 @@ def evaluate(turns: list[dict], finds) -> tuple[dict, list[str]]:
     codes_right = codes_total = 0
     failures = []
     for turn in turns:
-        got = classify(turn["text"], finds)
+        # a card is in context only where the turn says one was shown before
+        got = classify(turn["text"], finds, in_context=bool(turn.get("context")))
         want = turn["intent"]
         confusion[(want, got.kind)] += 1
         ok = got.kind == want

@@ -103,7 +103,7 @@ _CUES = {
 1.0: tạm biệt, bye, bye bye, bai bai, bb, goodbye, good bye, see you, hẹn gặp lại
 1.0: thôi chào, chào tạm biệt, chúc ngủ ngon, good night, pp, thôi nhé, đi đây
 1.0: out đây, để mai hỏi, để mai tôi hỏi, hỏi sau, để mai
-1.0: không cần nữa, không cần đâu, thôi không cần
+1.0: không cần nữa, không cần đâu, thôi không cần, vậy thôi, thế thôi
 0.5: thôi
 """,
     SMALLTALK: """
@@ -135,6 +135,7 @@ _CUES = {
 1.0: talk to someone, speak to someone, call someone, contact the office
 1.0: sao không trả lời, không ai trả lời, chưa ai trả lời
 1.0: chuyển máy, nối máy, cán bộ nào, số điện thoại xã, điện thoại xã, opening hours
+1.0: chuyển câu hỏi, chuyển cho cán bộ, gặp lãnh đạo, lãnh đạo xã, gặp chủ tịch
 1.0: giờ làm việc, giờ mở cửa, mấy giờ mở cửa, mở cửa mấy giờ, mấy giờ làm việc
 1.0: có làm việc không, làm việc thứ bảy, làm việc chủ nhật, office hours
 0.5: số điện thoại, liên hệ, gọi điện, nhân viên, staff
@@ -142,6 +143,7 @@ _CUES = {
     FEEDBACK: """
 1.0: phản ánh, kiến nghị, khiếu nại, tố cáo, góp ý, than phiền, hách dịch, nhũng nhiễu
 1.0: gây khó dễ, gây khó khăn, cửa quyền, vòi tiền, đòi tiền, đòi bồi dưỡng, làm khó
+1.0: đưa thêm tiền, phải đưa tiền, tiền lót tay, phong bì, tiền bồi dưỡng, ăn hối lộ
 1.0: complain, complaint, feedback, report a problem
 0.5: thái độ, bức xúc
 """,
@@ -181,7 +183,8 @@ _CUES = {
 1.0: thời hạn giải quyết, lâu không, có lâu không, nhanh không, có nhanh không
 1.0: mấy bữa, bao nhiêu hôm, mấy tuần, mấy tháng, bao giờ có, khi nào có, bao giờ lấy
 1.0: khi nào lấy, đợi lâu, chờ lâu, đợi bao lâu, chờ bao lâu, take long, days, weeks
-0.7: lâu, nhanh, chậm, đợi, chờ, ~hôm, ~bữa
+1.0: hết mấy ngày, hết bao nhiêu ngày, hết mấy hôm, mất mấy bữa, bao lâu có
+0.7: lâu, nhanh, ~chậm, ~đợi, ~chờ, ~hôm, ~bữa
 0.5: bao giờ, khi nào, có kết quả, lấy được, when, time, xong, ngày, tuần
 """,
     FOLLOWUP + ":" + PLACE: """
@@ -207,7 +210,8 @@ _CUES = {
 1.0: điều kiện, điều kiện gì, ai được, đối tượng nào, đối tượng, ai làm, ai đi
 1.0: người khác, đi thay, làm thay, thay mặt, thay cho, ~nhờ, nhờ người, ủy quyền, uỷ quyền
 1.0: requirements, who can, eligible, instead, on behalf, someone else, who may
-1.0: tự đi, phải đi, cùng đi, cùng lên, có phải, đi cùng, trực tiếp đi, đủ tuổi, được chưa
+1.0: tự đi, phải đi, cùng đi, cùng lên, đi cùng, trực tiếp đi, đủ tuổi, được chưa
+0.5: có phải
 1.0: có được, trường hợp nào
 0.7: làm được không, có làm được
 0.5: ai, được không, người nhà, bố mẹ, ông bà, bà nội, ông nội, thay
@@ -216,6 +220,7 @@ _CUES = {
 1.0: trễ hạn, quá hạn, hết hạn, hạn chót, ~trễ, ~muộn, để muộn, làm muộn, chậm trễ
 1.0: deadline, late, penalty, bị phạt, phạt, trước khi hết hạn, trong vòng, bao nhiêu ngày phải
 1.0: phải làm trong, phải khai trong, báo trước, phải báo, ~hạn
+1.5: trước khi hết hạn, trễ hạn có sao, quá hạn có sao, muộn có sao, có bị phạt
 """,
     FOLLOWUP + ":" + ONLINE: """
 1.0: online, trực tuyến, qua mạng, trên mạng, dịch vụ công, cổng dịch vụ công
@@ -494,6 +499,8 @@ def classify(
         return Intent(PROCEDURE, query=query)
     kind = ranked[0]
     section = aspect(reading)
+    if kind == FOLLOWUP and section is None:  # a follow-up of weaker cues: its likeliest part
+        section = max(reading.sections, key=lambda s: reading.sections[s])
     if kind in STRONG or not reading.content:
         return Intent(kind, section)
     if kind == FOLLOWUP:
