@@ -237,6 +237,7 @@ những loại, những bước nào, bước nào, các bước nào, được 
 cần làm gì, phải làm gì, làm gì, cụ thể, chi tiết, hiện hành, mới nhất
 mất bao nhiêu, mất bao lâu, mất mấy, mất tiền, mất phí, mất thời gian, mất bao nhiêu tiền
 mất mấy ngày, mất bao nhiêu ngày, tốn, tốn bao nhiêu, tốn kém, hết bao lâu, hết mấy
+mang, mang theo, đem, đem theo, cầm theo, cần mang, giấy tờ gì, những giấy tờ gì, ạ, dạ, ad
 """
 QUESTION_WORDS = tuple(w.strip() for w in _ASKING.replace("\n", ",").split(",") if w.strip())
 

@@ -48,7 +48,13 @@ _FROM = re.compile(r"\b(?:tu du|tu|du|tren) (\d{1,3}) tuoi\b")
 _ASKED_OCCASION = (  # the most specific first: "sắp hết hạn, muốn gia hạn" extends
     (re.compile(r"\b(?:dang ky lai|khai lai|dang ky (?:khai sinh|khai tu|ket hon) lai)\b"), AGAIN),
     (re.compile(r"\bgia han\b"), EXTEND),
-    (re.compile(r"\b(?:ghi sai|bi sai|sai (?:ten|ngay|thong tin)|dinh chinh|nham)\b"), CORRECT),
+    (
+        re.compile(
+            r"\b(?:ghi sai|bi sai|sai (?:ten|ngay|thong tin)|dinh chinh|nham|cai chinh"
+            r"|(?:doi|sua) (?:ten|ho|ngay sinh|que quan|dan toc))\b"
+        ),
+        CORRECT,
+    ),
     (
         re.compile(
             r"\b(?:bi mat|lam mat|danh mat|mat (?:the|so|giay|bang|cccd|can cuoc|cmnd)"

@@ -136,6 +136,7 @@ _CUES = {
 1.0: sao không trả lời, không ai trả lời, chưa ai trả lời
 1.0: chuyển máy, nối máy, cán bộ nào, số điện thoại xã, điện thoại xã, opening hours
 1.0: chuyển câu hỏi, chuyển cho cán bộ, gặp lãnh đạo, lãnh đạo xã, gặp chủ tịch
+1.0: mấy giờ, giờ nào, xã mở cửa, mở cửa lúc, nghỉ trưa, giờ hành chính, làm việc lúc
 1.0: giờ làm việc, giờ mở cửa, mấy giờ mở cửa, mở cửa mấy giờ, mấy giờ làm việc
 1.0: có làm việc không, làm việc thứ bảy, làm việc chủ nhật, office hours
 0.5: số điện thoại, liên hệ, gọi điện, nhân viên, staff
