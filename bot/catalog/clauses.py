@@ -25,7 +25,7 @@ LONG = 9
 # A clause of fewer words than this says too little on its own ("em chào anh chị").
 SHORT = 2
 # Longer messages are cut to their first clauses: the request comes early.
-MOST = 8
+MOST = 5
 
 
 def clauses(text: str) -> list[str]:
@@ -57,5 +57,4 @@ def windows(text: str) -> list[str]:
     parts = clauses(text)
     if len(parts) < 2:
         return []
-    pairs = [f"{a}, {b}" for a, b in zip(parts, parts[1:], strict=False)]
-    return parts + pairs
+    return parts

@@ -21,6 +21,7 @@ import heapq
 import math
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -393,6 +394,18 @@ class SearchIndex:
                     scores[doc] += weight * impact
         return scores
 
+    def _score_of(self, weighted: dict[str, float], doc: int) -> float:
+        """One procedure's score for weighted terms (postings are in procedure order)."""
+        total = 0.0
+        for term, weight in weighted.items():
+            posting = self._postings.get(term)
+            if posting is not None:
+                docs, impacts = posting
+                i = bisect_left(docs, doc)
+                if i < len(docs) and docs[i] == doc:
+                    total += weight * impacts[i]
+        return total
+
     def _ideal(self, query: Query) -> float:
         """The score of a procedure that matched every term at its best."""
 
@@ -402,7 +415,11 @@ class SearchIndex:
         return best(query.terms) + sum(max(map(best, group)) for group in query.groups)
 
     def rank(
-        self, query: str, limit: int = CANDIDATES, asked: tuple | None = None
+        self,
+        query: str,
+        limit: int = CANDIDATES,
+        asked: tuple | None = None,
+        among: frozenset[int] | None = None,
     ) -> tuple[Query, list[Candidate]]:
         """The best candidates, best first, with the features abstention looks at.
 
@@ -413,27 +430,40 @@ class SearchIndex:
         parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf)
         asked = asked or variants.of_question(query)  # a clause: what the whole message says
         keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
-        ranked, pruned = self._rerank(parsed, keep, asked)
+        ranked, pruned = self._rerank(parsed, keep, asked, among)
         if ranked and ranked[0].confidence < SURE:
             ranked, shown = self._diversify(ranked)
             if shown < SHOWN and pruned:  # the pruned tail may hold a distinct one
-                ranked, _ = self._diversify(self._rerank(parsed, 0, asked)[0])
+                ranked, _ = self._diversify(self._rerank(parsed, 0, asked, among)[0])
         return parsed, ranked[:limit]
 
     def _rerank(
-        self, parsed: Query, keep: int, asked: tuple = (None, None, None, None)
+        self,
+        parsed: Query,
+        keep: int,
+        asked: tuple = (None, None, None, None),
+        among: frozenset[int] | None = None,
     ) -> tuple[list[Candidate], bool]:
         """Rerank by coverage, the priors and how each sibling fits what the question says
         (`asked`: age, occasion, who files); with `keep`, stop once no candidate can
-        enter the best `keep`."""
+        enter the best `keep`. `among`: score only these procedures (a clause of a message
+        whose candidates are known), looking each term up instead of walking the catalog."""
         ideal = self._ideal(parsed) or 1.0
-        n = len(self._docs)
-        scores = self._accumulate(parsed.terms, [0.0] * n)
-        for wordings in parsed.groups:
-            each = [self._accumulate(wording, [0.0] * n) for wording in wordings]
-            scores = [a + max(b) for a, *b in zip(scores, *each, strict=True)]
+        if among is None:
+            n = len(self._docs)
+            scores = self._accumulate(parsed.terms, [0.0] * n)
+            for wordings in parsed.groups:
+                each = [self._accumulate(wording, [0.0] * n) for wording in wordings]
+                scores = [a + max(b) for a, *b in zip(scores, *each, strict=True)]
+            top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
+        else:
+            scores = dict.fromkeys(among, 0.0)
+            for doc in among:
+                scores[doc] = self._score_of(parsed.terms, doc) + sum(
+                    max(self._score_of(w, doc) for w in wordings) for wordings in parsed.groups
+                )
+            top = sorted(among, key=scores.__getitem__, reverse=True)
         weights = [slot.weight(self.name_rarity) for slot in parsed.slots]
-        top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
         top = [doc for doc in top if scores[doc] > 0.0]
         parsed.pool = frozenset(top)
         holding = self._holding(parsed.quoted, top)
@@ -574,12 +604,12 @@ class SearchIndex:
         context do not pick a procedure the message as a whole is not about, and it must
         be done at the deployment's levels (a citizen's story is about a local matter)."""
         best = ranked[0].confidence if ranked else 0.0
-        if best >= SURE:
+        if best >= MIN_CONFIDENCE:  # the whole message answers: no clause is needed
             return parsed, ranked
         whole = parsed.pool
         asked = variants.of_question(query)
         for window in windows(query):
-            clause, found = self.rank(window, limit, asked)
+            clause, found = self.rank(window, limit, asked, among=whole)
             if not (clause.slots and found and found[0].confidence > best):
                 continue
             here = any(lv in self.preferred_levels for lv in found[0].procedure.levels)
