@@ -84,13 +84,14 @@ class Citizen:
         return read(await router.handle(self.core, msg))
 
 
-async def score_questions(core, questions: list[dict], verbose: bool) -> dict:
+async def score_questions(core, questions: list[dict], verbose: bool, name: str) -> dict:
     n = Counter()
     failures = []
     for i, q in enumerate(questions):
         if q.get("unsure"):
             continue
-        seen = await Citizen(core, f"q{i}").say(q["question"])
+        # a new citizen each: no card of an earlier question (of any set) is in context
+        seen = await Citizen(core, f"{name}-{i}").say(q["question"])
         shown = [c[:8] for c in seen.codes]
         wanted = {c[:8] for c in q["codes"]}
         if wanted:
@@ -222,7 +223,7 @@ async def main() -> None:
                 if name == "fresh" and args.half != "all":
                     questions = [q for q in questions if q.get("half") == args.half]
                 label = name if name == "dev" else f"{name} ({args.half})"
-                show(label, await score_questions(core, questions, args.verbose))
+                show(label, await score_questions(core, questions, args.verbose, name))
         finally:
             await core.close()
 

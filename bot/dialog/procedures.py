@@ -57,10 +57,21 @@ ASPECTS = {
 
 
 def aspect_text(turn: Turn, proc, aspect: str | None) -> str:
-    """The part of the procedure asked about (its steps when the question did not say)."""
+    """The part of the procedure asked about (its steps when the question did not say),
+    rendered once per procedure, part and locale while the catalog in memory lasts."""
     kind = ASPECTS.get(aspect or intents.STEPS, "s")
     render = SECTIONS.get(kind)
-    return render(turn.t, proc) if render else FACTS[kind](turn, proc)
+    core = turn.core
+    if core.index.procedures.get(proc.code) is not proc:  # read from the store: render afresh
+        return render(turn.t, proc) if render else FACTS[kind](turn, proc)
+    key = ("part", proc.code, kind, turn.t.locale)
+    text = core.rendered.get(key)
+    if text is None:
+        if len(core.rendered) >= RENDERED_KEPT:
+            core.rendered.clear()
+        text = render(turn.t, proc) if render else FACTS[kind](turn, proc)
+        core.rendered[key] = text
+    return text
 
 
 def section_reply(turn: Turn, proc, others: list[str], aspect: str | None, first: bool) -> Reply:
@@ -124,8 +135,9 @@ async def ask(turn: Turn, question: str, said: str | None = None) -> list[Reply]
     reading = intents.read(said or question)
     aspect = intents.aspect(reading)
     # Asked in English by someone reading Vietnamese: offer English replies.
-    chosen = await turn.core.users.locale(turn.msg.channel, turn.msg.user_id)
-    extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]] if english and chosen != "en" else []
+    extra = []
+    if english and await turn.core.users.locale(turn.msg.channel, turn.msg.user_id) != "en":
+        extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]]
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
     if event and not event.deferred and _event_answers(turn, event, query, aspect):
         reply = await life_events.event_reply(turn, event.event)
