@@ -132,5 +132,7 @@ async def test_the_national_catalog_imported_keeps_these_answers(core):
         assert f"Mã: {code}" in await Conversation(core, user_id=f"n{n}").say(said), said
     answer = await Conversation(core, user_id="land").say("lam so do lan dau cho nha minh")
     assert "tổ chức" not in answer.splitlines()[0], answer  # the household's, not a company's
+    answer = await Conversation(core, user_id="pink").say("muon lam so hong lan dau cho nha")
+    assert "Mã: 1.013978" in answer, answer  # not the revocation of one "đã cấp lần đầu"
     answer = await Conversation(core, user_id="swap").say("cấp đổi sổ đỏ")
     assert answer.startswith("📋 Cấp đổi"), answer

@@ -95,6 +95,8 @@ SHOWN = 3
 # context fit some procedure more often than a whole question does. Below, its
 # procedures are offered as a question ("Có phải bạn hỏi…?"), not given as the answer.
 CLAUSE_SURE = 0.75
+# A candidate this much surer than the first (and sure) goes first (`_surer_first`).
+FAR_SURER = 0.25
 # Procedures at least this close are offered when search abstains.
 SUGGEST = 0.4
 # A title the question puts in quotes is required, as in web search: procedures
@@ -431,6 +433,7 @@ class SearchIndex:
         asked = asked or variants.of_question(query)  # a clause: what the whole message says
         keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
         ranked, pruned = self._rerank(parsed, keep, asked, among)
+        ranked = _surer_first(ranked)
         if ranked and ranked[0].confidence < SURE:
             ranked, shown = self._diversify(ranked)
             if shown < SHOWN and pruned:  # the pruned tail may hold a distinct one
@@ -627,6 +630,20 @@ class SearchIndex:
             return None
         doc = self._by_code8.get(hit[0].procedure_code[:8])
         return self._docs[doc] if doc is not None else None
+
+
+def _surer_first(ranked: list[Candidate]) -> list[Candidate]:
+    """A candidate among the first SHOWN that fits far more surely than the first goes
+    first: "làm sổ hồng lần đầu" is the first registration (0.89), not the revocation of a
+    certificate "đã cấp lần đầu" whose long text shares more words (0.55)."""
+    if not ranked:
+        return ranked
+    top = ranked[0].confidence
+    surer = [c for c in ranked[1:SHOWN] if c.confidence >= max(SURE, top + FAR_SURER)]
+    if not surer:
+        return ranked
+    best = max(surer, key=lambda c: c.confidence)
+    return [best, *(c for c in ranked if c is not best)]
 
 
 def confident(best: Candidate) -> bool:

@@ -34,7 +34,8 @@ _NAME_OCCASION = (
     (re.compile(r"\b(?:dinh chinh|cai chinh)\b"), CORRECT),
     (re.compile(r"^(?:thu tuc )?dang ky lai\b"), AGAIN),
     (re.compile(r"^(?:thu tuc )?gia han\b"), EXTEND),
-    (re.compile(r"\blan dau\b"), FIRST),
+    # "… Giấy chứng nhận đã cấp lần đầu …" names what it acts on, not a first issue
+    (re.compile(r"(?<!da cap )\blan dau\b"), FIRST),
 )
 _NAME_PARTY = (
     (re.compile(r"\b(?:co yeu to nuoc ngoai|nguoi nuoc ngoai|dinh cu o nuoc ngoai)\b"), FOREIGN),
