@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from bot.text import fold
@@ -63,6 +63,7 @@ def english_name(code: str) -> str | None:
     return glossary().names.get(code[:8])
 
 
+@lru_cache(maxsize=4096)  # asked for every message of a few words, often the same ones
 def is_english(text: str) -> bool:
     """Typed in English: no Vietnamese marks, most words known English words, and at
     least one of them impossible as a Vietnamese syllable ("lam giay khai sinh" is not)."""

@@ -169,11 +169,13 @@ def abuse(turn: Turn) -> Reply:
 
 
 def at_officials(text: str) -> bool:
-    return any(w in f" {fold(text)} " for w in _OFFICIALS)
+    folded = f" {fold(text)} "  # once, not once per word
+    return any(w in folded for w in _OFFICIALS)
 
 
 def insulting(text: str) -> bool:
-    return any(w in f" {fold(text)} " for w in _INSULTS)
+    folded = f" {fold(text)} "
+    return any(w in folded for w in _INSULTS)
 
 
 def abuse_at_officials(turn: Turn) -> Reply:

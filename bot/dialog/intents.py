@@ -514,13 +514,18 @@ def classify(
     return Intent(kind, section)
 
 
+@lru_cache(maxsize=READINGS_KEPT)
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(t.folded for t in tokens(name))
+
+
 def aspect(reading: Reading, name: str = "") -> str | None:
     """The part of a procedure the message asks about, when its words say so clearly.
 
     Cues made only of words of the procedure's `name` are its name, not a question about
     it: "gia hạn tạm trú" asks nothing about a deadline ("hạn") or a price ("giá").
     """
-    named = {t.folded for t in tokens(name)} if name else set()
+    named = _name_words(name) if name else frozenset()
     scores: dict[str, float] = {}
     for section, weight, said in reading.cues:
         if not (named and all(w in named for w in said)):
