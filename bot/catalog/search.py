@@ -576,14 +576,8 @@ class SearchIndex:
         taught = self._taught(query, whole)
         parsed = whole
         if taught is None and not whole.quoted:
-            parsed, clause_ranked = self._surest_clause(query, whole, ranked, limit)
-            if parsed is not whole and clause_ranked[0].confidence < CLAUSE_SURE:
-                if ranked and confident(ranked[0]):
-                    parsed = whole  # the whole message fits surely enough: keep it
-                else:
-                    ranked = clause_ranked  # a clause's procedures, to offer only
-            else:
-                ranked = clause_ranked
+            # a clause only when the whole would abstain; below CLAUSE_SURE it is offered only
+            parsed, ranked = self._surest_clause(query, whole, ranked, limit)
         if taught is not None:
             rest = [c for c in ranked if c.procedure.code8 != taught.code8][: limit - 1]
             matches = [Match(c.procedure.code, c.procedure.name, round(c.final, 4)) for c in rest]
@@ -644,8 +638,3 @@ def _surer_first(ranked: list[Candidate]) -> list[Candidate]:
         return ranked
     best = max(surer, key=lambda c: c.confidence)
     return [best, *(c for c in ranked if c is not best)]
-
-
-def confident(best: Candidate) -> bool:
-    """Whether the best candidate fits well enough to be offered at all."""
-    return best.confidence >= MIN_CONFIDENCE

@@ -141,16 +141,21 @@ def _says_more(fee_text: str) -> bool:
     return bool(fee_text) and len(_FEE_WORDS.sub("", fee_text).strip()) > 3
 
 
+def code_line(t: Translator, proc: Procedure) -> str:
+    """ "Mã: 1.001193 · Cấp xã": which procedure this is, under its heading."""
+    meta = [t.gettext("Code: %s") % esc(proc.code)]
+    if proc.levels:
+        meta.append(esc(level_names(t, proc)))
+    return " · ".join(meta)
+
+
 def procedure_card(t: Translator, proc: Procedure, portal_url: str) -> str:
     """The first answer: what it is, where, how long, how much, and what to do next."""
     _ = t.gettext
     lines = [f"📋 <b>{title(t, proc)}</b>"]
     if t.locale == "en" and english_name(proc.code):
         lines.append(f"🇻🇳 <i>{in_vietnamese(t, proc.name)}</i>")
-    meta = [_("Code: %s") % esc(proc.code)]
-    if proc.levels:
-        meta.append(esc(level_names(t, proc)))
-    lines.append(" · ".join(meta))
+    lines.append(code_line(t, proc))
     if proc.field:
         lines.append(_("Field: %s") % in_vietnamese(t, proc.field))
     if proc.agency:

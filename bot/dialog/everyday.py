@@ -48,15 +48,15 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if not reading.scores and not reading.content and intents.has_words(text):
         return await procedures.prompt(turn)  # "sao", "có", "bác ơi": nothing asked yet
     age = variants.of_question(text)[0]
-    recent = in_context = None
-    if reading.sections or age is not None:  # only a follow-up or an age needs the context
+    recent, in_context = None, True  # read only when a follow-up or an age needs it
+    if reading.sections or age is not None:
         recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
         in_context = bool(recent.procedure_code or recent.event or recent.dossier_code)
     if age is not None and recent.procedure_code and len(text.split()) <= AGE_WORDS:
         replies = await procedures.for_age(turn, recent.procedure_code, age, text)
         if replies is not None:  # "thế còn đứa lớn 16 tuổi?" after the under-14 card
             return replies
-    intent = intents.classify(text, _finds(turn), reading, in_context is not False)
+    intent = intents.classify(text, _finds(turn), reading, in_context)
     if intent.kind == intents.PROCEDURE:
         if (intent.query and intent.query != text) or intent.section:
             return await procedures.ask(turn, intent.query or text, said=text)

@@ -15,7 +15,13 @@ from bot.catalog.model import is_valid_code, normalize_code
 from bot.dialog import intents, life_events, questions
 from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
 from bot.dialog.card_rules import deadline_section, who_section
-from bot.dialog.cards import documents_section, legal_section, procedure_card, steps_section
+from bot.dialog.cards import (
+    code_line,
+    documents_section,
+    legal_section,
+    procedure_card,
+    steps_section,
+)
 from bot.dialog.context import Turn
 from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
 from bot.reply import Button, Reply, esc
@@ -57,21 +63,15 @@ ASPECTS = {
 
 
 def aspect_text(turn: Turn, proc, aspect: str | None) -> str:
-    """The part of the procedure asked about (its steps when the question did not say),
-    rendered once per procedure, part and locale while the catalog in memory lasts."""
+    """The part of the procedure asked about (its steps when the question did not say)."""
     kind = ASPECTS.get(aspect or intents.STEPS, "s")
     render = SECTIONS.get(kind)
-    core = turn.core
-    if core.index.procedures.get(proc.code) is not proc:  # read from the store: render afresh
-        return render(turn.t, proc) if render else FACTS[kind](turn, proc)
-    key = ("part", proc.code, kind, turn.t.locale)
-    text = core.rendered.get(key)
-    if text is None:
-        if len(core.rendered) >= RENDERED_KEPT:
-            core.rendered.clear()
-        text = render(turn.t, proc) if render else FACTS[kind](turn, proc)
-        core.rendered[key] = text
-    return text
+    return _rendered(
+        turn,
+        proc,
+        ("part", kind),
+        lambda: render(turn.t, proc) if render else FACTS[kind](turn, proc),
+    )
 
 
 def section_reply(turn: Turn, proc, others: list[str], aspect: str | None, first: bool) -> Reply:
@@ -82,13 +82,8 @@ def section_reply(turn: Turn, proc, others: list[str], aspect: str | None, first
     whole = [Button("📋 " + _("Show the whole procedure"), "p:c:" + _ref(proc, others))]
     text = aspect_text(turn, proc, aspect)
     if first:
-        meta = [_("Code: %s") % esc(proc.code)]
-        if proc.levels:
-            from bot.dialog.cards import level_names
-
-            meta.append(esc(level_names(turn.t, proc)))
         head, _sep, body = text.partition("\n")
-        text = head + "\n" + " · ".join(meta) + ("\n" + body if body else "")
+        text = head + "\n" + code_line(turn.t, proc) + ("\n" + body if body else "")
     if "👉" not in text:  # every reply says what to do next
         more = _('Ask more, for example "what documents", or press a button.')
         text += "\n\n👉 " + more
@@ -186,15 +181,12 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
         return await questions.not_found(turn, question, [p for p in maybe if p])
     others = [m.code for m in result.matches[1:]]
     aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline
+    # a follow-up ("còn phí thì sao?", or "15 tuổi" after the question below) answers from it
+    await remember(turn, proc, others)
     ages = turn.core.index.age_siblings(proc.code)
     if ages and variants.of_question(question)[3] == variants.CHILD:  # how old? ask
-        await remember(turn, proc, others)  # "15 tuổi" next picks its version
         return which_age(turn, ages, aspect)
-    await remember(turn, proc, others)  # a follow-up ("còn phí thì sao?") answers from it
-    if aspect and aspect != intents.STEPS:  # "làm thế nào" asks for the whole card
-        reply = section_reply(turn, proc, others, aspect, first=True)
-    else:
-        reply = card_reply(turn, proc, others)
+    reply = first_reply(turn, proc, others, aspect)
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
     return reply
@@ -238,10 +230,14 @@ async def for_age(turn: Turn, code: str, age: int, said: str) -> list[Reply] | N
         return None
     proc = fitting[0]
     await remember(turn, proc, [])
-    aspect = intents.aspect(intents.read(said), proc.name)
+    return [first_reply(turn, proc, [], intents.aspect(intents.read(said), proc.name))]
+
+
+def first_reply(turn: Turn, proc, others: list[str], aspect: str | None) -> Reply:
+    """The part asked about first, else the whole card ("làm thế nào" asks for the card)."""
     if aspect and aspect != intents.STEPS:
-        return [section_reply(turn, proc, [], aspect, first=True)]
-    return [card_reply(turn, proc, [])]
+        return section_reply(turn, proc, others, aspect, first=True)
+    return card_reply(turn, proc, others)
 
 
 async def remember(turn: Turn, proc, other_codes: list[str]) -> None:
@@ -290,16 +286,23 @@ def _ref(proc, others: list[str]) -> str:
 
 
 def _card_text(turn: Turn, proc) -> str:
-    """The card, rendered once per procedure and locale while the catalog in memory lasts."""
+    return _rendered(
+        turn, proc, ("card",), lambda: procedure_card(turn.t, proc, turn.core.settings.portal_url)
+    )
+
+
+def _rendered(turn: Turn, proc, what: tuple[str, ...], render) -> str:
+    """A card or one of its parts, rendered once per procedure and locale while the catalog
+    in memory lasts (a procedure read from the store is rendered afresh)."""
     core = turn.core
-    if core.index.procedures.get(proc.code) is not proc:  # read from the store: render afresh
-        return procedure_card(turn.t, proc, core.settings.portal_url)
-    key = ("card", proc.code, turn.t.locale)
+    if core.index.procedures.get(proc.code) is not proc:
+        return render()
+    key = (*what, proc.code, turn.t.locale)
     text = core.rendered.get(key)
     if text is None:
         if len(core.rendered) >= RENDERED_KEPT:
             core.rendered.clear()
-        text = core.rendered[key] = procedure_card(turn.t, proc, core.settings.portal_url)
+        text = core.rendered[key] = render()
     return text
 
 
