@@ -26,6 +26,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from bot.catalog import variants
 from bot.catalog.clauses import windows
 from bot.catalog.learned import Learned, LearnedPhrasings
@@ -300,6 +302,7 @@ class SearchIndex:
         self.vocabulary = {t: len(docs) for t, (docs, _) in raw.items()}
         common = COMMON * n if n >= PRUNE_FROM else n
         self._postings: dict[str, tuple[array, array]] = {}
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._best_impact: dict[str, float] = {}
         for term, (docs, counts) in raw.items():
             df = len(docs)
@@ -308,6 +311,11 @@ class SearchIndex:
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             impacts = array("f", (idf * tf * (K1 + 1) / (K1 + tf) for tf in counts))
             self._postings[term] = (docs, impacts)
+            # Views on the same memory, for adding a term's impacts in one step.
+            self._vectors[term] = (
+                np.frombuffer(docs, np.uint32),
+                np.frombuffer(impacts, np.float32),
+            )
             self._best_impact[term] = max(impacts)
         self._idf = {w: math.log(1 + n / (c + 1)) for w, c in self.vocabulary.items()}
         self._max_idf = math.log(1 + n)
@@ -373,7 +381,10 @@ class SearchIndex:
         holds them)."""
         have = self._name_words[doc] | quoted if quoted else self._name_words[doc]
         total = sum(weights)
-        covered = sum(w * s.covered_by(have) for w, s in zip(weights, query.slots, strict=True))
+        covered = 0.0
+        for w, slot in zip(weights, query.slots, strict=True):
+            if not slot.words().isdisjoint(have):  # most names carry none of a slot's words
+                covered += w * slot.covered_by(have)
         return covered / total if total else 0.0
 
     def name_coverage(self, query: Query, doc: int) -> float:
@@ -387,13 +398,15 @@ class SearchIndex:
                 best = max(best, covered / total)
         return best
 
-    def _accumulate(self, weighted: dict[str, float], scores: list[float]) -> list[float]:
-        """Add each term's impact on each procedure, times the term's weight, to `scores`."""
+    def _accumulate(self, weighted: dict[str, float]) -> np.ndarray:
+        """Each procedure's sum of the terms' impacts times their weights (in double
+        precision, term by term in the question's order, as plain Python would)."""
+        scores = np.zeros(len(self._docs))
         for term, weight in weighted.items():
-            if term in self._postings:
-                docs, impacts = self._postings[term]
-                for doc, impact in zip(docs, impacts, strict=True):
-                    scores[doc] += weight * impact
+            posting = self._vectors.get(term)
+            if posting is not None:
+                docs, impacts = posting
+                scores[docs] += np.multiply(impacts, weight, dtype=np.float64)
         return scores
 
     def _score_of(self, weighted: dict[str, float], doc: int) -> float:
@@ -453,12 +466,12 @@ class SearchIndex:
         whose candidates are known), looking each term up instead of walking the catalog."""
         ideal = self._ideal(parsed) or 1.0
         if among is None:
-            n = len(self._docs)
-            scores = self._accumulate(parsed.terms, [0.0] * n)
-            for wordings in parsed.groups:
-                each = [self._accumulate(wording, [0.0] * n) for wording in wordings]
-                scores = [a + max(b) for a, *b in zip(scores, *each, strict=True)]
-            top = heapq.nlargest(CANDIDATES, range(n), key=scores.__getitem__)
+            summed = self._accumulate(parsed.terms)
+            for wordings in parsed.groups:  # a group counts its best wording
+                summed = summed + np.maximum.reduce([self._accumulate(w) for w in wordings])
+            # Best first; equal scores keep the catalog's order.
+            top = np.argsort(-summed, kind="stable")[:CANDIDATES].tolist()
+            scores = summed.tolist()
         else:
             scores = dict.fromkeys(among, 0.0)
             for doc in among:

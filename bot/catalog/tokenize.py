@@ -202,6 +202,7 @@ class Slot:
     left: str | None = None  # the typed syllables next to a single-word slot
     right: str | None = None
     _plans: list | None = field(default=None, repr=False, compare=False)
+    _words: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def weight(self, idf) -> float:
         """Informative weight: that of its weightiest wording ("bhyt" weighs as much as
@@ -228,6 +229,12 @@ class Slot:
                 total += share if mark is None or mark in have else share / 2
             best = max(best, total / len(plan))
         return best
+
+    def words(self) -> frozenset[str]:
+        """Every word of every wording: a name with none of them does not cover the slot."""
+        if self._words is None:
+            self._words = frozenset(word for wording in self.wordings for word in wording)
+        return self._words
 
     def _plan(self) -> list[list[tuple[str, tuple[str, ...], str | None]]]:
         """Per wording: each word with the bigrams that would place it as typed, and
