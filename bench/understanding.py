@@ -10,6 +10,8 @@ Sets:
   `half` is `tune` or `held`: the held half is run at the end only);
 - `dialogues`: bench/data/fresh_dialogues_a.jsonl (and `_b`, the held-back half, with
   `--half held`): conversations with what each turn must do.
+- `fresh2`, `dialogues2`: a second fresh pair (bench/data/fresh2.md), written 2026-12-08
+  before the method changed again; halves as above.
 
 Catalogs: `bundled` is a fresh store (the 50 bundled procedures); `layered` is the
 bundled catalog with the national file imported over it, as the README's deployment
@@ -47,7 +49,9 @@ NATIONAL = SHARED / "data" / "procedures" / "national-2026.jsonl.gz"
 SETS = {
     "dev": SHARED / "eval" / "dev-questions.jsonl",
     "fresh": ROOT / "bench" / "data" / "fresh_search.jsonl",
+    "fresh2": ROOT / "bench" / "data" / "fresh2_search.jsonl",
 }
+DIALOGUES2 = ROOT / "bench" / "data" / "fresh2_dialogues.jsonl"  # `half` on each dialogue
 DIALOGUES = {
     "tune": [ROOT / "bench" / "data" / "fresh_dialogues_a.jsonl"],
     "held": [ROOT / "bench" / "data" / "fresh_dialogues_b.jsonl"],
@@ -200,7 +204,9 @@ def show(title: str, result: dict) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", choices=["bundled", "layered"], default="layered")
-    parser.add_argument("--set", action="append", choices=["dev", "fresh", "dialogues"])
+    parser.add_argument(
+        "--set", action="append", choices=["dev", "fresh", "dialogues", "fresh2", "dialogues2"]
+    )
     parser.add_argument("--half", choices=["tune", "held", "all"], default="tune")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
@@ -219,8 +225,13 @@ async def main() -> None:
                     result = await score_dialogues(core, dialogues, args.verbose)
                     show(f"dialogues ({args.half})", result)
                     continue
+                if name == "dialogues2":
+                    dialogues = [d for d in load(DIALOGUES2) if args.half in ("all", d["half"])]
+                    result = await score_dialogues(core, dialogues, args.verbose)
+                    show(f"dialogues2 ({args.half})", result)
+                    continue
                 questions = load(SETS[name])
-                if name == "fresh" and args.half != "all":
+                if name != "dev" and args.half != "all":
                     questions = [q for q in questions if q.get("half") == args.half]
                 label = name if name == "dev" else f"{name} ({args.half})"
                 show(label, await score_questions(core, questions, args.verbose, name))
