@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from bot.catalog.tokenize import fast_fold
+from bot.text import nfc
 
 PACKAGE = "bot"
 RESOURCE = "data/life_events.json"
@@ -35,6 +36,18 @@ _ELEMENT = re.compile(r"!?\{[^}]+\}|\*|[^\s{}*!]+")
 def words_of(text: str) -> tuple[str, ...]:
     """Folded words, punctuation dropped: cues may cross a comma ("bố em mất, làm gì")."""
     return tuple(_WORDS.findall(fast_fold(text)))
+
+
+def typed_words(text: str) -> tuple[str, ...]:
+    """The words as typed (lower case, marks kept), one per folded word."""
+    return tuple(_WORDS.findall(nfc(text).lower()))
+
+
+def _same(folded: str, typed: str, cue: tuple[str, str]) -> bool:
+    """A message word is a cue's word when their folds agree and, if the citizen typed
+    marks, the marks agree too: typed "có" is not "cô" (a relative), "mặt" is not "mất";
+    typed without marks, "co" may be either."""
+    return folded == cue[0] and (typed.isascii() or typed == cue[1])
 
 
 @dataclass(frozen=True)
@@ -89,11 +102,17 @@ def _text(value: object, where: str) -> Text:
     return Text(value["vi"], value["en"])
 
 
-def _by_first(entries: list[str]) -> dict[str, list[tuple[str, ...]]]:
-    """A set's entries as folded word tuples, by first word, longest first."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for entry in sorted({words_of(e) for e in entries if words_of(e)}, key=len, reverse=True):
-        out.setdefault(entry[0], []).append(entry)
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """(folded, as written) for each word of a cue or a set's entry."""
+    folded, typed = words_of(text), typed_words(text)
+    return tuple(zip(folded, typed if len(typed) == len(folded) else folded, strict=True))
+
+
+def _by_first(entries: list[str]) -> dict[str, list[tuple[tuple[str, str], ...]]]:
+    """A set's entries as (folded, written) word tuples, by folded first word, longest first."""
+    out: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+    for entry in sorted({_pairs(e) for e in entries if words_of(e)}, key=len, reverse=True):
+        out.setdefault(entry[0][0], []).append(entry)
     return out
 
 
@@ -111,7 +130,7 @@ def _compile(cue: str, sets: dict[str, list[tuple[str, ...]]], where: str):
                 raise ValueError(f"{where}: unknown set {{{name}}} in cue {cue!r}")
             out.append(("not" if part.startswith("!") else "set", sets[name]))
         else:
-            out.extend(("word", w) for w in words_of(part))
+            out.extend(("word", pair) for pair in _pairs(part))
     if not out or out[0][0] not in ("word", "set"):
         raise ValueError(f"{where}: cue {cue!r} has no words (or does not start with one)")
     return out
@@ -163,35 +182,45 @@ def _cues_by_first_word(events: tuple[LifeEvent, ...]) -> dict[str, list[tuple[L
     for event in events:
         for cue in event.cues:
             kind, value = cue[0]
-            for first in [value] if kind == "word" else value:
+            for first in [value[0]] if kind == "word" else value:
                 index.setdefault(first, []).append((event, cue))
     return index
 
 
-def _entry_at(words: tuple[str, ...], i: int, entries: dict) -> list[int]:
+Words = tuple[tuple[str, ...], tuple[str, ...]]  # a message's folded and typed words
+
+
+def _entry_at(words: Words, i: int, entries: dict) -> list[int]:
     """Lengths of the set's entries found at position i."""
-    if i >= len(words):
+    folded, typed = words
+    if i >= len(folded):
         return []
-    return [len(e) for e in entries.get(words[i], ()) if words[i : i + len(e)] == e]
+    return [
+        len(e)
+        for e in entries.get(folded[i], ())
+        if i + len(e) <= len(folded)
+        and all(_same(folded[i + k], typed[i + k], pair) for k, pair in enumerate(e))
+    ]
 
 
-def _match_from(words: tuple[str, ...], i: int, cue: list, k: int = 0) -> bool:
+def _match_from(words: Words, i: int, cue: list, k: int = 0) -> bool:
     """Whether cue[k:] matches starting at word i (backtracking over gaps and set entries)."""
     if k == len(cue):
         return True
     kind, value = cue[k]
+    folded, typed = words
     if kind == "not":
         return not _entry_at(words, i, value) and _match_from(words, i, cue, k + 1)
     if kind == "gap":
         return any(
-            _match_from(words, j, cue, k + 1) for j in range(i, min(i + value, len(words)) + 1)
+            _match_from(words, j, cue, k + 1) for j in range(i, min(i + value, len(folded)) + 1)
         )
-    if i >= len(words):
+    if i >= len(folded):
         return False
     if kind == "word":
-        return words[i] == value and _match_from(words, i + 1, cue, k + 1)
+        return _same(folded[i], typed[i], value) and _match_from(words, i + 1, cue, k + 1)
     if kind == "num":
-        return words[i].isdigit() and _match_from(words, i + 1, cue, k + 1)
+        return folded[i].isdigit() and _match_from(words, i + 1, cue, k + 1)
     return any(_match_from(words, i + n, cue, k + 1) for n in _entry_at(words, i, value))
 
 
@@ -202,16 +231,20 @@ def _has(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 def find_event(text: str, events: tuple[LifeEvent, ...] | None = None) -> EventMatch | None:
     """The life event the message describes (the earliest cue; ties: the data's order)."""
-    return _find(words_of(text), load_life_events() if events is None else tuple(events))
+    folded, typed = words_of(text), typed_words(text)
+    if len(typed) != len(folded):  # never expected; then read every word as unmarked
+        typed = folded
+    return _find((folded, typed), load_life_events() if events is None else tuple(events))
 
 
 @lru_cache(maxsize=4096)  # citizens repeat themselves, as the search's answer cache assumes
-def _find(words: tuple[str, ...], events: tuple[LifeEvent, ...]) -> EventMatch | None:
+def _find(words: Words, events: tuple[LifeEvent, ...]) -> EventMatch | None:
     index = _cues_by_first_word(events)
-    for at, word in enumerate(words):
+    folded = words[0]
+    for at, word in enumerate(folded):
         for event, cue in index.get(word, ()):
             if _match_from(words, at, cue):
-                deferred = any(_has(words, phrase) for phrase in event.defer)
+                deferred = any(_has(folded, phrase) for phrase in event.defer)
                 return EventMatch(event, deferred, at)
     return None
 
