@@ -28,11 +28,30 @@ async def test_death_in_the_family_gets_the_ordered_group(core):
         answer = await conv.say(said)
         assert "Khi gia đình có người mất" in answer
         assert "theo thứ tự" in answer
-        assert "📋" not in answer and "Mã:" not in answer  # no card of any one procedure
         codes = card_codes(conv)
         assert codes[: len(DEATH_ORDER)] == DEATH_ORDER
         assert "1.001193" not in codes  # nothing unrelated
         assert answer.index("2. Đăng ký khai tử") < answer.index("5. Hỗ trợ chi phí mai táng")
+        # the group first, then the one step to do first: the death registration's card
+        assert len(conv.replies) == 2 and "Khi gia đình có người mất" in conv.replies[0].text
+        assert "Mã: 1.000656" in conv.replies[1].plain()
+        assert "Mã:" not in conv.replies[0].plain()
+
+
+async def test_a_follow_up_after_the_group_is_about_its_first_step(core):
+    conv = Conversation(core)
+    await conv.say("bo toi vua mat hom qua")
+    answer = await conv.say("vay can mang giay gi")
+    assert "Giấy tờ cần nộp: Đăng ký khai tử" in answer
+    answer = await conv.say("con phi thi sao")
+    assert "Đăng ký khai tử" in answer and "💰" in answer
+
+
+async def test_a_step_named_in_words_search_is_unsure_of_gets_that_step(core):
+    conv = Conversation(core)
+    answer = await conv.say("mạ tui mới mất hôm qua, đi khai tử cho mạ thì đem theo chi")
+    assert "Giấy tờ cần nộp: Đăng ký khai tử" in answer and len(conv.replies) == 1
+    assert any("Khi gia đình có người mất" in label for label in conv.buttons())  # the group
 
 
 async def test_a_step_button_opens_that_card(core):

@@ -11,19 +11,20 @@ CITIZEN = 4343
 async def test_death_group_then_a_step_card(tmp_path, api):
     async with running_bot(tmp_path, api):
         api.push_text(CITIZEN, "bo em moi mat thi gia dinh phai lam nhung thu tuc gi")
-        (group,) = await api.wait_for("sendMessage", chat_id=CITIZEN)
+        group, first = await api.wait_for("sendMessage", count=2, chat_id=CITIZEN)
         assert "Khi gia đình có người mất" in group.params["text"]
         data = [d for _label, d in buttons(group)]
         assert data[:2] == ["e:death:2.002622", "e:death:1.000656"]
+        assert "1.000656" in first.params["text"]  # the step to do first, as a card
+        before = len(api.sent)
+        press(api, CITIZEN, "Khi gia đình có người mất")  # on the card: the group in place
+        (again,) = await api.wait_for("editMessageText", since=before)
+        assert again.params["text"] == group.params["text"]
         before = len(api.sent)
         press(api, CITIZEN, "2. Đăng ký khai tử")
         (card,) = await api.wait_for("editMessageText", since=before)
         assert "1.000656" in card.params["text"]
-        before = len(api.sent)
-        press(api, CITIZEN, "Khi gia đình có người mất")
-        (again,) = await api.wait_for("editMessageText", since=before)
-        assert again.params["text"] == group.params["text"]
-        assert len(api.bot_texts(CITIZEN)) == 1  # one message all along
+        assert len(api.bot_texts(CITIZEN)) == 2  # the group and its first step, edited since
     assert not refused(api)
 
 

@@ -85,6 +85,11 @@ class LifeEvent:
     elsewhere: list[Elsewhere]
     cues: list[list[tuple[str, object]]] = field(repr=False)
     defer: list[tuple[str, ...]] = field(repr=False)
+    # The step the situation itself calls for ("Đăng ký khai tử" after a death), where
+    # one does: shown with the group, and what a follow-up ("cần mang gì") is about
+    # until the citizen picks another step. None where the situation leaves it open
+    # (moving house: permanent or temporary residence?) or a cue may be only context.
+    main: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,8 +167,13 @@ def parse_life_events(text: str, origin: str = "life events") -> list[LifeEvent]
                 ],
                 cues=[_compile(c, sets, where) for c in entry["cues"]],
                 defer=[words_of(d) for d in entry.get("defer", []) if words_of(d)],
+                main=entry.get("main"),
             )
         )
+        if events[-1].main is not None and events[-1].main not in {
+            s.code for s in events[-1].steps
+        }:
+            raise ValueError(f"{where}: main {events[-1].main!r} is not one of its steps")
         if not events[-1].steps and not events[-1].elsewhere:
             raise ValueError(f"{where}: no steps and nowhere else to send the citizen")
     return events

@@ -343,6 +343,16 @@ class SearchIndex:
                 [(w, sum(w.values())) for w in [whole, *listed, *map(weigh, extra)]]
             )
 
+    def best_among(self, query: str, codes: Iterable[str]) -> str | None:
+        """The procedure among `codes` the question fits best: a life event's steps, when
+        the message names one of them in words search alone was unsure of ("mạ mất hôm
+        qua, đi khai tử đem theo chi"). None when it shares no word with any of them."""
+        docs = frozenset(d for c in codes if (d := self._by_code8.get(c[:8])) is not None)
+        if not docs:
+            return None
+        _, ranked = self.rank(query, SHOWN, among=docs)
+        return ranked[0].procedure.code if ranked else None
+
     def age_siblings(self, code: str) -> list[tuple[Procedure, variants.Variant]]:
         """The versions of a procedure for other ages at the same levels ("dưới 14 tuổi",
         "từ đủ 14 tuổi trở lên"), youngest first, itself included; [] when it has none."""

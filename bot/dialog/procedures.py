@@ -135,61 +135,89 @@ async def ask(turn: Turn, question: str, said: str | None = None) -> list[Reply]
         extra = [[Button(LANGUAGE_NAMES["en"], "lang:en")]]
     event = find_event(question)  # "bố em mới mất": the event's group, not one card
     if event and not event.deferred and _event_answers(turn, event, query, aspect):
-        reply = await life_events.event_reply(turn, event.event)
+        replies = await _event_replies(turn, event.event, aspect)
     else:
-        reply = await _search_reply(turn, question, query, event, reading)
-    reply.buttons[-1:-1] = extra  # above "main menu", the last row
-    return [reply]
+        replies = await _search_reply(turn, question, query, event, reading)
+    replies[-1].buttons[-1:-1] = extra  # above "main menu", the last row
+    return replies
+
+
+async def _event_replies(turn: Turn, event, aspect: str | None) -> list[Reply]:
+    """The event's group, then the card of its first step ("Đăng ký khai tử"), which a
+    follow-up ("cần mang gì") is then about; the group's buttons show the others."""
+    group = await life_events.event_reply(turn, event)
+    main = await turn.core.procedure(event.main) if event.main else None
+    if main is None:
+        return [group]
+    await remember(turn, main, [])
+    reply = first_reply(turn, main, [], aspect)
+    reply.buttons[-1:-1] = [[life_events.event_button(turn, event)]]  # the group, again
+    return [group, reply]
+
+
+def _elsewhere_than(result, event) -> bool:
+    """Search, unsure, offers procedures and none is the event's: the situation was
+    only context ("mẹ tôi 70 tuổi, giấy khai sinh cũ mất rồi, làm lại thế nào")."""
+    steps = {step.code[:8] for step in event.event.steps}
+    offered = {m.code[:8] for m in result.suggestions}
+    return bool(offered) and not offered & steps
 
 
 def _event_answers(turn: Turn, event, query: str, aspect: str | None) -> bool:
     """Whether a message describing a life event is answered with the event's group.
 
     A matter the commune does not handle (divorce) always is. Otherwise the event's group
-    answers what the situation asks ("bố em mới mất thì làm gì", "mẹ 80 tuổi có được trợ
-    cấp không"), but a message that clearly names one procedure in that situation ("bố
-    mất, đổi chủ hộ sang tên mẹ", "bố 82 tuổi mất căn cước") gets that procedure, as does
+    answers what the situation asks ("bố em mới mất thì làm gì", "mẹ 80 tuổi thì sao"),
+    but a message that clearly names one procedure ("bố mất, đổi chủ hộ sang tên mẹ",
+    "mẹ 82 tuổi có được hưởng trợ cấp người cao tuổi không") gets that procedure, as does
     one part of a procedure asked about ("bố mất, khai tử cần gì").
     """
     if not event.event.steps:
         return True
     result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
     if result.abstained:
-        return True
+        return not _elsewhere_than(result, event)
     if aspect not in (None, intents.WHO, intents.STEPS):
         return False
     if len(query.split()) < NAMING_WORDS:  # "move my residence" is the event itself
         return True
-    steps = {step.code[:8] for step in event.event.steps}
-    return result.confidence < NAMED or result.matches[0].code[:8] in steps
+    if result.confidence < NAMED:
+        return True
+    # Named surely: its card (the group one press away), unless it is the step the
+    # event shows first anyway ("bố mất, phải làm những thủ tục gì": the group and it).
+    main = event.event.main
+    return main is not None and result.matches[0].code[:8] == main[:8]
 
 
-async def _search_reply(turn: Turn, question: str, query: str, event, reading) -> Reply:
+async def _search_reply(turn: Turn, question: str, query: str, event, reading) -> list[Reply]:
     """The best procedure's card (with its life event's group one press away), else the
-    event named around a procedure search does not know, else "not found"."""
+    step of the event the message names, else the event, else "not found"."""
     await turn.core.refresh_learned()  # wordings officials linked (checked once a minute)
     result = turn.core.index.search(query, limit=1 + OTHER_MATCHES)
     proc = None
-    if result.abstained or not result.matches:
-        turn.core.metrics.abstained()
-    else:
+    others: list[str] = []
+    if not result.abstained and result.matches:
         proc = await turn.core.procedure(result.matches[0].code)
+        others = [m.code for m in result.matches[1:]]
+    elif event and event.deferred:  # "bố mất, đi khai tử đem theo gì": that step
+        named = turn.core.index.best_among(query, [s.code for s in event.event.steps])
+        proc = await turn.core.procedure(named) if named else None
     if proc is None:  # nothing fits (or the index and the store disagree): never guess
-        if event:
-            return await life_events.event_reply(turn, event.event)
+        turn.core.metrics.abstained()
+        if event and not _elsewhere_than(result, event):
+            return await _event_replies(turn, event.event, intents.aspect(reading))
         maybe = [await turn.core.procedure(m.code) for m in result.suggestions]
-        return await questions.not_found(turn, question, [p for p in maybe if p])
-    others = [m.code for m in result.matches[1:]]
+        return [await questions.not_found(turn, question, [p for p in maybe if p])]
     aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline
     # a follow-up ("còn phí thì sao?", or "15 tuổi" after the question below) answers from it
     await remember(turn, proc, others)
     ages = turn.core.index.age_siblings(proc.code)
     if ages and variants.of_question(question)[3] == variants.CHILD:  # how old? ask
-        return which_age(turn, ages, aspect)
+        return [which_age(turn, ages, aspect)]
     reply = first_reply(turn, proc, others, aspect)
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
-    return reply
+    return [reply]
 
 
 def age_label(turn: Turn, variant) -> str:
