@@ -169,11 +169,13 @@ _CUES = {
 """,
     # Follow-ups: what a short message asks about, by the words that carry it. Single
     # content words count ("tốn", "đem", "mạng"), not only whole phrases, so wordings no
-    # one wrote down still read: "có tốn đồng nào ko", "cần đem theo gì".
+    # one wrote down still read: "có tốn đồng nào ko", "cần đem theo gì". Hà Tĩnh people
+    # write as they speak: mô (đâu), chi (gì), răng (sao), rứa (vậy), mần (làm).
     FOLLOWUP + ":" + FEE: """
 1.0: phí, lệ phí, mức phí, bao nhiêu tiền, hết bao nhiêu, tốn bao nhiêu, mất tiền
 1.0: mất phí, miễn phí, tiền, fee, fees, cost, how much, price, trả tiền, ~tốn, tốn kém
 1.0: đồng nào, mấy đồng, bao nhiêu đồng, nghìn, ngàn, triệu, free, costs, charge, pay for
+1.0: mấy tiền, tốn chi, mất chi, đồng mô
 1.0: đóng tiền, nộp tiền, mất bao nhiêu tiền, hết mấy, lệ phí bao nhiêu, is it free
 0.5: bao nhiêu, giá, pay, đắt, rẻ
 """,
@@ -185,6 +187,7 @@ _CUES = {
 1.0: mấy bữa, bao nhiêu hôm, mấy tuần, mấy tháng, bao giờ có, khi nào có, bao giờ lấy
 1.0: khi nào lấy, đợi lâu, chờ lâu, đợi bao lâu, chờ bao lâu, take long, days, weeks
 1.0: hết mấy ngày, hết bao nhiêu ngày, hết mấy hôm, mất mấy bữa, bao lâu có
+1.0: lấy ngay, lấy liền, trong ngày, có ngay, làm ngay, răng lâu, mấy bữa có
 0.7: lâu, nhanh, ~chậm, ~đợi, ~chờ, ~hôm, ~bữa
 0.5: bao giờ, khi nào, có kết quả, lấy được, when, time, xong, ngày, tuần
 """,
@@ -192,6 +195,7 @@ _CUES = {
 1.0: ở đâu, nộp ở đâu, làm ở đâu, chỗ nào, nơi nào, đi đâu, cơ quan nào, lên xã
 1.0: lên huyện, ở xã, tại đâu, địa chỉ, where, which office, ra đâu, đâu, nơi nộp
 1.0: chỗ làm, nơi làm
+1.0: ở mô, chỗ mô, nơi mô, đi mô, nộp mô, ra mô, lên mô
 """,
     FOLLOWUP + ":" + DOCUMENTS: """
 1.0: giấy tờ gì, giấy tờ, cần mang gì, mang gì, mang theo, cần gì, cần những gì
@@ -200,11 +204,12 @@ _CUES = {
 1.0: chuẩn bị những gì, mang những gì, cần mang những gì, form, forms
 1.0: ~đem, đem theo, mang, cầm theo, chuẩn bị, photo, giấy má, hồ sơ gì
 1.5: mẫu tờ khai, tờ khai, mẫu đơn, biểu mẫu, lấy mẫu
+1.0: mang chi, đem chi, gồm chi, cần chi, giấy chi, giấy tờ chi, mang theo chi, đem theo chi
 """,
     FOLLOWUP + ":" + STEPS: """
 1.0: các bước, trình tự, quy trình, làm như thế nào, cách làm, thực hiện ra sao
 1.0: steps, how to, how do i, process, bước, kết quả là gì, được nhận gì, nhận được gì
-0.7: thủ tục thế nào, làm thế nào
+0.7: thủ tục thế nào, làm thế nào, làm răng, mần răng, mần chi, làm răng rứa
 0.5: làm sao, procedure
 """,
     FOLLOWUP + ":" + WHO: """

@@ -10,7 +10,7 @@ import re
 
 from bot.catalog import variants
 from bot.catalog.english import search_query
-from bot.catalog.life_events import find_event
+from bot.catalog.life_events import find_event, words_of
 from bot.catalog.model import is_valid_code, normalize_code
 from bot.dialog import intents, life_events, questions
 from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
@@ -34,6 +34,31 @@ _CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}(?:\.[0-9A-Za-z]+)*\b")
 NAMED = 0.6
 # ... in a message of at least this many words: a shorter one is the event's own words.
 NAMING_WORDS = 6
+# A question this short that search cannot place, asked after a card, is about that card.
+FOLLOW_WORDS = 8
+# Folded words that make a few words a question ("được không", "ở đâu", Nghệ Tĩnh "mô").
+ASKING_WORDS = frozenset(
+    [
+        "ko",
+        "k",
+        "khong",
+        "kg",
+        "hong",
+        "chua",
+        "gi",
+        "j",
+        "sao",
+        "nao",
+        "dau",
+        "mo",
+        "bao",
+        "may",
+        "ai",
+        "chi",
+        "rang",
+        "nhi",
+    ]
+)
 RENDERED_KEPT = 8192  # cards kept rendered (two locales of a 2,642-procedure catalog fit)
 SECTIONS = {"d": documents_section, "s": steps_section, "l": legal_section}
 # One fact of the card, for a follow-up's button ("which procedure's fee?"): fee, time,
@@ -206,6 +231,10 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
         turn.core.metrics.abstained()
         if event and not _elsewhere_than(result, event):
             return await _event_replies(turn, event.event, intents.aspect(reading))
+        if not result.suggestions and _short_question(question):
+            about = await _card_in_context(turn, intents.aspect(reading))
+            if about is not None:  # "lấy ngay được không", "nộp ở mô" after a card
+                return [about]
         maybe = [await turn.core.procedure(m.code) for m in result.suggestions]
         return [await questions.not_found(turn, question, [p for p in maybe if p])]
     aspect = intents.aspect(reading, proc.name)  # "gia hạn tạm trú" asks no deadline
@@ -218,6 +247,27 @@ async def _search_reply(turn: Turn, question: str, query: str, event, reading) -
     if event:
         reply.buttons[-1:-1] = [[life_events.event_button(turn, event.event)]]
     return [reply]
+
+
+def _short_question(text: str) -> bool:
+    """A few words that ask something ("lấy ngay được không", "nộp ở mô")."""
+    words = words_of(text)
+    return len(words) <= FOLLOW_WORDS and ("?" in text or any(w in ASKING_WORDS for w in words))
+
+
+async def _card_in_context(turn: Turn, aspect: str | None) -> Reply | None:
+    """A short question that names nothing search knows, after a card, is about that
+    card: its part asked about, else the card, saying how to ask about something else."""
+    recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
+    proc = await turn.core.procedure(recent.procedure_code) if recent.procedure_code else None
+    if proc is None:
+        return None
+    if aspect and aspect != intents.STEPS:
+        reply = section_reply(turn, proc, recent.others, aspect, first=False)
+    else:
+        reply = card_reply(turn, proc, recent.others)
+    other = turn.t.gettext("Asking about something else? Type its name in a few words.")
+    return Reply(reply.text + "\n" + esc(other), reply.buttons)
 
 
 def age_label(turn: Turn, variant) -> str:
