@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bot.catalog import variants
+from bot.catalog import abbreviations, variants
 from bot.catalog.clauses import windows
 from bot.catalog.learned import Learned, LearnedPhrasings
 from bot.catalog.model import LEVEL_COMMUNE, LEVEL_PROVINCE, Procedure
@@ -264,6 +264,7 @@ class SearchIndex:
                 key = (variants.without_age(self._family[doc]), tuple(self._docs[doc].levels))
                 self._by_age.setdefault(key, []).append(doc)
         self._prior = array("f", map(self._prior_of, self._docs))
+        self.initials = abbreviations.mine(p.name for p in self._docs)  # "dkkh", "hkd"
         self._family_words = [frozenset(f.split()) for f in self._family]
         self._name_words: list[frozenset[str]] = []  # syllables, bigrams, marked forms
         readings: list[list[frozenset[str]]] = []  # per procedure: words of each reading
@@ -452,7 +453,7 @@ class SearchIndex:
         candidate whose best possible final score (both coverages full) cannot reach
         the `limit` best so far; the result is the same as reranking all of them.
         """
-        parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf)
+        parsed = analyse(query, ASKING, ALTERNATIVES, self.vocabulary, self.idf, self.initials)
         asked = asked or variants.of_question(query)  # a clause: what the whole message says
         keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
         ranked, pruned = self._rerank(parsed, keep, asked, among)

@@ -314,13 +314,16 @@ def analyse(
     alternatives: PhraseBook,
     vocabulary: dict[str, int],
     idf,
+    initials: dict[str, tuple[str, ...]] | None = None,
 ) -> Query:
     """Split a question into what it is about (slots) and weighted search terms.
 
     Words of asking ("tôi muốn hỏi", "gồm những gì") are dropped, everyday phrases
     gain the catalog's wordings, unknown words are corrected against `vocabulary`
     (syllables and bigrams with their document frequency); `idf(term)` is a term's rarity.
+    `initials`: abbreviations of the catalog's names, read for words it does not have.
     """
+    initials = initials or {}
     words = tokens(text)
     # (folded syllable, phrase, is a word of asking, everyday phrase number or -1)
     sequence: list[tuple[str, int, bool, int]] = []
@@ -343,6 +346,13 @@ def analyse(
         elif ask:
             sequence.extend((t.folded, t.phrase, True, -1) for t in words[i : i + ask[0]])
             i += ask[0]
+        elif words[i].folded in initials and words[i].folded not in vocabulary:
+            typed = (words[i].folded,)  # "dkkh": both it and "đăng ký kết hôn" are searched
+            wordings = [typed, initials[typed[0]]]
+            slots.append(Slot(wordings))
+            sequence.append((typed[0], words[i].phrase, False, len(groups)))
+            groups.append(_wording_terms(wordings, idf))
+            i += 1
         else:
             read = correct(words[i].folded, vocabulary)
             marks = (marked_form(words[i]),) if words[i].marked and len(read) == 1 else None

@@ -177,7 +177,8 @@ async def _event_replies(turn: Turn, event, aspect: str | None) -> list[Reply]:
     await remember(turn, main, [])
     reply = first_reply(turn, main, [], aspect)
     reply.buttons[-1:-1] = [[life_events.event_button(turn, event)]]  # the group, again
-    return [group, reply]
+    # A part asked about ("... có được không") is the answer: it comes first.
+    return [reply, group] if aspect and aspect != intents.STEPS else [group, reply]
 
 
 def _elsewhere_than(result, event) -> bool:
