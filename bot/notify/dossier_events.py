@@ -17,11 +17,11 @@ from bot.dossiers.lateness import conn_fetchall, load_verdict
 from bot.dossiers.model import Apology, DossierEvent
 from bot.i18n import Translator, translator
 from bot.notify.outbox import enqueue
-from bot.notify.rating_events import invite_owners
 from bot.notify.zns import dossier_notice
 from bot.people.subscriptions import Subscriber
 from bot.people.subscriptions import add as subscribe
 from bot.ratings.model import RETURNED
+from bot.ratings.notices import invite_owners
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 from bot.users import stored_locale

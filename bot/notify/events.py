@@ -23,6 +23,7 @@ import aiosqlite
 # One per feature; each registers a handler per event type with `@notice(EventType)`.
 NOTICE_MODULES = (
     "bot.feedback.notices",
+    "bot.ratings.notices",
 )
 
 

@@ -13,27 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import stamp
-from bot.notify.outbox import enqueue
-from bot.ratings.model import percent
+from bot.notify import events
+from bot.ratings.events import RateCrossed
 from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts
-from bot.reply import Reply, esc
 from bot.store import Database
 
 WINDOW = timedelta(days=30)  # rated in the last 30 days, up to and including `now`
-
-
-def alert_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
-    return Reply(
-        f"⚠️ <b>Tỷ lệ hài lòng dưới mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
-        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
-    )
-
-
-def recovery_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
-    return Reply(
-        f"✅ <b>Tỷ lệ hài lòng đã đạt lại mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
-        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
-    )
 
 
 async def check_rate_alerts(
@@ -74,14 +59,14 @@ async def check_rate_alerts(
                 " changed_at = excluded.changed_at",
                 (agency, int(below), stamp(now)),
             )
-            name = names.get(agency, agency)
             if below:
                 alerted.append(agency)
-                reply, key = alert_reply(name, satisfied, n, target), "rate-below"
-            elif notify_recovery:
-                reply, key = recovery_reply(name, satisfied, n, target), "rate-recovered"
-            else:
+            elif not notify_recovery:
                 continue
             if leaders_chat_id is not None:
-                await enqueue(conn, channel, leaders_chat_id, reply, f"{key}:{agency}:{day}")
+                name = names.get(agency, agency)
+                crossed = RateCrossed(
+                    agency, name, below, satisfied, n, target, day, leaders_chat_id, channel
+                )
+                await events.record(conn, crossed)
     return alerted
