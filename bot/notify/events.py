@@ -24,6 +24,7 @@ import aiosqlite
 NOTICE_MODULES = (
     "bot.feedback.notices",
     "bot.ratings.notices",
+    "bot.question_notices",
 )
 
 
