@@ -25,6 +25,7 @@ NOTICE_MODULES = (
     "bot.feedback.notices",
     "bot.ratings.notices",
     "bot.question_notices",
+    "bot.channels.zalo.notices",
 )
 
 
