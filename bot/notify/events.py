@@ -26,6 +26,7 @@ NOTICE_MODULES = (
     "bot.ratings.notices",
     "bot.question_notices",
     "bot.channels.zalo.notices",
+    "bot.dossiers.notices",
 )
 
 
