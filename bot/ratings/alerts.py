@@ -2,9 +2,10 @@
 
 Run daily (or more often): each agency's rate over the last 30 days is
 compared with the target. Falling below (with enough ratings to mean
-something) queues one message and remembers the agency is 'below'; nothing
-more is sent until it has recovered, which resets the state (and, by
-default, says so). Too few ratings change nothing either way.
+something) records one `RateCrossed` (ratings/notices.py words it for the
+leaders) and remembers the agency is 'below'; nothing more is sent until it
+has recovered, which resets the state (and, by default, says so). Too few
+ratings change nothing either way.
 """
 
 from __future__ import annotations
