@@ -89,3 +89,26 @@ async def test_a_rate_crossing_is_told_once_a_day_either_way(db):
     assert "dưới mục tiêu" in t1 and "Xã Hương Khê" in t1 and "17/20" in t1
     assert (c2, k2) == (LEADERS, "rate-recovered:18496:2026-03-21")
     assert "đã đạt lại mục tiêu" in t2
+
+
+async def test_a_returned_dossier_invites_its_verified_owner_once_in_their_language(db, tmp_path):
+    from dataclasses import replace
+
+    from bot.dossiers.events import DossierReturned
+    from bot.dossiers.repository import apply
+    from bot.people.privacy import DOSSIER_TRACKING, Privacy
+    from bot.users import Users
+
+    settings = make_settings(tmp_path)
+    dossier = replace(DOSSIER, applicant_phone="0912345623")
+    async with db.transaction() as conn:
+        await apply(conn, dossier, "test")
+    privacy = Privacy(db)
+    await privacy.grant("zalo", "z1", DOSSIER_TRACKING, "đồng ý")
+    await privacy.save_phone("zalo", "z1", "0912345623")
+    await Users(db, "vi").set_locale("zalo", "z1", "en")
+    assert await record(db, DossierReturned(dossier, "Đăng ký khai sinh"), settings) == 1
+    assert await record(db, DossierReturned(dossier, "Đăng ký khai sinh"), settings) == 0
+    [(chat, text, priority, key)] = await outbox(db)
+    assert (chat, priority, key) == ("z1", Priority.NORMAL, f"rating-invite:{DOSSIER.code}:zalo:z1")
+    assert "Are you satisfied with how dossier" in text and "Đăng ký khai sinh" in text

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.channels.zalo.alert_events import OaRefused, SignaturesFailing, TokenRenewalRefused
+from bot.dossiers.events import DeskOverdue, DueSoon
 from bot.dossiers.model import Dossier
-from bot.dossiers.reminder_events import DeskOverdue, DueSoon
 from bot.i18n import translator
 from bot.notify import events
 from bot.notify.outbox import Priority

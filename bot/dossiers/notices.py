@@ -16,18 +16,23 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import unstamp, utcnow
+from bot.dossiers.events import DeskOverdue, DossierReturned, DueSoon
 from bot.dossiers.lateness import conn_fetchall, load_verdict
 from bot.dossiers.model import Apology, Dossier, DossierEvent
-from bot.dossiers.reminder_events import DeskOverdue, DueSoon
-from bot.dossiers.wording import CardContext, lateness, may_see_notes, status_body, status_name
+from bot.dossiers.wording import (
+    RETURNED,
+    CardContext,
+    lateness,
+    may_see_notes,
+    status_body,
+    status_name,
+)
 from bot.i18n import Translator, translator
-from bot.notify.events import notice
+from bot.notify.events import notice, record
 from bot.notify.outbox import Priority, enqueue
 from bot.notify.zns import dossier_notice
 from bot.people.subscriptions import Subscriber, subscribers
 from bot.people.subscriptions import add as subscribe
-from bot.ratings.model import RETURNED
-from bot.ratings.notices import invite_owners
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 from bot.users import stored_locale
@@ -66,9 +71,7 @@ class DossierNotifier:
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key, zns=notice)
             if event.kind == "status" and event.to_status == RETURNED and event.dossier:
                 name = await _procedure_name(conn, event.dossier.procedure_code)
-                await invite_owners(
-                    conn, event.dossier, name, self.settings, utcnow(), self._locale
-                )
+                await record(conn, DossierReturned(event.dossier, name), self.settings)
 
     async def compose(
         self,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core import Core
+from bot.dossiers.events import DeskOverdue, DueSoon
 from bot.dossiers.model import Dossier
-from bot.dossiers.reminder_events import DeskOverdue, DueSoon
 from bot.notify import events
 
 BATCH = 500

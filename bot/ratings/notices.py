@@ -1,7 +1,8 @@
 """Messages the ratings feature sends because something changed, texts included.
 
 The invitation goes to the verified owner when a dossier reaches status 10,
-once per dossier, never at night (the dossier notices call `invite_owners`); a
+once per dossier, never at night (on `DossierReturned`, recorded by the dossier
+notices); a
 "Không hài lòng" alerts the agency's officials at once, harassment the leaders,
 and an agency's rate crossing the target the leaders' chat. All are written in
 the caller's transaction.
@@ -13,6 +14,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.clock import utcnow
+from bot.dossiers.events import DossierReturned
 from bot.dossiers.model import Dossier
 from bot.feedback.model import HARASSMENT
 from bot.feedback.routing import Route, route
@@ -26,6 +29,7 @@ from bot.ratings.model import RETURNED, Rating, percent
 from bot.ratings.repository import Ratings
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
+from bot.users import stored_locale
 
 LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
 
@@ -52,6 +56,14 @@ def invitation(t: Translator, dossier: Dossier, procedure_name: str | None) -> R
         lines.append(esc(procedure_name))
     lines.append("👉 " + _("Press one button. Your answer helps the office serve you better."))
     return Reply("\n".join(lines), level_buttons(t, dossier.code))
+
+
+@notice(DossierReturned)
+async def dossier_returned(conn: aiosqlite.Connection, e: DossierReturned, settings) -> int:
+    async def locale_of(conn, channel: str, user_id: str) -> str:
+        return await stored_locale(conn, channel, user_id) or settings.locale
+
+    return await invite_owners(conn, e.dossier, e.procedure_name, settings, utcnow(), locale_of)
 
 
 async def invite_owners(

@@ -1,4 +1,8 @@
-"""What the reminder job finds about appointment dates; `notices` words it for each reader."""
+"""Dossier happenings other features and the reminder job tell people about, as events.
+
+The dossier history's own events (`model.DossierEvent`) reach `notices.DossierNotifier`
+through every writer's `on_events`; these are recorded with `bot.notify.events.record`.
+"""
 
 from __future__ import annotations
 
@@ -22,3 +26,11 @@ class DeskOverdue(Event):
 
     chat: str | int
     dossiers: tuple[Dossier, ...]
+
+
+@dataclass(frozen=True)
+class DossierReturned(Event):
+    """Status 10 was just written: the ratings feature invites the verified owner to rate."""
+
+    dossier: Dossier
+    procedure_name: str | None = None
