@@ -72,7 +72,7 @@ asyncio.run(main())
 UNSATISFIED = """
 import asyncio, sys, time
 from bot.core import open_core
-from bot.notify.rating_events import alert_unsatisfied
+from bot.ratings.notices import alert_unsatisfied
 from bot.settings import load_settings
 
 async def main():

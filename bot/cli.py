@@ -490,8 +490,8 @@ async def _import_dossiers(settings, paths: list[Path]) -> int:
     """
     from bot.dossiers.agency_ids import AgencyResolver
     from bot.dossiers.importer import FileRefused, import_dossiers
+    from bot.dossiers.notices import DossierNotifier
     from bot.import_files import exit_code
-    from bot.notify.dossier_events import DossierNotifier
     from bot.store import open_database
 
     db = await open_database(settings.db_path)

@@ -16,10 +16,10 @@ from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
 from bot.conversations import Conversations
 from bot.dialog.throttle import LookupGuard, NoticeGuard
+from bot.dossiers.notices import DossierNotifier
 from bot.dossiers.repository import DossierRepository
 from bot.feedback import FeedbackService
 from bot.metrics import Metrics
-from bot.notify.dossier_events import DossierNotifier
 from bot.people.officials import Officials
 from bot.people.privacy import Privacy
 from bot.people.subscriptions import Subscriptions

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.catalog import learned
 from bot.clock import stamp, utcnow
-from bot.notify.outbox import Priority, enqueue
-from bot.reply import Reply
+from bot.notify import events
+from bot.question_events import QuestionAnswered, QuestionLinked, QuestionSent
 from bot.store import Database
 
 _NUMBER = re.compile(r"^CH-?(\d+)$", re.IGNORECASE)
@@ -62,14 +62,10 @@ class Questions:
         return Question(*row) if row else None
 
     async def send_to_officials(
-        self,
-        question: Question,
-        chat_id: int,
-        alert: Reply,
-        staff_channel: str = "telegram",
-        mirrors: tuple[tuple[str, str], ...] = (),
+        self, question: Question, targets: tuple[tuple[str, str], ...], locale: str
     ) -> bool:
-        """Mark sent and queue the alert in one transaction; False if it was sent before."""
+        """Mark sent and record it (its notices alert `targets`, (channel, chat), the desk's
+        first) in one transaction; False if it was sent before."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE questions SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
@@ -77,23 +73,12 @@ class Questions:
             )
             if cur.rowcount != 1:
                 return False
-            await enqueue(
-                conn,
-                staff_channel,
-                chat_id,
-                alert,
-                dedupe_key=f"question:{question.id}",
-                priority=Priority.URGENT,
-            )
-            for channel, chat in mirrors:  # e.g. the officials' Zalo OA group
-                key = f"question:{question.id}:{channel}:{chat}"
-                await enqueue(conn, channel, chat, alert, dedupe_key=key, priority=Priority.URGENT)
+            await events.record(conn, QuestionSent(question, targets, locale))
             return True
 
-    async def answer(
-        self, question: Question, who: tuple[str, str], text: str, to_citizen: Reply
-    ) -> bool:
-        """Record an official's answer and queue it to the citizen; False if answered before."""
+    async def answer(self, question: Question, who: tuple[str, str], text: str) -> bool:
+        """Record an official's answer (its notice takes it to the citizen); False if
+        answered before."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE questions SET answered_at = ?, answer = ?, handled_by = ?"
@@ -102,18 +87,11 @@ class Questions:
             )
             if cur.rowcount != 1:
                 return False
-            await enqueue(
-                conn,
-                question.channel,
-                question.chat_id,
-                to_citizen,
-                dedupe_key=f"question-answer:{question.id}",
-                priority=Priority.REPLY,  # the answer to the citizen's own question
-            )
+            await events.record(conn, QuestionAnswered(question, text))
             return True
 
     async def link(
-        self, question: Question, code: str, who: tuple[str, str], to_citizen: Reply
+        self, question: Question, code: str, who: tuple[str, str], procedure_name: str
     ) -> bool:
         """An official says which procedure answers the question: the citizen is told, and
         the wording is kept so the search answers it next time; False if linked before."""
@@ -126,12 +104,5 @@ class Questions:
             if cur.rowcount != 1:
                 return False
             await learned.add(conn, question.text, code, question.id, who)
-            await enqueue(
-                conn,
-                question.channel,
-                question.chat_id,
-                to_citizen,
-                dedupe_key=f"question-link:{question.id}",
-                priority=Priority.REPLY,  # the answer to the citizen's own question
-            )
+            await events.record(conn, QuestionLinked(question, code, procedure_name))
             return True

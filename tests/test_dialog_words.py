@@ -77,8 +77,8 @@ async def test_unsatisfied_alert_names_the_official_by_the_roster(tmp_path):
 
     from bot.dossiers.model import Dossier
     from bot.dossiers.repository import apply, set_status
-    from bot.notify.rating_events import alert_unsatisfied
     from bot.ratings.model import Rating
+    from bot.ratings.notices import alert_unsatisfied
 
     core = await open_core(make_settings(tmp_path, MOTCUA_OFFICIALS_CHAT_ID="-100700"))
     try:

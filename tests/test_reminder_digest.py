@@ -6,8 +6,9 @@ from conftest import make_settings
 from test_dialog_dossiers import add_dossier
 
 from bot.core import open_core
+from bot.dossiers.notices import DIGEST_LINES
 from bot.notify.outbox import Outbox, Priority
-from bot.notify.reminders import DIGEST_LINES, run_reminders
+from bot.notify.reminders import run_reminders
 
 DESK = "-100900"
 

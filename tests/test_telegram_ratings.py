@@ -15,7 +15,7 @@ OWNER, STRANGER, OFFICIAL = 7001, 7002, 7003
 @pytest.fixture(autouse=True)
 def daytime(monkeypatch):
     """Invitations wait out the night; these tests must not depend on the hour they run."""
-    monkeypatch.setattr("bot.notify.rating_events.quiet_until", lambda now, tz: None)
+    monkeypatch.setattr("bot.ratings.notices.quiet_until", lambda now, tz: None)
 
 
 async def setup_owner(core) -> None:

@@ -25,7 +25,7 @@ ZNS_PHONE = "84" + PHONE[1:]
 
 @pytest.fixture(autouse=True)
 def daytime(monkeypatch):
-    monkeypatch.setattr("bot.notify.rating_events.quiet_until", lambda now, tz: None)
+    monkeypatch.setattr("bot.ratings.notices.quiet_until", lambda now, tz: None)
 
 
 async def three_days_later(bot, fz, uid: str) -> None:

@@ -24,7 +24,7 @@ DAY = 24 * 3600
 @pytest.fixture(autouse=True)
 def daytime(monkeypatch):
     """Invitations wait out the night; these tests must not depend on the hour they run."""
-    monkeypatch.setattr("bot.notify.rating_events.quiet_until", lambda now, tz: None)
+    monkeypatch.setattr("bot.ratings.notices.quiet_until", lambda now, tz: None)
 
 
 @pytest.fixture

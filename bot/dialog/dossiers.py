@@ -10,15 +10,7 @@ from datetime import UTC, datetime
 
 from bot.dialog.cards import display_name
 from bot.dialog.context import Turn
-from bot.dialog.dossier_text import (
-    LATE,
-    RETURNED,
-    CardContext,
-    dossier_card,
-    lateness,
-    status_name,
-    timeliness,
-)
+from bot.dialog.dossier_text import dossier_card
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import (
     BAD_DATE,
@@ -32,6 +24,7 @@ from bot.dossiers.codes import (
 from bot.dossiers.lateness import load_verdict
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
+from bot.dossiers.wording import LATE, RETURNED, CardContext, lateness, status_name, timeliness
 from bot.people.privacy import DOSSIER_TRACKING
 from bot.reply import Button, Reply, esc
 

@@ -11,9 +11,9 @@ import re
 from datetime import UTC, date, datetime, time
 
 from bot.dialog.context import Turn
-from bot.dialog.dossier_text import status_name, timeliness
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.lateness import load_verdict
+from bot.dossiers.wording import status_name, timeliness
 from bot.people.officials import Official
 from bot.reply import Reply, esc
 from bot.text import parse_id

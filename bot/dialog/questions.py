@@ -8,8 +8,7 @@ from bot.dialog.context import Turn
 from bot.dialog.life_events import procedure_label
 from bot.dialog.menu import back_to_menu
 from bot.feedback.routing import LEADERS_SQL
-from bot.i18n import translator
-from bot.reply import Button, Reply, esc
+from bot.reply import Button, Reply
 from bot.text import parse_id
 
 
@@ -66,24 +65,8 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
             " sent. Please call or visit your commune's one-stop desk."
         )
         return [Reply("ℹ️ " + text + contact_line(turn), [back_to_menu(turn)])]
-    locale = turn.core.settings.locale
-    gettext = translator(locale).gettext
-    alert = Reply(
-        "\n".join(
-            [
-                "❓ <b>" + gettext("A citizen's question the bot could not answer") + "</b>",
-                gettext("Question no. %s") % question.number,
-                esc(question.text),
-                "👉 "
-                + gettext("Answer it, or say which procedure it is: I will learn the wording."),
-            ]
-        ),
-        questions_officials.alert_buttons(question, locale),
-    )
-    (channel, chat), others = targets[0], tuple(targets[1:])
-    if not await turn.core.questions.send_to_officials(
-        question, chat, alert, channel, others + settings.staff_mirrors
-    ):
+    to = (*targets, *settings.staff_mirrors)
+    if not await turn.core.questions.send_to_officials(question, to, settings.locale):
         return [Reply("✅ " + _("Your question was already sent."), [back_to_menu(turn)])]
     text = "\n".join(
         [

@@ -14,7 +14,6 @@ from bot.catalog.model import is_valid_code, normalize_code
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dialog.officials import refusal
-from bot.i18n import translator
 from bot.questions import Question, parse_number
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
@@ -24,17 +23,6 @@ LINK_FLOW = "question_link"
 FLOWS = (ANSWER_FLOW, LINK_FLOW)
 PENDING_IDLE = timedelta(minutes=30)
 SUGGESTIONS = 3
-
-
-def alert_buttons(question: Question, locale: str) -> list[list[Button]]:
-    """Under the alert in the officials' chat (in the deployment's language)."""
-    _ = translator(locale).gettext
-    return [
-        [
-            Button("✍️ " + _("Answer"), f"q:an:{question.id}"),
-            Button("📎 " + _("This is a procedure…"), f"q:ln:{question.id}"),
-        ]
-    ]
 
 
 async def _roster_refusal(turn: Turn) -> list[Reply] | None:
@@ -104,24 +92,8 @@ async def link(turn: Turn, question: Question, raw_code: str) -> list[Reply]:
         text = _("I cannot find the procedure %s in the catalog. Type a code like 1.001193.")
         return [Reply("❓ " + text % esc(raw_code.strip()[:40]))]
     await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
-    citizen = translator(question.locale).gettext
-    to_citizen = Reply(
-        "\n".join(
-            [
-                "💡 "
-                + citizen("The one-stop desk says your question %s is about this procedure:")
-                % question.number,
-                "<b>" + esc(proc.name) + "</b>",
-                "👉 " + citizen("Press the button to see its documents, time and fee."),
-            ]
-        ),
-        [
-            [Button("📄 " + citizen("See the procedure"), f"p:c:{proc.code8}")],
-            [Button("🏠 " + citizen("Main menu"), "menu")],
-        ],
-    )
     who = (turn.msg.channel, turn.msg.user_id)
-    if not await turn.core.questions.link(question, proc.code8, who, to_citizen):
+    if not await turn.core.questions.link(question, proc.code8, who, proc.name):
         text = _("Question %s is already linked to a procedure.") % question.number
         return [Reply("ℹ️ " + text)]
     await turn.core.refresh_learned(force=True)
@@ -132,24 +104,8 @@ async def link(turn: Turn, question: Question, raw_code: str) -> list[Reply]:
 async def answer(turn: Turn, question: Question, text: str) -> list[Reply]:
     _ = turn.t.gettext
     await turn.core.conversations.clear(turn.msg.channel, turn.msg.user_id)
-    citizen = translator(question.locale).gettext
-    to_citizen = Reply(
-        "\n".join(
-            [
-                "💬 <b>"
-                + citizen("The one-stop desk answered your question %s:") % question.number
-                + "</b>",
-                "<i>" + esc(question.text[:200]) + "</i>",
-                "",
-                esc(text),
-                "",
-                "👉 " + citizen("You can ask me another question at any time."),
-            ]
-        ),
-        [[Button("🏠 " + citizen("Main menu"), "menu")]],
-    )
     who = (turn.msg.channel, turn.msg.user_id)
-    if not await turn.core.questions.answer(question, who, text, to_citizen):
+    if not await turn.core.questions.answer(question, who, text):
         return [Reply("ℹ️ " + _("Question %s was already answered.") % question.number)]
     return [Reply("✅ " + _("Answer to %s recorded and sent to the citizen.") % question.number)]
 

@@ -13,8 +13,8 @@ from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
-from bot.notify.rating_events import LEVEL_ACTIONS, level_buttons
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
+from bot.ratings.notices import LEVEL_ACTIONS, level_buttons
 from bot.reply import Button, Reply, esc
 
 COMMENT_FLOW = "rating_comment"

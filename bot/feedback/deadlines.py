@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.feedback import messages
+from bot.feedback.events import FeedbackDeadlineNear
 from bot.feedback.model import Deadlines, Ticket
-from bot.notify.outbox import Priority, enqueue
+from bot.notify import events
 from bot.workdays.calendar import WorkCalendar
 
 REJECT_DAYS, ASK_INFO_DAYS, ANSWER_DAYS, PUBLISH_DAYS = 2, 5, 15, 2
@@ -83,15 +83,9 @@ async def run_deadlines(service, now: datetime) -> DeadlineReport:
             if chat is None:
                 report.unrouted.append(t.number)
                 continue
+            near = FeedbackDeadlineNear(t, kind, due, left, chat, service.staff_channel)
             async with service.db.transaction() as conn:
-                sent = await enqueue(
-                    conn,
-                    service.staff_channel,
-                    chat,
-                    messages.reminder(t, kind, due, left),
-                    dedupe_key=f"fb-remind:{t.id}:{kind}:{due.isoformat()}",
-                    priority=Priority.BULK,
-                )
+                sent = await events.record(conn, near, settings)
                 if sent:
                     await service.record(conn, t.id, "reminded", "system", now, f"{kind}:{due}")
                     report.reminded += 1

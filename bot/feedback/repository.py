@@ -1,8 +1,9 @@
 """The feedback service: tickets in, officials' actions, citizens' updates.
 
-Each change, its event (who, when) and the messages it causes commit in one
-transaction through the outbox, so a crash never leaves a ticket changed and
-its citizen or desk untold, nor tells anyone twice.
+Each change, its event (who, when) and the domain event it records commit in one
+transaction; `notices` turns that event into outbox messages in the same transaction,
+so a crash never leaves a ticket changed and its citizen or desk untold, nor tells
+anyone twice. No text is rendered here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.clock import stamp, unstamp
 from bot.dossiers.codes import normalize_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import deadlines as dl
-from bot.feedback import messages
+from bot.feedback import events as ev
 from bot.feedback.model import (
     CATEGORIES,
     DAILY_LIMIT,
@@ -37,14 +38,11 @@ from bot.feedback.model import (
     ticket_number,
 )
 from bot.feedback.routing import route
-from bot.i18n import Translator, translator
-from bot.notify.outbox import Priority, enqueue
-from bot.notify.zns import feedback_notice
+from bot.notify import events
 from bot.people.officials import Official, Officials
 from bot.settings import Settings
 from bot.store import Database
 from bot.text import nfc, squash
-from bot.users import stored_locale
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
 __all__ = ["CATEGORIES", "FeedbackRefused", "FeedbackService", "Pending", "Published"]
@@ -164,35 +162,8 @@ class FeedbackService:
                 await _attach(conn, fid, a, at)
             await self.record(conn, fid, "created", "citizen", now, None if way.ok else way.reason)
             t = await self._load(conn, fid)
-            agency = self._agency_name(t.agency_code)
-            await enqueue(
-                conn,
-                t.channel,
-                t.chat_id,
-                messages.receipt(
-                    await self._tr(conn, t), t, agency, t.deadlines, self._agency_phone(t)
-                ),
-                dedupe_key=f"fb-receipt:{fid}",
-                priority=Priority.REPLY,
-            )
-            for i, target in enumerate(way.targets):
-                await enqueue(
-                    conn,
-                    target.channel,
-                    target.chat_id,
-                    messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
-                    dedupe_key=f"fb-alert:{fid}:{t.agency_code}" + (f":{i}" if i else ""),
-                    priority=Priority.URGENT,
-                )
-            if way.reason in ("agency", "officials"):  # the desk's own alert, never about staff
-                for channel, chat in self.settings.staff_mirrors:
-                    await enqueue(
-                        conn,
-                        channel,
-                        chat,
-                        messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
-                        dedupe_key=f"fb-alert:{fid}:{channel}:{chat}",
-                    )
+            links = tuple(_links(draft.attachments))
+            await self._tell(conn, ev.FeedbackReceived(t, way, links))
         return t
 
     async def awaiting_info(self, channel: str, user_id: str) -> Ticket | None:
@@ -231,16 +202,9 @@ class FeedbackService:
             await self._set(conn, t.id, now, status=status)
             eid = await self.record(conn, t.id, "info_added", "citizen", now, text)
             t = await self._load(conn, t.id)
-            chat = t.assignee or t.routed_chat_id
-            if chat is not None:
-                await enqueue(
-                    conn,
-                    self.staff_channel,
-                    chat,
-                    messages.info_added(t, text, links=_links(attachments)),
-                    dedupe_key=f"fb-ev:{eid}",
-                    priority=Priority.URGENT,
-                )
+            links = tuple(_links(attachments))
+            info = ev.FeedbackInfoAdded(t, eid, text, self.staff_channel, links)
+            await self._tell(conn, info)
         return t
 
     async def rate_answer(
@@ -262,18 +226,7 @@ class FeedbackService:
             note = "satisfied" if satisfied else "not_satisfied"
             await self.record(conn, t.id, "rated", "citizen", now, note)
             t = await self._load(conn, t.id)
-            chat = self.settings.leaders_chat_id
-            if chat is None and t.category != HARASSMENT:
-                chat = t.routed_chat_id
-            if not satisfied and chat is not None:
-                await enqueue(
-                    conn,
-                    self.staff_channel,
-                    chat,
-                    messages.unsatisfied_alert(t, self._agency_name(t.agency_code)),
-                    dedupe_key=f"fb-unsatisfied:{t.id}",
-                    priority=Priority.URGENT,
-                )
+            await self._tell(conn, ev.FeedbackRated(t, satisfied, self.staff_channel))
         return t
 
     @staticmethod
@@ -300,9 +253,7 @@ class FeedbackService:
             eid = await self.record(conn, t.id, "assigned", _actor(who), now)
             t = await self._load(conn, t.id)
             if status == "assigned" and not await self._told(conn, t.id, "assigned", eid):
-                await self._tell_citizen(
-                    conn, t, eid, lambda tr: messages.citizen_update(tr, t, "assigned")
-                )
+                await self._tell(conn, ev.FeedbackStep(t, eid, "assigned"))
         return t
 
     async def ask_info(self, feedback_id: int, official, question: str, now: datetime) -> Ticket:
@@ -317,9 +268,7 @@ class FeedbackService:
             await self._set(conn, t.id, now, status="need_info", assignee=t.assignee or who.user_id)
             eid = await self.record(conn, t.id, "need_info", _actor(who), now, question)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(
-                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "need_info", question)
-            )
+            await self._tell(conn, ev.FeedbackStep(t, eid, "need_info", question))
         self.on_waiting(t.channel, t.user_id or "")
         return t
 
@@ -344,7 +293,7 @@ class FeedbackService:
             )
             eid = await self.record(conn, t.id, "answered", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(conn, t, eid, lambda tr: messages.answer(tr, t))
+            await self._tell(conn, ev.FeedbackAnswered(t, eid))
         return t
 
     async def forward(self, feedback_id: int, official, agency_code: str, now: datetime) -> Ticket:
@@ -371,18 +320,8 @@ class FeedbackService:
             note = f"{t.agency_code}->{agency_code}" + ("" if way.ok else f" ({way.reason})")
             eid = await self.record(conn, t.id, "forwarded", _actor(who), now, note)
             t = await self._load(conn, t.id)
-            for i, to in enumerate(way.targets):
-                await enqueue(
-                    conn,
-                    to.channel,
-                    to.chat_id,
-                    messages.alert(t, target.name, t.deadlines, forwarded_from=old),
-                    dedupe_key=f"fb-ev:{eid}:alert" + (f":{i}" if i else ""),
-                    priority=Priority.URGENT,
-                )
-            await self._tell_citizen(
-                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "forwarded", target.name)
-            )
+            moved = ev.FeedbackForwarded(t, eid, way, old, target.name)
+            await self._tell(conn, moved)
         return t
 
     async def reject(self, feedback_id: int, official, reason: str, now: datetime) -> Ticket:
@@ -395,9 +334,7 @@ class FeedbackService:
             await self._set(conn, t.id, now, status="rejected")
             eid = await self.record(conn, t.id, "rejected", _actor(who), now, reason)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(
-                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "rejected", reason)
-            )
+            await self._tell(conn, ev.FeedbackStep(t, eid, "rejected", reason))
         return t
 
     async def close(self, feedback_id: int, official, now: datetime) -> Ticket:
@@ -407,9 +344,7 @@ class FeedbackService:
             await self._set(conn, t.id, now, status="closed")
             eid = await self.record(conn, t.id, "closed", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(
-                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "closed")
-            )
+            await self._tell(conn, ev.FeedbackStep(t, eid, "closed"))
         return t
 
     async def publish(
@@ -433,9 +368,7 @@ class FeedbackService:
             )
             eid = await self.record(conn, t.id, "published", _actor(who), now)
             t = await self._load(conn, t.id)
-            await self._tell_citizen(
-                conn, t, eid, lambda tr: messages.citizen_update(tr, t, "published")
-            )
+            await self._tell(conn, ev.FeedbackStep(t, eid, "published"))
         return t
 
     async def check(self, official, feedback_id: int, action: str) -> Ticket:
@@ -581,23 +514,10 @@ class FeedbackService:
             )
             if seen:
                 return False
-            chat = self.settings.leaders_chat_id
-            if chat is not None:
-                await enqueue(
-                    conn,
-                    self.staff_channel,
-                    chat,
-                    messages.escalation(
-                        t,
-                        self._agency_name(t.agency_code),
-                        kind,
-                        due,
-                        await _roster_name(conn, self.staff_channel, t.assignee),
-                    ),
-                    dedupe_key=f"fb-escalate:{t.id}:{note}",
-                    priority=Priority.URGENT,
-                )
-            where = "" if chat is not None else " no_chat"
+            holder = await _roster_name(conn, self.staff_channel, t.assignee)
+            missed = ev.FeedbackOverdue(t, kind, due, note, holder, self.staff_channel)
+            told = await self._tell(conn, missed)
+            where = "" if told else " no_chat"
             await self.record(conn, t.id, "escalated", "system", now, note + where)
         return True
 
@@ -694,24 +614,9 @@ class FeedbackService:
         )
         return row is not None
 
-    async def _tell_citizen(self, conn, t: Ticket, event_id: int, build) -> None:
-        """`build(translator)` makes the message in the citizen's own language."""
-        if t.chat_id is not None:  # None: the citizen asked to be forgotten
-            reply = build(await self._tr(conn, t))
-            await enqueue(
-                conn,
-                t.channel,
-                t.chat_id,
-                reply,
-                dedupe_key=f"fb-ev:{event_id}",
-                priority=Priority.REPLY,
-                zns=feedback_notice(t),
-            )
-
-    async def _tr(self, conn, t: Ticket) -> Translator:
-        """The citizen's chosen language, else the deployment's."""
-        locale = await stored_locale(conn, t.channel, t.user_id or "")
-        return translator(locale or self.settings.locale)
+    async def _tell(self, conn, event: events.Event) -> int:
+        """Record the domain event; `notices` queues its messages in this transaction."""
+        return await events.record(conn, event, self.settings)
 
     async def _next_number(self, conn, now: datetime) -> str:
         year = now.astimezone(self.settings.timezone).year
@@ -732,10 +637,6 @@ class FeedbackService:
         if not isinstance(value, datetime):
             value = datetime.combine(value, time(), self.settings.timezone)
         return stamp(value)
-
-    def _agency_phone(self, t: Ticket) -> str:
-        agency = self.settings.agency(t.agency_code)
-        return agency.phone if agency else ""
 
     def _agency_name(self, code: str) -> str:
         agency = self.settings.agency(code)

@@ -26,7 +26,7 @@ FEEDBACK_STATES = {
 
 def dossier_notice(dossier, tz: tzinfo, state: str | None = None) -> dict:
     """{ma_ho_so, trang_thai, ngay_hen} for MOTCUA_ZNS_TEMPLATE_DOSSIER."""
-    from bot.dialog.dossier_text import status_name
+    from bot.dossiers.wording import status_name
 
     due = dossier.due_at.astimezone(tz).strftime("%d/%m/%Y") if dossier.due_at else "Chưa có"
     status = state or status_name(translator("vi"), dossier.status)

@@ -2,9 +2,10 @@
 
 Run daily (or more often): each agency's rate over the last 30 days is
 compared with the target. Falling below (with enough ratings to mean
-something) queues one message and remembers the agency is 'below'; nothing
-more is sent until it has recovered, which resets the state (and, by
-default, says so). Too few ratings change nothing either way.
+something) records one `RateCrossed` (ratings/notices.py words it for the
+leaders) and remembers the agency is 'below'; nothing more is sent until it
+has recovered, which resets the state (and, by default, says so). Too few
+ratings change nothing either way.
 """
 
 from __future__ import annotations
@@ -13,27 +14,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import stamp
-from bot.notify.outbox import enqueue
-from bot.ratings.model import percent
+from bot.notify import events
+from bot.ratings.events import RateCrossed
 from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts
-from bot.reply import Reply, esc
 from bot.store import Database
 
 WINDOW = timedelta(days=30)  # rated in the last 30 days, up to and including `now`
-
-
-def alert_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
-    return Reply(
-        f"⚠️ <b>Tỷ lệ hài lòng dưới mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
-        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
-    )
-
-
-def recovery_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
-    return Reply(
-        f"✅ <b>Tỷ lệ hài lòng đã đạt lại mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
-        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
-    )
 
 
 async def check_rate_alerts(
@@ -74,14 +60,14 @@ async def check_rate_alerts(
                 " changed_at = excluded.changed_at",
                 (agency, int(below), stamp(now)),
             )
-            name = names.get(agency, agency)
             if below:
                 alerted.append(agency)
-                reply, key = alert_reply(name, satisfied, n, target), "rate-below"
-            elif notify_recovery:
-                reply, key = recovery_reply(name, satisfied, n, target), "rate-recovered"
-            else:
+            elif not notify_recovery:
                 continue
             if leaders_chat_id is not None:
-                await enqueue(conn, channel, leaders_chat_id, reply, f"{key}:{agency}:{day}")
+                name = names.get(agency, agency)
+                crossed = RateCrossed(
+                    agency, name, below, satisfied, n, target, day, leaders_chat_id, channel
+                )
+                await events.record(conn, crossed)
     return alerted

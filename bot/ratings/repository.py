@@ -1,7 +1,8 @@
 """Storing ratings: one current rating per returned dossier, every change kept in history.
 
-Writers take the caller's connection inside `db.transaction()`, so an outbox
-message (a thank-you, an alert) commits with the change or not at all. Who may
+Writers take the caller's connection inside `db.transaction()`, and record their
+domain events (`ratings.events`) there, so the messages `ratings.notices` makes of
+them (an alert) commit with the change or not at all. Who may
 rate is decided by `can_rate` (the verified owner of a returned dossier); the
 writers re-check what they can see (status, the 7-day window) so a stale
 button cannot slip past. Pressing the same button twice writes nothing.
@@ -18,6 +19,8 @@ import aiosqlite
 from bot.clock import stamp, unstamp, utcnow
 from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
+from bot.notify import events
+from bot.ratings.events import HarassmentReported, RatingLow
 from bot.ratings.model import (
     CHANGE_WINDOW,
     FOLLOW_UPS,
@@ -105,36 +108,30 @@ class Ratings:
     ) -> tuple[Rating, bool]:
         """Rate, and alert the agency's officials in the same transaction when not satisfied;
         True when officials were alerted (the citizen is told so only then)."""
-        from bot.notify.rating_events import alert_unsatisfied  # it imports this module
-
         alerted = False
         async with self.db.transaction() as conn:
             rating, _first = await self.rate(conn, dossier, channel, user_id, level)
             if level == "khong_hai_long" and self.settings is not None:
-                alerted = await alert_unsatisfied(
-                    conn, dossier, rating, procedure_name, self.settings
-                )
+                low = RatingLow(dossier, rating, procedure_name)
+                alerted = bool(await events.record(conn, low, self.settings))
         return rating, alerted
 
     async def answer_follow_up(self, dossier: Dossier, field: str, value: str) -> bool:
         """Store a follow-up answer; "staff caused trouble" alerts the leaders at once."""
-        from bot.notify.rating_events import alert_harassment
-
         async with self.db.transaction() as conn:
             changed = await self.answer(conn, dossier.code, field, value)
             if (field, value) == ("staff_attitude", "phien_ha") and self.settings is not None:
-                await alert_harassment(conn, dossier, self.settings)
+                await events.record(conn, HarassmentReported(dossier), self.settings)
         return changed
 
     async def add_comment(self, dossier: Dossier, text: str, procedure_name: str | None) -> bool:
         """Store the comment; a "not satisfied" rating alerts again, now with the comment."""
-        from bot.notify.rating_events import alert_unsatisfied
-
         async with self.db.transaction() as conn:
             changed = await self.comment(conn, dossier.code, text)
             rating = await _load(conn, dossier.code)
             if rating and rating.level == "khong_hai_long" and self.settings is not None:
-                await alert_unsatisfied(conn, dossier, rating, procedure_name, self.settings)
+                low = RatingLow(dossier, rating, procedure_name)
+                await events.record(conn, low, self.settings)
         return changed
 
     async def can_rate(

@@ -11,10 +11,10 @@ import time
 from collections import deque
 from datetime import timedelta
 
+from bot.channels.zalo.alert_events import OaRefused, SignaturesFailing
 from bot.clock import stamp, utcnow
-from bot.i18n import translator
-from bot.notify.outbox import Priority, enqueue
-from bot.reply import Reply, esc
+from bot.notify import events
+from bot.notify.events import Event
 from bot.settings import Settings
 from bot.store import Database
 
@@ -49,16 +49,11 @@ ZNS_CODES = {
 }
 
 
-async def alert_leaders(settings: Settings, db: Database, key: str, lines: list[str]) -> bool:
-    """One urgent message to the leaders' chat (once per `key`); False if none is set."""
-    chat = settings.leaders_chat_id
-    if chat is None:
-        return False
+async def alert_leaders(settings: Settings, db: Database, event: Event) -> bool:
+    """Record what an admin must fix; its notice tells the leaders' chat once (False if
+    none is set, or they were told before)."""
     async with db.transaction() as conn:
-        return await enqueue(
-            conn, settings.staff_channel, chat, Reply("\n".join(lines)),
-            dedupe_key=key, priority=Priority.URGENT,
-        )  # fmt: skip
+        return bool(await events.record(conn, event, settings))
 
 
 class SignatureWatch:
@@ -87,17 +82,9 @@ class SignatureWatch:
             return
         self.failing = True
         if self.db is not None:
-            _ = translator(self.settings.locale).gettext
             minutes = round(self.window / 60)
-            await alert_leaders(self.settings, self.db, f"zalo-signature:{stamp(utcnow())}", [
-                "🚨 <b>" + _("Zalo OA: webhook signatures keep failing") + "</b>",
-                _("%(n)s events from Zalo were refused in %(m)s minutes: the OA secret key "
-                  "looks wrong, and Zalo will switch the webhook off.") % {
-                    "n": len(self.failures), "m": minutes},
-                "👉 " + _("Copy the OA secret key from the app's webhook settings on "
-                         "developers.zalo.me into MOTCUA_ZALO_OA_SECRET, restart the bot, "
-                         "then run: motcua zalo check"),
-            ])  # fmt: skip
+            failing = SignaturesFailing(len(self.failures), minutes, stamp(utcnow()))
+            await alert_leaders(self.settings, self.db, failing)
 
     def problems(self) -> list[str]:
         if not self.failing:
@@ -126,15 +113,7 @@ class Refusals:
                 " last_at = excluded.last_at",
                 (code, day, api, stamp(now)),
             )
-        meaning = (ZNS_CODES if api == "zns" else OA_CODES).get(code, "")
-        _ = translator(self.settings.locale).gettext
-        await alert_leaders(self.settings, self.db, f"zalo-refusal:{code}:{day}", [
-            "🚨 <b>" + _("Zalo OA: %(what)s (code %(code)s)") % {
-                "what": esc(_(meaning)), "code": code} + "</b>",
-            _("No message is lost: each goes another way (ZNS) or waits for the citizen's "
-              "next message."),
-            "👉 " + _("An OA admin must fix this in the Zalo console; then run: motcua zalo check"),
-        ])  # fmt: skip
+        await alert_leaders(self.settings, self.db, OaRefused(code, api, day))
 
     async def today(self) -> dict[int, tuple[int, bool]]:
         """{code: (times today, seen in the last hour)}: only a recent one is a problem now,

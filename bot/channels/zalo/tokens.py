@@ -11,12 +11,11 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from bot.channels.zalo.alert_events import TokenRenewalRefused
 from bot.channels.zalo.errors import NoTokenPair, TokenRefreshFailed, ZaloError
 from bot.channels.zalo.store import TokenPair, ZaloStore
 from bot.clock import utcnow
-from bot.i18n import translator
-from bot.notify.outbox import Priority, enqueue
-from bot.reply import Reply, esc
+from bot.notify import events
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,28 +76,7 @@ class TokenKeeper:
     async def _alert(self, pair: TokenPair, exc: ZaloError) -> None:
         """Page the leaders once per dead refresh token: only an admin's re-consent helps."""
         log.error("Zalo: token refresh refused: %s", exc)
-        chat = self.settings.leaders_chat_id
-        if chat is None:
-            return
-        _ = translator(self.settings.locale).gettext
-        text = "\n".join(
-            [
-                "🚨 <b>" + _("Zalo OA: the access token could not be renewed") + "</b>",
-                _("Zalo said: %s") % esc(f"{exc.code} {exc.message}"),
-                "👉 "
-                + _(
-                    "Messages to Zalo citizens are kept, not sent. An OA admin must grant "
-                    "access again and put the new token pair in the settings."
-                ),
-            ]
-        )
-        key = "zalo-refresh-failed:" + hashlib.sha256(pair.refresh_token.encode()).hexdigest()[:24]
+        token_hash = hashlib.sha256(pair.refresh_token.encode()).hexdigest()[:24]
+        refused = TokenRenewalRefused(exc.code, exc.message, token_hash)
         async with self.store.db.transaction() as conn:
-            await enqueue(
-                conn,
-                self.settings.staff_channel,
-                chat,
-                Reply(text),
-                dedupe_key=key,
-                priority=Priority.URGENT,
-            )
+            await events.record(conn, refused, self.settings)

@@ -1,8 +1,11 @@
-"""Messages the ratings feature sends because something changed.
+"""Messages the ratings feature sends because something changed, texts included.
 
 The invitation goes to the verified owner when a dossier reaches status 10,
-once per dossier, never at night; a "Không hài lòng" alerts the agency's
-officials at once. Both are written in the caller's transaction.
+once per dossier, never at night (on `DossierReturned`, recorded by the dossier
+notices); a
+"Không hài lòng" alerts the agency's officials at once, harassment the leaders,
+and an agency's rate crossing the target the leaders' chat. All are written in
+the caller's transaction.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.clock import utcnow
+from bot.dossiers.events import DossierReturned
 from bot.dossiers.model import Dossier
 from bot.feedback.model import HARASSMENT
 from bot.feedback.routing import Route, route
 from bot.i18n import Translator, translator
+from bot.notify.events import notice
 from bot.notify.outbox import Priority, enqueue
 from bot.notify.quiet import quiet_until
 from bot.notify.zns import dossier_notice
-from bot.ratings.model import RETURNED, Rating
+from bot.ratings.events import HarassmentReported, RateCrossed, RatingLow
+from bot.ratings.model import RETURNED, Rating, percent
 from bot.ratings.repository import Ratings
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
+from bot.users import stored_locale
 
 LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
 
@@ -48,6 +56,14 @@ def invitation(t: Translator, dossier: Dossier, procedure_name: str | None) -> R
         lines.append(esc(procedure_name))
     lines.append("👉 " + _("Press one button. Your answer helps the office serve you better."))
     return Reply("\n".join(lines), level_buttons(t, dossier.code))
+
+
+@notice(DossierReturned)
+async def dossier_returned(conn: aiosqlite.Connection, e: DossierReturned, settings) -> int:
+    async def locale_of(conn, channel: str, user_id: str) -> str:
+        return await stored_locale(conn, channel, user_id) or settings.locale
+
+    return await invite_owners(conn, e.dossier, e.procedure_name, settings, utcnow(), locale_of)
 
 
 async def invite_owners(
@@ -82,6 +98,11 @@ async def invite_owners(
             conn, channel, user_id, reply, dedupe_key=key, not_before=later, zns=notice
         )
     return sent
+
+
+@notice(RatingLow)
+async def rating_low(conn: aiosqlite.Connection, e: RatingLow, settings: Settings) -> int:
+    return await alert_unsatisfied(conn, e.dossier, e.rating, e.procedure_name, settings)
 
 
 async def alert_unsatisfied(
@@ -119,6 +140,11 @@ async def alert_unsatisfied(
     return await _urgent(conn, way, lines, key)
 
 
+@notice(HarassmentReported)
+async def harassment(conn: aiosqlite.Connection, e: HarassmentReported, settings: Settings) -> int:
+    return await alert_harassment(conn, e.dossier, settings)
+
+
 async def alert_harassment(
     conn: aiosqlite.Connection, dossier: Dossier, settings: Settings
 ) -> bool:
@@ -148,3 +174,27 @@ async def _urgent(conn, way: Route, lines: list[str], key: str) -> bool:
             priority=Priority.URGENT,
         )  # fmt: skip
     return True
+
+
+@notice(RateCrossed)
+async def rate_crossed(conn: aiosqlite.Connection, e: RateCrossed, settings) -> int:
+    """One message per agency, crossing and local day, to the leaders' chat."""
+    if e.below:
+        reply, key = alert_reply(e.name, e.satisfied, e.count, e.target), "rate-below"
+    else:
+        reply, key = recovery_reply(e.name, e.satisfied, e.count, e.target), "rate-recovered"
+    return await enqueue(conn, e.channel, e.chat, reply, f"{key}:{e.agency}:{e.day}")
+
+
+def alert_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
+    return Reply(
+        f"⚠️ <b>Tỷ lệ hài lòng dưới mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
+        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
+    )
+
+
+def recovery_reply(name: str, satisfied: int, n: int, target: float) -> Reply:
+    return Reply(
+        f"✅ <b>Tỷ lệ hài lòng đã đạt lại mục tiêu</b>\n{esc(name)}: {percent(satisfied / n)}"
+        f" ({satisfied}/{n} đánh giá trong 30 ngày qua), mục tiêu {percent(target, 0)}."
+    )

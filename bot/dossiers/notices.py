@@ -1,31 +1,44 @@
-"""Turn dossier events into outbox messages, inside the transaction that made them.
+"""The dossiers' notices: their events as outbox messages, texts included.
 
-Called as `on_events` by every writer (import, sync, officials), so each
-subscriber gets exactly one message per event: the dedupe key is
-(event id, chat), and it commits with the change or not at all.
+`DossierNotifier` is called as `on_events` by every writer (import, sync, officials),
+inside the transaction that made the change, so each subscriber gets exactly one
+message per event: the dedupe key is (event id, chat), and it commits with the change
+or not at all. The reminder job's events (`DueSoon`, `DeskOverdue`) are worded here too.
+The parts a lookup's card shares are in `wording`.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import unstamp, utcnow
-from bot.dialog.dossier_text import CardContext, lateness, may_see_notes, status_body, status_name
+from bot.dossiers.events import DeskOverdue, DossierReturned, DueSoon
 from bot.dossiers.lateness import conn_fetchall, load_verdict
-from bot.dossiers.model import Apology, DossierEvent
+from bot.dossiers.model import Apology, Dossier, DossierEvent
+from bot.dossiers.wording import (
+    RETURNED,
+    CardContext,
+    lateness,
+    may_see_notes,
+    status_body,
+    status_name,
+)
 from bot.i18n import Translator, translator
-from bot.notify.outbox import enqueue
-from bot.notify.rating_events import invite_owners
+from bot.notify.events import notice, record
+from bot.notify.outbox import Priority, enqueue
 from bot.notify.zns import dossier_notice
-from bot.people.subscriptions import Subscriber
+from bot.people.subscriptions import Subscriber, subscribers
 from bot.people.subscriptions import add as subscribe
-from bot.ratings.model import RETURNED
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
 from bot.users import stored_locale
 from bot.workdays.calendar import WorkCalendar, default_calendar
+
+DIGEST_LINES = 15  # dossiers listed in one desk digest; /quahan shows them all
 
 
 class DossierNotifier:
@@ -58,9 +71,7 @@ class DossierNotifier:
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key, zns=notice)
             if event.kind == "status" and event.to_status == RETURNED and event.dossier:
                 name = await _procedure_name(conn, event.dossier.procedure_code)
-                await invite_owners(
-                    conn, event.dossier, name, self.settings, utcnow(), self._locale
-                )
+                await record(conn, DossierReturned(event.dossier, name), self.settings)
 
     async def compose(
         self,
@@ -228,3 +239,98 @@ async def _latest_apology(conn: aiosqlite.Connection, code: str) -> Apology | No
     if r is None:
         return None
     return Apology(r[0], r[1], r[2], unstamp(r[3]), unstamp(r[4]), r[5], r[6], unstamp(r[7]))
+
+
+@notice(DueSoon)
+async def due_soon(conn: aiosqlite.Connection, e: DueSoon, settings: Settings) -> int:
+    """Each follower, in their language, once per appointment date; the count newly queued."""
+    dossier = e.dossier
+    sent = 0
+    for sub in await subscribers(conn, dossier.code):
+        locale = await stored_locale(conn, sub.channel, sub.user_id) or settings.locale
+        key = f"due-warning:{dossier.code}:{dossier.due_at.isoformat()}:{sub.chat_id}"
+        zns = dossier_notice(dossier, settings.timezone, "Sắp đến hạn trả")
+        sent += await enqueue(
+            conn,
+            sub.channel,
+            sub.chat_id,
+            _warning(settings, dossier, locale),
+            dedupe_key=key,
+            priority=Priority.BULK,
+            zns=zns,
+        )
+    return sent
+
+
+@notice(DeskOverdue)
+async def desk_overdue(conn: aiosqlite.Connection, e: DeskOverdue, settings: Settings) -> int:
+    dossiers = list(e.dossiers)
+    return await enqueue(
+        conn,
+        settings.staff_channel,
+        e.chat,
+        _desk_digest(settings, dossiers),
+        dedupe_key=f"overdue-digest:{e.chat}:{_digest_id(dossiers)}",
+        priority=Priority.BULK,
+    )
+
+
+def _warning(settings: Settings, dossier: Dossier, locale: str) -> Reply:
+    t = translator(locale)
+    _ = t.gettext
+    tz = settings.timezone
+    lines = [
+        "⏰ <b>" + _("Dossier %s") % esc(dossier.code) + "</b>",
+        _("Its appointment date is %s and it is not finished yet.")
+        % esc(t.day(dossier.due_at.astimezone(tz))),
+        _("Status: %s") % esc(status_name(t, dossier.status)),
+        "👉 " + _("If the office cannot make it, it will apologise and give you a new date."),
+    ]
+    return Reply(
+        "\n".join(lines), [[Button("📂 " + _("See the dossier"), f"d:show:{dossier.code}")]]
+    )
+
+
+def _digest_id(dossiers: list[Dossier]) -> str:
+    """Names the digest by the reminders it carries (each claimed once ever), so two runs
+    in the same second never collide."""
+    keys = sorted(f"{d.code}:{d.due_at.isoformat()}" for d in dossiers)
+    return hashlib.sha1("\n".join(keys).encode()).hexdigest()[:16]
+
+
+def _share(groups: dict[str, list], lines: int) -> dict[str, int]:
+    """How many of each group to list: in turns, so every agency shows some."""
+    shown = dict.fromkeys(groups, 0)
+    while lines > 0 and any(shown[k] < len(v) for k, v in groups.items()):
+        for key in sorted(groups):
+            if lines > 0 and shown[key] < len(groups[key]):
+                shown[key] += 1
+                lines -= 1
+    return shown
+
+
+def _desk_digest(settings: Settings, dossiers: list[Dossier]) -> Reply:
+    """Overdue without an apology: by agency, most overdue first, at most DIGEST_LINES."""
+    t = translator(settings.locale)
+    _ = t.gettext
+    tz = settings.timezone
+    by_agency: dict[str, list[Dossier]] = defaultdict(list)
+    for dossier in sorted(dossiers, key=lambda d: (d.due_at, d.code)):
+        by_agency[dossier.agency_code].append(dossier)
+    lines = ["⚠️ <b>" + _("Overdue without an apology: %s") % len(dossiers) + "</b>"]
+    shown = _share(by_agency, DIGEST_LINES)
+    listed = 0
+    for code in sorted(by_agency):
+        agency = settings.agency(code)
+        name = esc(agency.name if agency else code)
+        lines.append(f"🏢 <b>{name}</b> ({len(by_agency[code])})")
+        for dossier in by_agency[code][: shown[code]]:
+            day = esc(t.day(dossier.due_at.astimezone(tz)))
+            status = esc(status_name(t, dossier.status))
+            lines.append(f"• {esc(dossier.code)} — {day} — {status}")
+            listed += 1
+    if listed < len(dossiers):
+        more = _("… and %(count)s more: send /quahan to see all")
+        lines.append(more % {"count": len(dossiers) - listed})
+    lines.append("👉 " + _("Record the apology and the new date: /xinloi CODE DD/MM/YYYY reason"))
+    return Reply("\n".join(lines))
