@@ -238,6 +238,9 @@ cần làm gì, phải làm gì, làm gì, cụ thể, chi tiết, hiện hành,
 mất bao nhiêu, mất bao lâu, mất mấy, mất tiền, mất phí, mất thời gian, mất bao nhiêu tiền
 mất mấy ngày, mất bao nhiêu ngày, tốn, tốn bao nhiêu, tốn kém, hết bao lâu, hết mấy
 mang, mang theo, đem, đem theo, cầm theo, cần mang, giấy tờ gì, những giấy tờ gì, ạ, dạ, ad
+ở xã, lên xã, ra xã, về xã, tại xã, đến xã, ở phường, ra phường, lên phường, tại phường
+ở huyện, lên huyện, tại huyện, ở tỉnh, lên tỉnh, tại tỉnh, về tỉnh, xã hay, hay lên
+ở mô, đi mô, chỗ mô, nơi mô, mần răng, làm răng, răng rứa, rứa, eng ơi, o ơi, nỏ
 """
 QUESTION_WORDS = tuple(w.strip() for w in _ASKING.replace("\n", ",").split(",") if w.strip())
 

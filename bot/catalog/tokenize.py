@@ -308,6 +308,21 @@ def _add_neighbours(slots: list[Slot], sequence: list[tuple[str, int, bool, int]
                     setattr(slot, side, near)
 
 
+# A pair of words this common in the catalog is a name's, not a way of asking.
+NAME_PAIR = 20
+_LEVEL_WORDS = frozenset(["xa", "phuong", "huyen", "tinh"])  # "lên tỉnh", "ở xã"
+
+
+def _holds_on(words: list[Token], end: int, vocabulary: dict[str, int]) -> bool:
+    """Whether the last word of an asking phrase ending at `end` goes on into a common
+    pair of the catalog's words with the next one ("ở xã" + "hội")."""
+    if end >= len(words) or words[end].phrase != words[end - 1].phrase:
+        return False
+    if words[end - 1].folded not in _LEVEL_WORDS:
+        return False
+    return vocabulary.get(bigram(words[end - 1].folded, words[end].folded), 0) >= NAME_PAIR
+
+
 def analyse(
     text: str,
     asking: PhraseBook,
@@ -332,6 +347,8 @@ def analyse(
     i = 0
     while i < len(words):
         ask = asking.match(words, i)
+        if ask and _holds_on(words, i + ask[0], vocabulary):
+            ask = None  # "ở xã" asks where, but in "nhà ở xã hội" it is part of a name
         alt = alternatives.match(words, i)
         if alt and (not ask or alt[0] > ask[0]):
             length, meant = alt
