@@ -370,3 +370,27 @@ def test_pruned_rerank_gives_the_same_answers_as_the_full_one(national):
         _parsed, full = national.rank(question)
         assert [c.procedure.code for c in short] == [c.procedure.code for c in full[:5]], question
         assert [c.confidence for c in short[:1]] == [c.confidence for c in full[:1]]
+
+
+def test_a_sibling_the_question_names_goes_first():
+    """When the plain procedure ranks first (its long text shares more words), the sibling
+    whose name adds words the question says ("quân sự") goes before it; a pair of common
+    words ("phục vụ") does not move it."""
+    plain = proc("3.000347", "Đổi giấy phép lái xe", ("tinh",))
+    military = proc("3.000349", "Đổi giấy phép lái xe quân sự do Bộ Quốc phòng cấp", ("tinh",))
+    serving = proc("3.000350", "Đổi giấy phép lái xe phục vụ công tác", ("tinh",))
+    others = [
+        proc(f"1.00{n}", f"Cấp giấy phép phục vụ hoạt động số {n}") for n in range(1000, 1040)
+    ]
+    index = SearchIndex([plain, military, serving, *others])
+
+    def first(question: str, order: list[str]) -> str:
+        parsed, ranked = index.rank(question, 5)
+        by_code = {c.procedure.code: c for c in ranked}
+        plain_first = [by_code[c] for c in order if c in by_code]
+        return index._named_sibling_first(plain_first, parsed)[0].procedure.code
+
+    named = "Trường hợp nào được đổi GPLX quân sự sang GPLX ngành GTVT"
+    assert first(named, ["3.000347", "3.000349"]) == "3.000349"
+    assert first("đổi giấy phép lái xe hết hạn", ["3.000347", "3.000349"]) == "3.000347"
+    assert first("đổi giấy phép lái xe phục vụ đi làm", ["3.000347", "3.000350"]) == "3.000347"

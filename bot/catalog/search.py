@@ -93,6 +93,7 @@ SURE = 0.6
 # "Công bố đóng luồng/cảng thủy nội địa vì lý do bảo đảm quốc phòng, an ninh".
 NEAR_DUPLICATE = 0.7
 SHOWN = 3
+TELLING = 3.0  # the rarity (idf) of a pair of words that names a special sibling
 # A clause of a long message answers for it only when this sure: a few words out of
 # context fit some procedure more often than a whole question does. Below, its
 # procedures are offered as a question ("Có phải bạn hỏi…?"), not given as the answer.
@@ -457,7 +458,7 @@ class SearchIndex:
         asked = asked or variants.of_question(query)  # a clause: what the whole message says
         keep = max(limit, SHOWN) if limit <= KEEP and not parsed.quoted else 0
         ranked, pruned = self._rerank(parsed, keep, asked, among)
-        ranked = _surer_first(ranked)
+        ranked = self._named_sibling_first(_surer_first(ranked), parsed)
         if ranked and ranked[0].confidence < SURE:
             ranked, shown = self._diversify(ranked)
             if shown < SHOWN and pruned:  # the pruned tail may hold a distinct one
@@ -525,6 +526,26 @@ class SearchIndex:
             for c in ranked:
                 c.doubt = QUOTE_ABSENT
         return ranked, pruned
+
+    def _named_sibling_first(self, ranked: list[Candidate], parsed: Query) -> list[Candidate]:
+        """A sibling whose name is the first one's plus words the question says goes first:
+        "đổi GPLX quân sự" is "Đổi giấy phép lái xe quân sự do Bộ Quốc phòng cấp", not the
+        plain "Đổi giấy phép lái xe" (whose long text shares more words)."""
+        if len(ranked) < 2:
+            return ranked
+        top = self._family_words[self._by_code[ranked[0].procedure.code]]
+        for c in ranked[1:SHOWN]:
+            doc = self._by_code[c.procedure.code]
+            words = self._family_words[doc]
+            if not top < words:
+                continue
+            said = (words - top) & parsed.words
+            # two of the extra words, side by side in both the question and the name, and
+            # rare enough in the catalog to tell ("quân sự"; not "phục vụ")
+            pairs = [t for t in parsed.terms if " " in t and set(t.split()) <= said]
+            if any(t in self._name_words[doc] and self.idf(t) >= TELLING for t in pairs):
+                return [c, *(x for x in ranked if x is not c)]
+        return ranked
 
     def _holding(self, quoted: list[str], docs: list[int]) -> set[int]:
         """The procedures among `docs` whose text holds every quoted title."""
