@@ -446,3 +446,15 @@ async def test_a_short_question_search_cannot_place_is_about_the_card_shown(core
     assert "Mã: 1.001193" in answer and "gõ tên thủ tục" in answer
     fresh = Conversation(core, user_id="u2")  # with no card shown, it is not found, never a guess
     assert "Mã:" not in await fresh.say("chiều nay đi được không")
+
+
+async def test_a_new_situation_or_initials_after_a_card_is_a_new_topic(core):
+    conv = Conversation(core)
+    assert "Mã: 1.000894" in await conv.say("đăng ký kết hôn")
+    answer = await conv.say("mẹ tôi 82 tuổi có được trợ cấp không")  # not the marriage's
+    assert "Đăng ký kết hôn" not in answer and "trợ cấp xã hội" in answer.lower()
+    assert "Mã: 1.001193" in await conv.say("lam giay khai sinh")
+    answer = await conv.say("cccd mat bao lau")  # initials name the ID card, not the birth
+    assert "căn cước" in answer.lower() and "khai sinh" not in answer.lower()
+    answer = await conv.say("chiều nay đi được không")  # "chiều" is not "hộ chiếu"
+    assert "hộ chiếu" not in answer

@@ -106,6 +106,9 @@ SUGGEST = 0.4
 # whose text holds every quoted title rank first. When no candidate holds them,
 # the catalog likely lacks what is asked, and confidence is scaled by QUOTE_ABSENT.
 QUOTE_ABSENT = 0.5
+# A question typed with marks whose name shares none of its marked words ("chiều" is not
+# "chiếu") is doubted this much: only the folded letters agree.
+MARKS_ABSENT = 0.6
 FULL_TEXT_CACHE = 256
 # Answers kept for questions asked again (bounded LRU): many citizens type the same
 # few words ("khai sinh", "lam cccd"), and ranking is the costliest part of a reply.
@@ -492,6 +495,12 @@ class SearchIndex:
                 )
             top = sorted(among, key=scores.__getitem__, reverse=True)
         weights = [slot.weight(self.name_rarity) for slot in parsed.slots]
+        # Typed with marks throughout: the marked words a name must hold one of.
+        marked = (
+            frozenset(m for slot in parsed.slots for m in slot.marks)
+            if parsed.slots and all(slot.marks for slot in parsed.slots)
+            else frozenset()
+        )
         top = [doc for doc in top if scores[doc] > 0.0]
         parsed.pool = frozenset(top)
         holding = self._holding(parsed.quoted, top)
@@ -516,9 +525,10 @@ class SearchIndex:
                 heapq.heappush(best_finals, final)
             else:
                 heapq.heappushpop(best_finals, final)
-            ranked.append(
-                Candidate(self._docs[doc], score, min(score / ideal, 1.0), q_cov, n_cov, final)
-            )
+            found = Candidate(self._docs[doc], score, min(score / ideal, 1.0), q_cov, n_cov, final)
+            if marked and marked.isdisjoint(self._name_words[doc]):
+                found.doubt = MARKS_ABSENT  # "chiều nay" is not "hộ chiếu"
+            ranked.append(found)
         # A quoted title is required: the procedures holding it first; when none
         # does, every candidate is doubted.
         ranked.sort(key=lambda c: (self._by_code[c.procedure.code] not in holding, -c.final))

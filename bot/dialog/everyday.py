@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.catalog import variants
 from bot.catalog.english import search_query
+from bot.catalog.life_events import find_event
 from bot.dialog import dossiers, followups, intents, procedures
 from bot.dialog import feedback as feedback_form
 from bot.dialog.context import Turn
@@ -64,6 +65,8 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if intent.kind in (intents.FOLLOWUP, intents.DOSSIER):
         if recent is None:
             recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
+        if intent.kind == intents.FOLLOWUP and _new_situation(text, recent):
+            return await procedures.ask(turn, text)
         if intent.kind == intents.FOLLOWUP:
             return await followups.answer(turn, intent, recent)
         return await dossier(turn, recent)
@@ -78,6 +81,16 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
     if intent.kind == intents.ABUSE and at_officials(text):
         return [abuse_at_officials(turn)]
     return [REPLIES[intent.kind](turn)]
+
+
+def _new_situation(text: str, recent: Recent) -> bool:
+    """A message telling a life event the card in context is no step of is a new topic,
+    not a follow-up: "mạ tui 82 tuổi có được trợ cấp không" after the marriage card."""
+    event = find_event(text)
+    if event is None or (recent.event and recent.event == event.event.id):
+        return False
+    steps = {step.code[:8] for step in event.event.steps}
+    return (recent.procedure_code or "")[:8] not in steps
 
 
 async def dossier(turn: Turn, recent: Recent) -> list[Reply]:

@@ -541,6 +541,11 @@ def aspect(reading: Reading, name: str = "") -> str | None:
     return best if scores[best] >= ENOUGH - 1e-9 else None
 
 
+def _initials(word: str) -> bool:
+    """A word with no vowel is no syllable but initials ("dkkh", "gks"): it names something."""
+    return len(word) >= 2 and not any(ch in "aeiou" for ch in word)
+
+
 def _followup_or_question(
     query: str, reading: Reading, finds, section: str | None, in_context: bool
 ) -> Intent:
@@ -548,14 +553,15 @@ def _followup_or_question(
     question when those words name a procedure, else a follow-up on the one in context
     ("bà nội đi khai được không", "tầm mấy hôm thì xong vậy").
 
-    One word of its own never makes it a new question: "tầm" (about) is not "tạm" (trú).
+    One word of its own never makes it a new question: "tầm" (about) is not "tạm" (trú);
+    unless it is initials, which name something ("dkkh cần gì" after another card).
     With no procedure in context (`in_context`), words of its own make it a question
     ("giá vàng hôm nay"), which search may not know.
     """
     if not in_context and reading.content:
         codes = finds(query)
         return Intent(PROCEDURE, section, query=query, code=codes[0] if codes else None)
-    if len(reading.content) <= 1:
+    if len(reading.content) <= 1 and not any(map(_initials, reading.content)):
         return Intent(FOLLOWUP, section)
     codes = finds(query)
     if codes:

@@ -307,6 +307,9 @@ async def for_age(turn: Turn, code: str, age: int, said: str) -> list[Reply] | N
     fitting = [p for p, v in ages if v.fits_age(age)]
     if not fitting:
         return None
+    named = turn.core.index.search(search_query(said)[0], limit=1)
+    if not named.abstained and named.matches[0].code[:8] not in {p.code8 for p, _ in ages}:
+        return None  # "mẹ tôi 82 tuổi có được trợ cấp không" asks about something else
     proc = fitting[0]
     await remember(turn, proc, [])
     return [first_reply(turn, proc, [], intents.aspect(intents.read(said), proc.name))]
