@@ -109,6 +109,7 @@ QUOTE_ABSENT = 0.5
 # A question typed with marks whose name shares none of its marked words ("chiều" is not
 # "chiếu") is doubted this much: only the folded letters agree.
 MARKS_ABSENT = 0.6
+MARKED_FEW = 2
 FULL_TEXT_CACHE = 256
 # Answers kept for questions asked again (bounded LRU): many citizens type the same
 # few words ("khai sinh", "lam cccd"), and ranking is the costliest part of a reply.
@@ -495,10 +496,12 @@ class SearchIndex:
                 )
             top = sorted(among, key=scores.__getitem__, reverse=True)
         weights = [slot.weight(self.name_rarity) for slot in parsed.slots]
-        # Typed with marks throughout: the marked words a name must hold one of.
+        # A word or two typed with marks, no everyday phrase: the marked words a name
+        # must hold one of (in longer questions other words tell what is meant).
+        few = parsed.slots if len(parsed.slots) <= MARKED_FEW else []
         marked = (
-            frozenset(m for slot in parsed.slots for m in slot.marks)
-            if parsed.slots and all(slot.marks for slot in parsed.slots)
+            frozenset(m for slot in few for m in slot.marks)
+            if few and all(slot.marks and len(slot.wordings) == 1 for slot in few)
             else frozenset()
         )
         top = [doc for doc in top if scores[doc] > 0.0]
