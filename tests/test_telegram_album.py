@@ -1,0 +1,69 @@
+"""Three photos sent as one album in the feedback form: Telegram hands them to the bot in
+one batch of updates; each is kept and acknowledged once, in order, because one person's
+messages pass the core one at a time (bot/dispatch.py)."""
+
+from __future__ import annotations
+
+import pytest
+from fakebotapi import FakeBotApi
+from fakebotapi.pushes import photo_sizes
+from telegram_harness import press, refused, running_bot
+from test_telegram_feedback import DESK, ENV, LEADERS, TEXT
+
+CITIZEN = 8201
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotApi() as fake:
+        fake.add_chat(DESK, "supergroup")
+        fake.add_chat(LEADERS, "supergroup")
+        yield fake
+
+
+async def say(api, text: str, expect: str) -> None:
+    before = len(api.sent)
+    api.push_text(CITIZEN, text)
+    await api.wait_for(lambda c: expect in c.params.get("text", ""), since=before, chat_id=CITIZEN)
+
+
+async def tap(api, label: str, expect: str) -> None:
+    before = len(api.sent)
+    press(api, CITIZEN, label)
+    await api.wait_for(lambda c: expect in c.params.get("text", ""), since=before, chat_id=CITIZEN)
+
+
+def push_album(api, count: int) -> None:
+    """`count` photos with one media_group_id, queued together as Telegram sends an album."""
+    user = api.world.users[CITIZEN]
+    for _ in range(count):
+        stored = api.world.new_file("photo", b"\xff\xd8\xff\xe0album\xff\xd9")
+        content = {"photo": photo_sizes(api.world, stored, 1280, 960), "media_group_id": "77"}
+        message = api.world.new_message(CITIZEN, user, content)
+        api.world.enqueue("message", api.world.snapshot(message))
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15: Telegram has no per-person ordering yet")
+async def test_an_album_of_three_photos_is_kept_whole_and_acknowledged_in_order(tmp_path, api):
+    async with running_bot(tmp_path, api, **ENV) as app:
+        await say(api, "/phananh", "Bước 1")
+        await tap(api, "Thủ tục hành chính", "Bước 2")
+        await tap(api, "Hương Khê", "Bước 3")
+        await tap(api, "Bỏ qua", "Bước 4")
+        await say(api, TEXT, "Bước 5")
+        before = len(api.sent)
+        push_album(api, 3)
+        acks = await api.wait_for(
+            lambda c: "Đã nhận" in c.params.get("text", ""), count=3, since=before, chat_id=CITIZEN
+        )
+        assert [c.params["text"].split(".")[0] for c in acks] == [
+            "📎 Đã nhận (1)",
+            "📎 Đã nhận (2)",
+            "📎 Đã nhận (3)",
+        ]
+        core = app.bot_data["core"]
+        state = await core.conversations.get("telegram", str(CITIZEN))
+        assert len(state.data["attachments"]) == 3
+        assert len({a["file_id"] for a in state.data["attachments"]}) == 3
+        await tap(api, "Tiếp", "Bước 6")
+        assert not refused(api)
