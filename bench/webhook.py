@@ -62,7 +62,7 @@ class Target:
 
 
 def telegram_updates(count: int, first_id: int) -> list[Post]:
-    from bot.channels.telegram_webhook import SECRET_HEADER, webhook_secret
+    from bot.channels.telegram.webhook import SECRET_HEADER, webhook_secret
 
     headers = {SECRET_HEADER: webhook_secret(TOKEN), "Content-Type": "application/json"}
     out = []
@@ -87,8 +87,8 @@ async def telegram_target(folder: Path):
     from telegram.ext import ApplicationBuilder
 
     from bot.channels.telegram import TelegramChannel
-    from bot.channels.telegram_app import build_application
-    from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler, webhook_secret
+    from bot.channels.telegram.application import build_application
+    from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_handler, webhook_secret
 
     settings = load_settings(
         environ={

@@ -243,7 +243,7 @@ async def _wake_on_release(runtime) -> None:
 
 
 async def _run(settings, channels) -> int:
-    from bot.channels.telegram_webhook import WebhookError
+    from bot.channels.telegram.webhook import WebhookError
     from bot.runtime import Runtime
     from bot.store.lease import LeaseTaken
     from bot.web.serve import attach, web_server

@@ -5,7 +5,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from bot.channels.telegram_io import respond
+from bot.channels.telegram.outgoing import respond
 from bot.dialog import router
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram_io import respond
+from bot.channels.telegram.outgoing import respond
 from bot.dialog import router
 
 PRIVATE = filters.ChatType.PRIVATE

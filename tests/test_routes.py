@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import TOKEN, make_settings
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.channels.telegram_app import build_application, commands
+from bot.channels.telegram.application import build_application, commands
 from bot.dialog import router
 from handlers.routes import action_pattern
 

@@ -19,7 +19,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_secret
+from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_secret
 from bot.clock import utcnow
 from bot.notify.outbox import enqueue
 from bot.reply import Reply

@@ -22,7 +22,7 @@ from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, Parse
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram_bot import MotCuaBot
+from bot.channels.telegram.client import MotCuaBot
 from bot.core import Core
 from bot.dialog import router
 from bot.dialog.context import Turn

@@ -5,7 +5,7 @@ there by `bind`. Start and stop are python-telegram-bot's own steps without
 `run_polling`, which would own the event loop the runtime runs in.
 
 With MOTCUA_PUBLIC_URL set the channel runs in webhook mode instead: it exposes
-POST /telegram/webhook through `routes()` (bot/channels/telegram_webhook.py) and calls
+POST /telegram/webhook through `routes()` (bot/channels/telegram/webhook.py) and calls
 setWebhook once the Application runs, the HTTP server already listening.
 
 Telegram answers getUpdates with 409 Conflict when another process polls the same
@@ -30,8 +30,8 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.channels.base import PHONE_CONTACT, Capabilities, GiveUp, PartDone, RetryLater
-from bot.channels.telegram_app import ALLOWED_UPDATES, build_application, commands
-from bot.channels.telegram_io import send
+from bot.channels.telegram.application import ALLOWED_UPDATES, build_application, commands
+from bot.channels.telegram.outgoing import send
 from bot.core import Core
 from bot.reply import Reply
 from bot.settings import Settings
@@ -79,13 +79,13 @@ class TelegramChannel:
         """POST /telegram/webhook in webhook mode (the web server mounts it), else none."""
         if self.public_url is None:
             return []
-        from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler
+        from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_handler
 
         handler = webhook_handler(self.application, self._secret(), lambda: self._accepting)
         return [("POST", WEBHOOK_PATH, handler)]
 
     def _secret(self) -> str:
-        from bot.channels.telegram_webhook import webhook_secret
+        from bot.channels.telegram.webhook import webhook_secret
 
         return webhook_secret(self.application.bot.token)
 
@@ -107,7 +107,7 @@ class TelegramChannel:
             log.warning("could not set the bot's command list: %s", exc)
         await app.start()
         if self.public_url is not None:
-            from bot.channels.telegram_webhook import set_webhook
+            from bot.channels.telegram.webhook import set_webhook
 
             self._accepting = True
             await set_webhook(app, self.public_url, self._secret())  # the server listens
