@@ -18,9 +18,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot import dispatch
 from bot.channels.base import PHONE_TYPED, Capabilities, Hold, PartDone
 from bot.core import Core
-from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.notify.outbox import Outbox
 from bot.reply import Button, Reply
@@ -75,14 +75,20 @@ async def chat(
     readline = readline or (lambda: asyncio.to_thread(stdin.readline))
     choices: list[Button] = []
 
-    async def say(msg: Incoming) -> None:
-        nonlocal choices
-        choices = []
-        for reply in await router.handle(core, msg) + await pending():
+    def show(replies: list[Reply]) -> None:
+        for reply in replies:
             text, buttons = render(reply, len(choices) + 1)
             choices.extend(buttons)
             stdout.write(text + "\n\n")
         stdout.flush()
+
+    async def answer(replies: list[Reply]) -> None:
+        show(replies)
+
+    async def say(msg: Incoming) -> None:
+        choices.clear()
+        await dispatch.handle(core, msg, answer)
+        show(await pending())
 
     base = {"channel": "terminal", "user_id": user_id, "chat_id": user_id}
     await say(Incoming(kind=TEXT, text="/start", **base))

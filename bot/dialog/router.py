@@ -1,8 +1,7 @@
 """Route one incoming message to its feature: the whole conversation map in one file.
 
-Every channel routes from these tables: the terminal chat and future channels call
-`handle`; Telegram registers one python-telegram-bot handler per command and per
-action prefix here (handlers/routes.py), so nothing is routed on one side only.
+Every channel reaches it through the core's one entry point (bot/dispatch.py), which
+holds the person's lock, starts the turn with `begin` and calls `dispatch`.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import N_, translator
 from bot.reply import Reply, esc
-from bot.store import StoreError
 from bot.text import clean
 
 log = logging.getLogger(__name__)
@@ -121,22 +119,6 @@ def _written_in_english(text: str) -> bool:
     from bot.catalog.english import is_english
 
     return len(text.split()) >= ENGLISH_WORDS and not text.startswith("/") and is_english(text)
-
-
-async def handle(core: Core, msg: Incoming) -> list[Reply]:
-    """Answer anything: never raises to the channel, never shows a stack trace."""
-    started = core.metrics.received(msg.channel)
-    turn = await begin(core, msg)
-    try:
-        replies = await dispatch(turn)
-    except StoreError as exc:  # logged once with its cause by the store; kept for health
-        log.warning("dialog failed for %s: %s", msg.kind, exc.problem)
-        replies = [sorry(turn)]
-    except Exception:
-        log.exception("dialog failed for %s", msg.kind)
-        replies = [sorry(turn)]
-    core.metrics.answered(msg.channel, started, len(replies))
-    return replies
 
 
 async def dispatch(turn: Turn) -> list[Reply]:

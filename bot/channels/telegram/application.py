@@ -35,7 +35,7 @@ def build_application(
     settings: Settings, *, rate_limiter: bool = True, request: BaseRequest | None = None
 ) -> Application:
     """The bot with every handler registered; `request` replaces the HTTP stack (benchmarks)."""
-    from handlers import register_all
+    from bot.channels.telegram import updates
 
     bot = make_bot(
         str(settings.telegram_token),
@@ -45,5 +45,5 @@ def build_application(
     )
     application = ApplicationBuilder().bot(bot).concurrent_updates(True).build()
     application.bot_data["settings"] = settings
-    register_all(application)
+    updates.register(application)
     return application

@@ -12,11 +12,11 @@ import contextlib
 import json
 import logging
 import re
-import weakref
 
 import httpx
 from aiohttp import web
 
+from bot import dispatch
 from bot.channels.base import PHONE_SHARED_INFO, Capabilities, GiveUp, Hold, RetryLater
 from bot.channels.zalo import held, pages
 from bot.channels.zalo.alerts import Refusals, SignatureWatch
@@ -30,8 +30,7 @@ from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
 from bot.core import Core
-from bot.dialog import router
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
+from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.i18n import translator
 from bot.notify.outbox import Outbox, Priority, enqueue
 from bot.reply import Reply
@@ -75,10 +74,6 @@ class ZaloChannel(Outgoing):
         self.core: Core | None = None
         self._tasks: set[asyncio.Task] = set()
         self._working = asyncio.Semaphore(WORKING)
-        # One lock per user with events in flight (they go in order); idle ones vanish.
-        self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
         self.inbox: Inbox | None = None  # set by bind: until then posts get 503 (Zalo retries)
@@ -204,38 +199,49 @@ class ZaloChannel(Outgoing):
         task.add_done_callback(lambda _t: self._scheduled.discard(event.key))
 
     async def _handle(self, event: ZaloEvent) -> None:
-        lock = self._user_locks.get(event.user_id)
-        if lock is None:
-            lock = self._user_locks[event.user_id] = asyncio.Lock()
-        async with lock, self._working:
-            await self.inbox.quiet()
-            try:
-                await self._on_event(event)
-            except Exception:  # a bug: handled once, not again at every restart
-                log.exception("Zalo: event %s failed", event.name)
-            self.inbox.handled(event.key)
+        """Through the core's entry point, under this person's lock (their events go in
+        order); the event's own look-ups run in `prepare`, inside that lock."""
+        uid = event.user_id
+        released: list[Reply] = []  # "you have N new notifications", before the answer
 
-    async def _on_event(self, event: ZaloEvent) -> None:
+        async def prepare(_who: Incoming) -> Incoming | None:
+            await working.enter_async_context(self._working)  # a slot only once it is our turn
+            await self.inbox.quiet()
+            return await self._prepare(event, released)
+
+        async def answer(replies: list[Reply]) -> None:
+            await self.reply(uid, released + replies)
+
+        try:
+            async with contextlib.AsyncExitStack() as working:
+                who = Incoming(kind=OTHER, channel=NAME, user_id=uid, chat_id=uid)
+                await dispatch.handle(self.core, who, answer, prepare=prepare)
+        except Exception:  # a bug: handled once, not again at every restart
+            log.exception("Zalo: event %s failed", event.name)
+        self.inbox.handled(event.key)
+
+    async def _prepare(self, event: ZaloEvent, released: list[Reply]) -> Incoming | None:
+        """What the event says, read against what this person was last sent; None when
+        there is nothing for the dialog (an unfollow, a folded card's "More choices")."""
         uid = event.user_id
         if event.name == UNFOLLOW:
             await self.store.unfollowed(uid, event.user_id_by_app)
-            return
+            return None
         await self.store.touch(uid, event.user_id_by_app, True if event.name == FOLLOW else None)
-        released = await held.release(self.core.db, NAME, uid)
-        if released and self.on_release:
+        count = await held.release(self.core.db, NAME, uid)
+        if count and self.on_release:
             self.on_release()
         msg = await self._incoming(event)
         more = msg.kind == ACTION and msg.text.startswith(MORE_ACTION)
         if more and await self._more(uid, msg.text.removeprefix(MORE_ACTION)):
-            return
-        replies = await router.handle(self.core, msg)
-        if released:
+            return None
+        if count:
             t = translator(await self.core.users.locale(NAME, uid))
             note = t.ngettext(
-                "You have %s new notification.", "You have %s new notifications.", released
+                "You have %s new notification.", "You have %s new notifications.", count
             )
-            replies.insert(0, Reply("🔔 " + note % released))
-        await self.reply(uid, replies)
+            released.append(Reply("🔔 " + note % count))
+        return msg
 
     async def _incoming(self, event: ZaloEvent) -> Incoming:
         base = {"channel": NAME, "user_id": event.user_id, "chat_id": event.user_id}

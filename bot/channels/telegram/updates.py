@@ -1,0 +1,65 @@
+"""The one python-telegram-bot handler: every update goes to the core's entry point
+(bot/dispatch.py), which holds the person's lock, answers and apologises; this module only
+sends what comes back, the Telegram way (edit the pressed message, answer the button's
+query, notices as a pop-up, none in a group)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot import dispatch
+from bot.channels.telegram.incoming import incoming
+from bot.channels.telegram.outgoing import edit, popup, send
+from bot.reply import Reply
+
+log = logging.getLogger(__name__)
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Translate, hand to the core, send the replies."""
+    msg = incoming(update, context.bot.username)
+    if msg is None:
+        return
+    core = context.application.bot_data["core"]
+    await dispatch.handle(core, msg, answerer(update, context.bot))
+
+
+def answerer(update: Update, bot) -> dispatch.Answer:
+    """Sends one update's replies; called again with the apology when sending failed."""
+    query = update.callback_query
+    queried = False
+
+    async def answer(replies: list[Reply]) -> None:
+        nonlocal queried
+        if query is not None:
+            notices = [r for r in replies if r.notice]
+            replies = [r for r in replies if not r.notice]
+            if not queried:  # a button press gets exactly one answerCallbackQuery
+                queried = True
+                await query.answer(**popup(notices))
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if chat.type != ChatType.PRIVATE:  # a typed command in a group
+            replies = [r for r in replies if not r.notice]
+        pressed = query.message if query is not None else None
+        for reply in replies:
+            if reply.edit and pressed is not None and await edit(bot, pressed, reply):
+                continue
+            await send(bot, chat.id, reply)
+
+    return answer
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The last net, for a failure outside the core (the core apologises for its own)."""
+    log.error("update failed: %s", context.error, exc_info=context.error)
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, on_update))
+    application.add_error_handler(on_error)
