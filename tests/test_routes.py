@@ -124,3 +124,33 @@ def test_every_button_the_dialog_makes_has_a_route():
         if prefix not in router.ACTIONS or not menu_entry:
             unrouted.append((where, action))
     assert not unrouted, unrouted
+
+
+async def test_the_officials_routes_refuse_a_stranger_in_one_place(core):
+    """The roster is checked by the router for a route marked `officials`, not by each
+    feature; a stranger hears the private refusal and nothing is done."""
+    from bot.dialog.incoming import ACTION, TEXT, Incoming
+
+    marked = sorted(name for name, c in router.COMMANDS.items() if c.officials)
+    assert marked == ["phananhquahan", "quahan", "thongke", "traloi", "xinloi"]
+    base = {"channel": "telegram", "chat_id": "-100", "private": False}
+    for i, name in enumerate(marked):  # a new stranger each time: refusals are rate-limited
+        msg = Incoming(kind=TEXT, text=f"/{name} 1 x", user_id=f"s{i}", **base)
+        replies = await dispatch.handle(core, msg)
+        assert len(replies) == 1 and replies[0].notice and "🔒" in replies[0].text, name
+    for i, action in enumerate(["f:as:1", "f:cl:1", "q:an:1", "q:lk:1:1.000001"]):
+        msg = Incoming(kind=ACTION, text=action, user_id=f"t{i}", **base)
+        replies = await dispatch.handle(core, msg)
+        assert len(replies) == 1 and replies[0].notice and "🔒" in replies[0].text, action
+    checks = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot" / "dialog").rglob("*.py")
+        if "officials.get(" in path.read_text(encoding="utf-8")
+    ]
+    # the router's one check, /hoso CODE STATUS (a citizen's command too) and the text an
+    # official's pressed button waits for (a flow, not a route)
+    assert sorted(checks) == [
+        "bot/dialog/officials.py",
+        "bot/dialog/questions_officials.py",
+        "bot/dialog/router.py",
+    ]
