@@ -107,7 +107,8 @@ def test_events_and_phones():
 def test_motcua_run_starts_the_zalo_channel_and_refuses_a_bad_setting(
     tmp_path, monkeypatch, capsys
 ):
-    from bot.cli import build_channels, main
+    from bot.app import build_channels
+    from bot.cli import main
 
     names = [c.name for c in build_channels(make_settings(tmp_path, **ZALO))]
     assert names == ["zalo"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import dispatch
-from bot.channels.base import PHONE_TYPED, Capabilities, Hold, PartDone
+from bot.channels.base import PHONE_TYPED, Capabilities, Channel, Hold, PartDone
 from bot.core import Core
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.notify.outbox import Outbox
@@ -128,7 +128,7 @@ async def notifications(core: Core, user_id: str) -> list[Reply]:
     return replies
 
 
-class TerminalChannel:
+class TerminalChannel(Channel):
     """The terminal chat as a channel: one local user, typed phone, plain text, no limit."""
 
     name = "terminal"
@@ -146,12 +146,8 @@ class TerminalChannel:
         self.stdin, self.stdout, self.user_id = stdin, stdout, user_id
         self.core: Core | None = None
         self.ended = asyncio.Event()  # the user left (/quit, end of input): the runtime stops
-        self.drain: Callable[[], Awaitable[int]] | None = None  # set by the runtime
         self._shown: list[Reply] = []
         self._task: asyncio.Task | None = None
-
-    def bind(self, core: Core) -> None:
-        self.core = core
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._chat(), name="terminal-chat")

@@ -29,7 +29,15 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
-from bot.channels.base import PHONE_CONTACT, Capabilities, GiveUp, PartDone, RetryLater
+from bot.channels.base import (
+    PHONE_CONTACT,
+    Capabilities,
+    Channel,
+    GiveUp,
+    PartDone,
+    RetryLater,
+    Route,
+)
 from bot.channels.telegram.application import ALLOWED_UPDATES, build_application, commands
 from bot.channels.telegram.outgoing import send
 from bot.core import Core
@@ -48,7 +56,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class TelegramChannel:
+class TelegramChannel(Channel):
     name = "telegram"
     capabilities = CAPABILITIES
 
@@ -75,7 +83,7 @@ class TelegramChannel:
         public_url = settings.public_url if settings.telegram_webhook else None
         return cls(application, poll_timeout=poll_timeout, public_url=public_url)
 
-    def routes(self) -> list:
+    def routes(self) -> list[Route]:
         """POST /telegram/webhook in webhook mode (the web server mounts it), else none."""
         if self.public_url is None:
             return []
@@ -94,7 +102,8 @@ class TelegramChannel:
         return self.application.bot
 
     def bind(self, core: Core) -> None:
-        self.application.bot_data["core"] = core
+        super().bind(core)
+        self.application.bot_data["core"] = core  # where the update handler finds it
 
     async def start(self) -> None:
         app = self.application

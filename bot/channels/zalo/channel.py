@@ -17,7 +17,7 @@ import httpx
 from aiohttp import web
 
 from bot import dispatch
-from bot.channels.base import PHONE_SHARED_INFO, Capabilities, GiveUp, Hold, RetryLater
+from bot.channels.base import PHONE_SHARED_INFO, Capabilities, Channel, GiveUp, Hold, RetryLater
 from bot.channels.zalo import held, pages
 from bot.channels.zalo.alerts import Refusals, SignatureWatch
 from bot.channels.zalo.api import ZaloApi
@@ -45,7 +45,7 @@ MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relay
 WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
-class ZaloChannel(Outgoing):
+class ZaloChannel(Outgoing, Channel):
     name = NAME
     capabilities = Capabilities(
         edit_in_place=False,
@@ -132,7 +132,7 @@ class ZaloChannel(Outgoing):
         if self.inbox is not None:
             await self.inbox.flush()
 
-    async def health(self) -> dict:
+    async def health(self) -> dict | None:
         """For /healthz and /metrics: the token's expiry, how many are held, today's
         refusals only an admin can fix, and a wrong OA secret key (its `problems`)."""
         expires = await self.tokens.expires_at()
