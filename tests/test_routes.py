@@ -16,9 +16,10 @@ from bot.channels.telegram import updates
 from bot.channels.telegram.application import build_application, commands
 from bot.channels.telegram.incoming import incoming
 from bot.dialog import router
+from bot.reply import CONTACT_ACTION
 
 ROOT = Path(__file__).resolve().parents[1]
-NOT_CALLBACKS = {"contact"}  # the reply-keyboard button that shares the phone number
+NOT_CALLBACKS = {CONTACT_ACTION}  # the reply-keyboard button that shares the phone number
 
 
 def telegram_handlers(tmp_path):

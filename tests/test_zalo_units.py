@@ -7,9 +7,10 @@ import unicodedata
 import pytest
 from conftest import make_settings
 
+from bot.channels.render import split_paragraphs
 from bot.channels.zalo.channel import international_phone, local_phone
 from bot.channels.zalo.events import parse
-from bot.channels.zalo.render import render, split_paragraphs
+from bot.channels.zalo.render import render
 from bot.channels.zalo.webhook import mac
 from bot.reply import Button, Reply
 from bot.settings import SettingsError

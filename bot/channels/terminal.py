@@ -23,10 +23,9 @@ from bot.channels.base import PHONE_TYPED, Capabilities, Channel, Hold, PartDone
 from bot.core import Core
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.notify.outbox import Outbox
-from bot.reply import Button, Reply
+from bot.reply import CONTACT_ACTION, Button, Reply
 
 QUIT = {"/quit", "/exit", "/thoat"}
-CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number
 
 
 def picture_file(data: bytes) -> Path:

@@ -30,8 +30,6 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.channels.base import (
-    PHONE_CONTACT,
-    Capabilities,
     Channel,
     GiveUp,
     PartDone,
@@ -39,21 +37,13 @@ from bot.channels.base import (
     Route,
 )
 from bot.channels.telegram.application import ALLOWED_UPDATES, build_application, commands
-from bot.channels.telegram.outgoing import send
+from bot.channels.telegram.outgoing import CAPABILITIES, send
 from bot.core import Core
 from bot.reply import Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CAPABILITIES = Capabilities(
-    edit_in_place=True,
-    buttons_per_message=100,
-    text_limit=4096,
-    markup="html",
-    phone_proof=PHONE_CONTACT,
-    per_chat_interval=1.0,  # about one message a second in one chat
-)
 
 
 class TelegramChannel(Channel):

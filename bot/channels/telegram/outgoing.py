@@ -18,10 +18,20 @@ from telegram import (
 from telegram.constants import CallbackQueryLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest
 
+from bot.channels.base import PHONE_CONTACT, Capabilities
+from bot.channels.render import contact_button, lay_out
 from bot.channels.telegram.client import MotCuaBot
-from bot.reply import Button, Reply, split_text
+from bot.reply import Button, Reply
 
 log = logging.getLogger(__name__)
+CAPABILITIES = Capabilities(
+    edit_in_place=True,
+    buttons_per_message=100,
+    text_limit=MessageLimit.MAX_TEXT_LENGTH,
+    markup="html",
+    phone_proof=PHONE_CONTACT,
+    per_chat_interval=1.0,  # about one message a second in one chat
+)
 
 
 def _serialised_once(cls):
@@ -56,9 +66,9 @@ NO_PREVIEW = _serialised_once(LinkPreviewOptions)(is_disabled=True)
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
     if reply.remove_keyboard and not reply.buttons:
         return ReplyKeyboardRemove()
-    if reply.request_contact:
-        label = reply.buttons[0][0].label if reply.buttons else "📱"
-        button = KeyboardButton(label, request_contact=True)
+    contact = contact_button(reply)
+    if contact is not None:
+        button = KeyboardButton(contact.label, request_contact=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if not reply.buttons:
         return None
@@ -99,7 +109,7 @@ async def send(
     if reply.photo is not None:
         await _send_photo(bot, chat_id, reply)
         return
-    parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+    parts = lay_out(reply, CAPABILITIES).parts  # split as on every channel
     for i, part in enumerate(parts[skip:], start=skip):
         last = i == len(parts) - 1
         await bot.send_html(

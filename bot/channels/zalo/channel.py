@@ -17,7 +17,7 @@ import httpx
 from aiohttp import web
 
 from bot import dispatch
-from bot.channels.base import PHONE_SHARED_INFO, Capabilities, Channel, GiveUp, Hold, RetryLater
+from bot.channels.base import Channel, GiveUp, Hold, RetryLater
 from bot.channels.zalo import held, pages
 from bot.channels.zalo.alerts import Refusals, SignatureWatch
 from bot.channels.zalo.api import ZaloApi
@@ -25,7 +25,7 @@ from bot.channels.zalo.errors import TokenRefreshFailed, ZaloUnavailable
 from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent, parse
 from bot.channels.zalo.inbox import Inbox
 from bot.channels.zalo.outgoing import Outgoing, choose_hint, more_label
-from bot.channels.zalo.render import MORE_ACTION, render
+from bot.channels.zalo.render import CAPABILITIES, MORE_ACTION, render
 from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
@@ -47,13 +47,7 @@ WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast 
 
 class ZaloChannel(Outgoing, Channel):
     name = NAME
-    capabilities = Capabilities(
-        edit_in_place=False,
-        buttons_per_message=5,
-        text_limit=2000,
-        markup="plain",
-        phone_proof=PHONE_SHARED_INFO,
-    )
+    capabilities = CAPABILITIES
 
     def __init__(
         self,
