@@ -1,8 +1,11 @@
-"""Three photos sent at once in the Zalo feedback form: three webhook posts acknowledged
-before any answer; each photo is kept and acknowledged once, in order (the core's entry
-point holds the person's lock, bot/dispatch.py)."""
+"""Three photos sent at once in the Zalo feedback form: three webhook posts at the same
+time; each photo is kept and acknowledged once, in the order the bot received them (the
+core's entry point holds the person's lock, bot/dispatch.py)."""
 
 from __future__ import annotations
+
+import asyncio
+import json
 
 import pytest
 from fakezalo import FakeZalo
@@ -27,8 +30,8 @@ async def test_three_photos_at_once_are_all_kept_and_acknowledged_in_order(tmp_p
         await choose(fz, "Bỏ qua", "Bước 4")
         await say(fz, TEXT, "Bước 5")
         before = len(fz.sent_to(CITIZEN))
-        for url in PHOTOS:  # each post answered 200 before the bot replies to any
-            assert await fz.user_sends_image(CITIZEN, url) == 200
+        posts = [fz.user_sends_image(CITIZEN, url) for url in PHOTOS]
+        assert await asyncio.gather(*posts) == [200, 200, 200]  # all three at once
 
         def acks():
             return [t for t in fz.texts_to(CITIZEN)[before:] if "Đã nhận" in t]
@@ -40,6 +43,14 @@ async def test_three_photos_at_once_are_all_kept_and_acknowledged_in_order(tmp_p
             "📎 Đã nhận (3)",
         ]
         state = await bot.core.conversations.get("zalo", CITIZEN)
-        assert [a["file_id"] for a in state.data["attachments"]] == PHOTOS
+        arrived = [  # the order the bot stored the events in: the order it handles them
+            json.loads(payload)["message"]["attachments"][0]["payload"]["url"]
+            for (payload,) in await bot.core.db.fetchall(
+                "SELECT payload FROM zalo_events WHERE event_name = 'user_send_image'"
+                " ORDER BY received_at, rowid"
+            )
+        ]
+        assert sorted(arrived) == PHOTOS
+        assert [a["file_id"] for a in state.data["attachments"]] == arrived
         await choose(fz, "Tiếp", "Bước 6")
         assert not fz.violations
