@@ -18,32 +18,17 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.error import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import Conflict, TelegramError
 from telegram.ext import Application
 
-from bot.channels.base import (
-    Channel,
-    GiveUp,
-    PartDone,
-    RetryLater,
-    Route,
-)
+from bot.channels.base import Channel, PartDone, Route
 from bot.channels.telegram.application import ALLOWED_UPDATES, build_application, commands
-from bot.channels.telegram.outgoing import CAPABILITIES, send
+from bot.channels.telegram.outgoing import CAPABILITIES, delivery_error, send
 from bot.core import Core
 from bot.reply import Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
 
 
 class TelegramChannel(Channel):
@@ -150,13 +135,8 @@ class TelegramChannel(Channel):
             await send(
                 self.application.bot, chat_id, reply, skip=skip, on_part=on_part, no_retry=True
             )
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
-            raise RetryLater(str(exc), float(seconds)) from exc
-        except Forbidden as exc:  # blocked by the user, kicked from the group
-            raise GiveUp(str(exc)) from exc
-        except BadRequest as exc:  # chat not found, bad markup: retrying will not help
-            raise GiveUp(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:  # TimedOut is a NetworkError; 5xx too
-            raise RetryLater(str(exc), 0.0) from exc
+        except TelegramError as exc:
+            error = delivery_error(exc)
+            if error is None:
+                raise
+            raise error from exc

@@ -16,9 +16,9 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import CallbackQueryLimit, MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.base import PHONE_CONTACT, Capabilities
+from bot.channels.base import PHONE_CONTACT, Capabilities, DeliveryError, GiveUp, RetryLater
 from bot.channels.render import contact_button, lay_out
 from bot.channels.telegram.client import MotCuaBot
 from bot.reply import Button, Reply
@@ -173,3 +173,19 @@ async def edit(bot, message, reply: Reply) -> bool:
         log.info("could not edit message %s: %s", message.message_id, exc.message)
         return False
     return True
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError | None:
+    """Telegram's refusal as the channel-neutral error the outbox understands; None for
+    anything else (a bug, a revoked token), which the caller raises as it is."""
+    if isinstance(exc, RetryAfter):
+        delay = exc.retry_after
+        seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+        return RetryLater(str(exc), float(seconds))
+    if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group
+        return GiveUp(str(exc))
+    if isinstance(exc, BadRequest):  # chat not found, bad markup: retrying will not help
+        return GiveUp(str(exc))
+    if isinstance(exc, NetworkError):  # TimedOut is a NetworkError; 5xx too
+        return RetryLater(str(exc), 0.0)
+    return None

@@ -1,7 +1,7 @@
 """The one python-telegram-bot handler: every update goes to the core's entry point
 (bot/dispatch.py), which holds the person's lock, answers and apologises; this module only
 sends what comes back, the Telegram way (edit the pressed message, answer the button's
-query, notices as a pop-up, none in a group)."""
+query, notices as a pop-up, none in a group), and queues what cannot go now."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import dispatch
+from bot.channels.base import GiveUp
 from bot.channels.telegram.incoming import incoming
-from bot.channels.telegram.outgoing import edit, popup, send
+from bot.channels.telegram.outgoing import delivery_error, edit, popup, send
+from bot.core import Core
 from bot.reply import Reply
+from bot.unsent import queue_rest
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +29,13 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if msg is None:
         return
     core = context.application.bot_data["core"]
-    await dispatch.handle(core, msg, answerer(update, context.bot))
+    await dispatch.handle(core, msg, answerer(update, context.bot, core))
 
 
-def answerer(update: Update, bot) -> dispatch.Answer:
-    """Sends one update's replies; called again with the apology when sending failed."""
+def answerer(update: Update, bot, core: Core) -> dispatch.Answer:
+    """Sends one update's replies; what Telegram refuses for now (rate limit, network) goes
+    to the outbox with what follows it. Called again with the apology when sending failed
+    for good (an error the entry point logs)."""
     query = update.callback_query
     queried = False
 
@@ -47,10 +53,24 @@ def answerer(update: Update, bot) -> dispatch.Answer:
         if chat.type != ChatType.PRIVATE:  # a typed command in a group
             replies = [r for r in replies if not r.notice]
         pressed = query.message if query is not None else None
-        for reply in replies:
+        for n, reply in enumerate(replies):
             if reply.edit and pressed is not None and await edit(bot, pressed, reply):
                 continue
-            await send(bot, chat.id, reply)
+            parts = 0
+
+            async def sent(count: int) -> None:
+                nonlocal parts
+                parts = count
+
+            try:
+                await send(bot, chat.id, reply, on_part=sent)
+            except TelegramError as exc:
+                error = delivery_error(exc)
+                if error is None or isinstance(error, GiveUp):
+                    raise  # the entry point logs it and tries the apology
+                # reply now, queue the rest (the drainer sends it, without this part again)
+                await queue_rest(core.db, "telegram", str(chat.id), replies[n:], parts, error)
+                return
 
     return answer
 

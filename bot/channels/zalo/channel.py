@@ -32,9 +32,9 @@ from bot.channels.zalo.webhook import make_handler
 from bot.core import Core
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.i18n import translator
-from bot.notify.outbox import Outbox, Priority, enqueue
 from bot.reply import Reply
 from bot.settings import Settings
+from bot.unsent import queue_rest
 
 log = logging.getLogger(__name__)
 
@@ -302,26 +302,12 @@ class ZaloChannel(Outgoing, Channel):
                     await self._send_cs(uid, message)
                     sent += 1
             except (RetryLater, Hold) as exc:
-                await self._queue_rest(uid, replies[n:], sent, exc)
+                await queue_rest(self.core.db, NAME, uid, replies[n:], sent, exc)
                 break
             except GiveUp as exc:
                 log.warning("Zalo: reply to %s not delivered: %s", uid, exc)
                 break
         await self.store.remember(uid, actions, choices, folds)
-
-    async def _queue_rest(self, uid: str, rest: list[Reply], sent: int, exc) -> None:
-        outbox = Outbox(self.core.db)
-        for i, reply in enumerate(rest):
-            async with self.core.db.transaction() as conn:
-                await enqueue(conn, NAME, uid, reply, priority=Priority.REPLY)
-                async with conn.execute("SELECT last_insert_rowid()") as cur:
-                    (row_id,) = await cur.fetchone()
-            if i == 0 and sent:
-                await outbox.mark_parts_sent(row_id, sent)
-            if isinstance(exc, RetryLater):
-                await outbox.retry_later(row_id, exc.delay, exc.reason)
-            else:
-                await outbox.hold(row_id, exc.reason)
 
 
 def local_phone(phone: str | None) -> str | None:
