@@ -26,8 +26,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fakebotapi import FakeBotApi  # noqa: E402
 
 from bot.channels.telegram import TelegramChannel  # noqa: E402
-from bot.channels.telegram_bot import MotCuaBot  # noqa: E402
-from bot.channels.telegram_bot import make_bot as motcua_bot  # noqa: E402
+from bot.channels.telegram.client import MotCuaBot  # noqa: E402
+from bot.channels.telegram.client import make_bot as motcua_bot  # noqa: E402
 from bot.core import open_core  # noqa: E402
 from bot.notify.drainer import Drainer  # noqa: E402
 from bot.notify.outbox import Outbox, enqueue  # noqa: E402

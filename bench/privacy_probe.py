@@ -56,11 +56,11 @@ class User:
         self.replies: list = []
 
     async def _send(self, kind: str, text: str) -> str:
-        from bot.dialog import router
+        from bot import dispatch
         from bot.dialog.incoming import Incoming
 
         msg = Incoming("terminal", self.user_id, self.user_id, kind=kind, text=text)
-        self.replies = await router.handle(self.core, msg)
+        self.replies = await dispatch.handle(self.core, msg)
         return "\n".join(r.plain() for r in self.replies)
 
     async def say(self, text: str) -> str:

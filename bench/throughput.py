@@ -141,7 +141,7 @@ def echo_app() -> Application:
 
 
 async def motcua_app(db: Path, national: bool) -> Application:
-    from bot.channels.telegram_app import build_application
+    from bot.channels.telegram.application import build_application
     from bot.settings import Secret, load_settings
 
     settings = load_settings(environ={"MOTCUA_DB": str(db)}, dotenv=None)

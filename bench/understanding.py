@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from seen import read  # noqa: E402
 
-from bot.dialog import router  # noqa: E402
+from bot import dispatch  # noqa: E402
 from bot.dialog.incoming import TEXT, Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
@@ -85,7 +85,7 @@ class Citizen:
         msg = Incoming(
             kind=TEXT, text=text, channel="terminal", user_id=self.user_id, chat_id=self.user_id
         )
-        return read(await router.handle(self.core, msg))
+        return read(await dispatch.handle(self.core, msg))
 
 
 async def score_questions(core, questions: list[dict], verbose: bool, name: str) -> dict:

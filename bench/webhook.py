@@ -40,9 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 from throughput import QUESTIONS, TOKEN, InProcessRequest  # noqa: E402
 
-from bot.runtime import Runtime  # noqa: E402
+from bot.app import App, build  # noqa: E402
 from bot.settings import Secret, load_settings  # noqa: E402
-from bot.web.serve import attach, web_server  # noqa: E402
 from bot.web.server import WebServer  # noqa: E402
 
 BURST = 200
@@ -57,12 +56,12 @@ class Target:
     path: str
     posts: Callable[[int, int], list[Post]]
     alone: Callable  # aiohttp handler: the check, then nothing
-    runtime: Runtime
+    app: App  # built as `motcua run` builds it (bot/app.py), with this one channel
     settle: Callable[[int], Awaitable[None]]
 
 
 def telegram_updates(count: int, first_id: int) -> list[Post]:
-    from bot.channels.telegram_webhook import SECRET_HEADER, webhook_secret
+    from bot.channels.telegram.webhook import SECRET_HEADER, webhook_secret
 
     headers = {SECRET_HEADER: webhook_secret(TOKEN), "Content-Type": "application/json"}
     out = []
@@ -87,8 +86,8 @@ async def telegram_target(folder: Path):
     from telegram.ext import ApplicationBuilder
 
     from bot.channels.telegram import TelegramChannel
-    from bot.channels.telegram_app import build_application
-    from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler, webhook_secret
+    from bot.channels.telegram.application import build_application
+    from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_handler, webhook_secret
 
     settings = load_settings(
         environ={
@@ -99,8 +98,8 @@ async def telegram_target(folder: Path):
         dotenv=None,
     )
     settings = dataclasses.replace(settings, telegram_token=Secret(TOKEN))
-    app = build_application(settings, rate_limiter=False, request=InProcessRequest())
-    channel = TelegramChannel(app, public_url=settings.public_url)
+    application = build_application(settings, rate_limiter=False, request=InProcessRequest())
+    channel = TelegramChannel(application, public_url=settings.public_url)
     # The handler alone queues to an Application that is not running (emptied each round).
     idle = ApplicationBuilder().token(TOKEN).request(InProcessRequest()).build()
     alone = webhook_handler(idle, webhook_secret(TOKEN))
@@ -108,13 +107,13 @@ async def telegram_target(folder: Path):
     async def settle(posted: int) -> None:
         while not idle.update_queue.empty():
             idle.update_queue.get_nowait()
-        registry = runtime.core.metrics.registry
+        registry = app.core.metrics.registry
         labels = {"channel": "telegram"}
         while (registry.get_sample_value("motcua_handling_seconds_count", labels) or 0) < posted:
             await asyncio.sleep(0.01)
 
-    runtime = Runtime(settings, [channel], run_jobs=False)
-    yield settings, [channel], Target(WEBHOOK_PATH, telegram_updates, alone, runtime, settle)
+    app = build(settings, [channel], run_jobs=False)
+    yield Target(WEBHOOK_PATH, telegram_updates, alone, app, settle)
 
 
 @contextlib.asynccontextmanager
@@ -164,8 +163,8 @@ async def zalo_target(folder: Path):
             return True  # the check and the hand-over only: nothing stored
 
         alone = make_handler(fz.app_id, fz.oa_secret_key, nowhere, SignatureWatch(settings))
-        runtime = Runtime(settings, [channel], run_jobs=False)
-        yield settings, [channel], Target(path, posts, alone, runtime, settle)
+        app = build(settings, [channel], run_jobs=False)
+        yield Target(path, posts, alone, app, settle)
 
 
 async def post_all(
@@ -211,18 +210,16 @@ async def main() -> None:
     rates: dict[str, list[float]] = {"bare": [], "alone": [], "ours": []}
     bursts: dict[str, list[float]] = {"bare": [], "ours": []}
     with tempfile.TemporaryDirectory() as tmp:
-        async with opened(Path(tmp)) as (settings, channels, target):
+        async with opened(Path(tmp)) as target:
             baseline, alone = WebServer("127.0.0.1", 0), WebServer("127.0.0.1", 0)
             baseline.route("POST", target.path, bare)
             alone.route("POST", target.path, target.alone)
-            server = web_server(settings, channels)  # as `motcua run` does
-            for each in (baseline, alone, server):
+            for each in (baseline, alone):
                 await each.start()
-            attach(target.runtime, server)
             connector = aiohttp.TCPConnector(limit=0)
-            async with target.runtime, aiohttp.ClientSession(connector=connector) as http:
+            async with target.app, aiohttp.ClientSession(connector=connector) as http:
                 urls = {k: s.url + target.path for k, s in (("bare", baseline), ("alone", alone))}
-                ours_url = server.url + target.path
+                ours_url = target.app.server.url + target.path
                 posted = 0
 
                 async def ours(posts: list[Post], concurrency: int):
@@ -245,7 +242,7 @@ async def main() -> None:
                     _, times = await post_all(http, urls["bare"], posts, BURST)
                     bursts["bare"].append(p95(times))
                     bursts["ours"].append(p95((await ours(posts, BURST))[1]))
-            for each in (baseline, alone, server):
+            for each in (baseline, alone):
                 await each.stop()
 
     def ratios(kind: str) -> list[float]:

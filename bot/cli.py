@@ -203,28 +203,7 @@ def run(settings) -> int:
     if problem:
         print(f"motcua: {problem}", file=sys.stderr)
         return 1
-    channels = build_channels(settings)
-    return asyncio.run(_run(settings, channels))
-
-
-def build_channels(settings) -> list:
-    """Telegram when a token is set, Zalo when its settings are; otherwise the terminal
-    chat, so `run` always serves."""
-    channels = []
-    if settings.has_telegram:
-        from bot.channels.telegram import TelegramChannel
-
-        channels.append(TelegramChannel.from_settings(settings))
-    if settings.has_zalo:
-        from bot.channels.zalo import ZaloChannel
-
-        channels.append(ZaloChannel.from_settings(settings))
-    if not channels:
-        from bot.channels.terminal import TerminalChannel
-
-        logging.getLogger().setLevel(logging.WARNING)
-        channels.append(TerminalChannel())
-    return channels
+    return asyncio.run(_run(settings))
 
 
 async def _terminal_notice(runtime) -> None:
@@ -235,39 +214,26 @@ async def _terminal_notice(runtime) -> None:
         )
 
 
-async def _wake_on_release(runtime) -> None:
-    """A channel that releases held messages (Zalo) wakes its drainer to send them now."""
-    for name, channel in runtime.channels.items():
-        if hasattr(channel, "on_release") and name in runtime.drainers:
-            channel.on_release = runtime.drainers[name].wake
-
-
-async def _run(settings, channels) -> int:
-    from bot.channels.telegram_webhook import WebhookError
-    from bot.runtime import Runtime
+async def _run(settings) -> int:
+    from bot.app import build
+    from bot.channels.telegram.webhook import WebhookError
     from bot.store.lease import LeaseTaken
-    from bot.web.serve import attach, web_server
     from bot.web.server import WebServerError
 
-    runtime = Runtime(settings, channels)
-    runtime.on_start.append(_terminal_notice)
-    server = web_server(settings, channels)  # webhooks, /healthz, /metrics (when wanted)
-    if server is not None:
-        try:
-            await server.start()  # first: a port in use stops here, nothing else touched
-        except WebServerError as exc:
-            print(f"motcua: {exc}", file=sys.stderr)
-            return 1
-        attach(runtime, server)
-    runtime.on_start.append(_wake_on_release)
+    app = build(settings)  # the one composition root (bot/app.py)
+    app.runtime.on_start.append(_terminal_notice)
+    try:
+        await app.listen()  # first: a port in use stops here, nothing else touched
+    except WebServerError as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 1
     lost = await _no_one_hears(settings)
     if lost:
-        if server is not None:
-            await server.stop()
+        await app.close()
         print(f"motcua: {lost}", file=sys.stderr)
         return 2
     try:
-        code = await runtime.run()
+        code = await app.runtime.run()
     except (LeaseTaken, StoreError) as exc:  # StoreError: refused a damaged store at start
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
@@ -279,10 +245,9 @@ async def _run(settings, channels) -> int:
         print(f"motcua: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            await server.stop()
-    if runtime.failure:
-        print(f"motcua: {runtime.failure}", file=sys.stderr)
+        await app.close()
+    if app.runtime.failure:
+        print(f"motcua: {app.runtime.failure}", file=sys.stderr)
     return code
 
 

@@ -19,6 +19,7 @@ from bot.dialog.throttle import LookupGuard, NoticeGuard
 from bot.dossiers.notices import DossierNotifier
 from bot.dossiers.repository import DossierRepository
 from bot.feedback import FeedbackService
+from bot.locks import PersonLocks
 from bot.metrics import Metrics
 from bot.people.officials import Officials
 from bot.people.privacy import Privacy
@@ -55,6 +56,7 @@ class Core:
     lookup_guard: LookupGuard = field(default_factory=LookupGuard)
     notice_guard: NoticeGuard = field(default_factory=NoticeGuard)
     metrics: Metrics = field(default_factory=Metrics)  # this runtime's counters (GET /metrics)
+    locks: PersonLocks = field(default_factory=PersonLocks)  # one per (channel, person) at work
     recent: RecentTopics = field(init=False)  # what each user was last shown
 
     def __post_init__(self) -> None:

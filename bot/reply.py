@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 _TAG = re.compile(r"<[^>]+>")
+# The action of the button that asks for the user's own phone number (with
+# Reply.request_contact): each channel asks in its own way (bot/channels/render.py).
+CONTACT_ACTION = "contact"
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>')
 
 

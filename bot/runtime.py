@@ -10,7 +10,8 @@ Start: open the store (refused when it is damaged, read-only or unreadable: Stor
 and take the runner lease (a second runner on the same store
 stops here with one line, before the search index is built), finish opening the
 core, freeze the start-up objects out of GC passes, start the channels (each gets
-the core through `bind(core)` first), the periodic jobs, one drainer per channel,
+the core through `bind(core)` first), the periodic jobs, one drainer per channel (its
+`drain` and `on_release` set to that drainer's),
 then the `on_start` hooks. Stop runs in reverse: `on_stop` hooks, the drainers
 finish what they hold, jobs are cancelled, channels stop, the lease is freed, the
 core closes. Only the lease holder runs jobs and drainers; losing the lease (the
@@ -85,9 +86,7 @@ class Runtime:
             self.core = await open_core(self.settings, db)
             gc.freeze()  # the catalog and its index live as long as the bot: out of GC passes
             for channel in self.channels.values():
-                bind = getattr(channel, "bind", None)
-                if bind is not None:
-                    bind(self.core)
+                channel.bind(self.core)
                 await channel.start()
                 self._started.append(channel)
             if self._run_jobs:
@@ -96,8 +95,8 @@ class Runtime:
             for channel in self.channels.values():
                 drainer = Drainer(self.core.db, channel, idle_seconds=self._drain_idle)
                 self.drainers[channel.name] = drainer
-                if hasattr(channel, "drain"):  # a channel that asks for a round itself
-                    channel.drain = drainer.drain_once
+                channel.drain = drainer.drain_once  # a channel may ask for a round itself
+                channel.on_release = drainer.wake  # held messages became due (Zalo)
                 self._tasks.append(
                     asyncio.create_task(drainer.run(), name=f"outbox-{channel.name}")
                 )
@@ -117,18 +116,16 @@ class Runtime:
         """Until a stop is requested or a channel that can end (the terminal chat) ended."""
         waits = [asyncio.create_task(self._stopping.wait())]
         for channel in self.channels.values():
-            ended = getattr(channel, "ended", None)
-            if isinstance(ended, asyncio.Event):
-                waits.append(asyncio.create_task(ended.wait()))
+            if channel.ended is not None:
+                waits.append(asyncio.create_task(channel.ended.wait()))
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in waits:
                 task.cancel()
         for channel in self.channels.values():
-            failure = getattr(channel, "failure", None)
-            if failure:
-                self.failure = self.failure or f"{channel.name}: {failure}"
+            if channel.failure:
+                self.failure = self.failure or f"{channel.name}: {channel.failure}"
                 self.exit_code = self.exit_code or 1
 
     async def run(self) -> int:

@@ -1,16 +1,5 @@
-"""Telegram glue: the handlers come from the one conversation map (bot/dialog/router.py).
+"""The channel-neutral conversation's future home (issue 15, point 3).
 
-`routes` registers one handler per command and per button prefix of the map, then
-the messages without a command and the fallbacks; `errors` is the last net.
+Telegram's glue that lived here moved to bot/channels/telegram/: one python-telegram-bot
+handler hands every update to the core's entry point (bot/dispatch.py).
 """
-
-from telegram.ext import Application
-
-from handlers import errors, routes
-
-FEATURES = (routes, errors)
-
-
-def register_all(application: Application) -> None:
-    for feature in FEATURES:
-        feature.register(application)

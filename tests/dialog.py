@@ -6,7 +6,7 @@ A `Conversation` talks to the real core as one user on the terminal channel:
 
 from __future__ import annotations
 
-from bot.dialog import router
+from bot import dispatch
 from bot.dialog.incoming import ACTION, MEDIA, TEXT, Incoming
 from bot.reply import Reply
 
@@ -18,7 +18,7 @@ class Conversation:
         self.replies: list[Reply] = []
 
     async def _send(self, msg: Incoming) -> str:
-        self.replies = await router.handle(self.core, msg)
+        self.replies = await dispatch.handle(self.core, msg)
         return "\n\n".join(r.plain() for r in self.replies)
 
     async def say(self, text: str) -> str:

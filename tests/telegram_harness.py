@@ -1,7 +1,8 @@
 """Run the real Application (python-telegram-bot's HTTP stack) against the fake Bot API.
 
-`running_bot` runs the bot the way `motcua run` does: the runtime (core, lease, jobs,
-outbox drainer) with the Telegram channel polling, so the tests see what production would.
+`running_bot` runs the bot the way `motcua run` does, built by the same composition root
+(bot/app.py): the runtime (core, lease, jobs, outbox drainer) with the Telegram channel
+polling, so the tests see what production would.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from collections.abc import AsyncIterator
 from conftest import make_settings
 from fakebotapi import FakeBotApi
 
-from bot.channels.telegram import TelegramChannel
-from bot.runtime import Runtime
+from bot.app import build
 
 
 @contextlib.asynccontextmanager
@@ -23,14 +23,10 @@ async def running_bot(
     settings = make_settings(
         tmp_path, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, **env
     )
-    channel = TelegramChannel.from_settings(settings, rate_limiter=rate_limiter, poll_timeout=1)
-    runtime = Runtime(settings, [channel])
-    await runtime.start()
-    await api.wait_polling()
-    try:
-        yield channel.application
-    finally:
-        await runtime.stop()
+    app = build(settings, rate_limiter=rate_limiter, poll_timeout=1)
+    async with app:
+        await api.wait_polling()
+        yield app.channel("telegram").application
 
 
 def buttons(call) -> list[tuple[str, str]]:

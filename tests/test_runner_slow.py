@@ -18,7 +18,7 @@ import pytest
 from conftest import make_settings
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_app import build_application
+from bot.channels.telegram.application import build_application
 from bot.core import open_core
 from bot.notify.drainer import Drainer
 from bot.notify.outbox import Outbox, enqueue

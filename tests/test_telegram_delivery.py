@@ -1,7 +1,7 @@
 """Delivery through the real stack (python-telegram-bot over HTTP to the fake Bot API):
-a 429 for one chat (a notification or a reply) delays only that chat, urgent messages go
-first, an update that cannot be parsed is skipped, and a 409 Conflict stops the runner
-with one line."""
+a 429 for one chat (a notification or a reply) delays only that chat, a reply Telegram
+cannot take now is queued, not lost, urgent messages go first, an update that cannot be
+parsed is skipped, and a 409 Conflict stops the runner with one line."""
 
 from __future__ import annotations
 
@@ -63,6 +63,20 @@ async def test_a_429_on_the_reply_to_one_chat_holds_up_only_that_chat(tmp_path, 
     assert order[5] == SLOW_CHAT  # which still got its reply, once
     statuses = [r.status for r in api.requests if r.params.get("chat_id") == SLOW_CHAT]
     assert statuses == [429, 200]
+
+
+async def test_a_reply_telegram_cannot_take_now_is_queued_not_lost(tmp_path, api):
+    """Reply now, queue the rest: a 5xx on the answer puts it in the outbox (bot/unsent.py),
+    and the drainer delivers it once, with no apology in its place."""
+    api.add_user(SLOW_CHAT)
+    api.fail_next("sendMessage", 500, chat_id=SLOW_CHAT)
+    async with running_bot(tmp_path, api):
+        api.push_text(SLOW_CHAT, "/start")
+        await api.wait_for("sendMessage", chat_id=SLOW_CHAT, timeout=30)
+    texts = [t for chat, t in delivered(api) if chat == SLOW_CHAT]
+    assert len(texts) == 1 and "Xin lỗi" not in texts[0] and "👉" in texts[0]
+    statuses = [r.status for r in api.requests if r.params.get("chat_id") == SLOW_CHAT]
+    assert statuses == [500, 200]
 
 
 async def test_urgent_messages_go_before_bulk_ones(tmp_path, api):

@@ -2,7 +2,7 @@
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.channels.telegram_io import NO_PREVIEW, markup
+from bot.channels.telegram.outgoing import NO_PREVIEW, markup
 from bot.reply import Button, Reply
 
 

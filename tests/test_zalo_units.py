@@ -7,9 +7,10 @@ import unicodedata
 import pytest
 from conftest import make_settings
 
+from bot.channels.render import split_paragraphs
 from bot.channels.zalo.channel import international_phone, local_phone
 from bot.channels.zalo.events import parse
-from bot.channels.zalo.render import render, split_paragraphs
+from bot.channels.zalo.render import render
 from bot.channels.zalo.webhook import mac
 from bot.reply import Button, Reply
 from bot.settings import SettingsError
@@ -107,7 +108,8 @@ def test_events_and_phones():
 def test_motcua_run_starts_the_zalo_channel_and_refuses_a_bad_setting(
     tmp_path, monkeypatch, capsys
 ):
-    from bot.cli import build_channels, main
+    from bot.app import build_channels
+    from bot.cli import main
 
     names = [c.name for c in build_channels(make_settings(tmp_path, **ZALO))]
     assert names == ["zalo"]

@@ -1,6 +1,7 @@
-"""Run the Zalo channel for real: the runtime (core, lease, jobs, drainers), the one HTTP
-server `motcua run` starts (bot/web) serving the channel's webhook, /healthz and /metrics
-on 127.0.0.1, the channel's httpx client talking to FakeZalo, a real SQLite file."""
+"""Run the Zalo channel for real, built by `motcua run`'s composition root (bot/app.py): the
+runtime (core, lease, jobs, drainers), the one HTTP server (bot/web) serving the channel's
+webhook, /healthz and /metrics on 127.0.0.1, the channel's httpx client talking to FakeZalo,
+a real SQLite file."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ from dataclasses import dataclass
 from conftest import make_settings
 from fakezalo import FakeZalo
 
-from bot.channels.telegram import TelegramChannel
+from bot.app import App, build
 from bot.channels.zalo import ZaloChannel
-from bot.cli import _wake_on_release, build_channels
 from bot.core import Core
 from bot.runtime import Runtime
-from bot.web.serve import attach, web_server
 
 INFO_IMAGE = "https://oa.example/logo.png"  # a string the fake checks; nothing fetches it
 
@@ -34,14 +33,18 @@ def zalo_env(fz: FakeZalo, **env: str) -> dict[str, str]:
 
 @dataclass
 class ZaloBot:
-    runtime: Runtime
+    app: App
     channel: ZaloChannel
     webhook_url: str
     application: object = None  # the Telegram Application when the desk runs too
 
     @property
+    def runtime(self) -> Runtime:
+        return self.app.runtime
+
+    @property
     def core(self) -> Core:
-        return self.runtime.core
+        return self.app.core
 
 
 @contextlib.asynccontextmanager
@@ -52,23 +55,15 @@ async def running_zalo(tmp_path, fz: FakeZalo, api=None, **env: str) -> AsyncIte
         env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
     env = {"MOTCUA_HTTP_LISTEN": "127.0.0.1:0", **env}  # any free port
     settings = make_settings(tmp_path, **zalo_env(fz, **env))
-    channels = build_channels(settings)  # what `motcua run` starts for these settings
-    channel = next(c for c in channels if isinstance(c, ZaloChannel))
+    # what `motcua run` starts for these settings (Telegram polling with a short timeout,
+    # so the test stops quickly)
+    app = build(settings, drain_idle=0.1, poll_timeout=1)
+    channel = app.channel("zalo")
     channel.retry_base = 0.05
-    if api is not None:  # polling with a short timeout, so the test stops quickly
-        channels = [channel, TelegramChannel.from_settings(settings, poll_timeout=1)]
-    runtime = Runtime(settings, channels, drain_idle=0.1)
-    server = web_server(settings, channels)  # as `motcua run`: every channel's routes mounted
-    await server.start()
-    attach(runtime, server)
-    runtime.on_start.append(_wake_on_release)
-    await runtime.start()
-    url = f"http://127.0.0.1:{server.port}/zalo/webhook"
-    fz.webhook_url = url
-    if api is not None:
-        await api.wait_polling()
-    try:
-        yield ZaloBot(runtime, channel, url, channels[1].application if api else None)
-    finally:
-        await runtime.stop()  # its stop hook closes the server first
-        await server.stop()
+    async with app:
+        url = f"http://127.0.0.1:{app.server.port}/zalo/webhook"
+        fz.webhook_url = url
+        if api is not None:
+            await api.wait_polling()
+        telegram = app.channel("telegram").application if api is not None else None
+        yield ZaloBot(app, channel, url, telegram)

@@ -1,4 +1,5 @@
-"""What every channel is to the runtime: a name, start/stop, and delivery of a Reply.
+"""What every channel is to the runtime and the web server (the channel contract): a name,
+what it can show, start/stop, delivery of a Reply, and the optional members with defaults.
 
 The runtime owns the core, the jobs and one outbox drainer per channel; a channel
 only turns platform events into `Incoming` and `Reply` objects into platform
@@ -8,11 +9,15 @@ what to do without knowing the platform.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from bot.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 # How a channel proves that a phone number belongs to the person writing.
 PHONE_CONTACT = "contact"  # Telegram: the user's own contact card (user_id checked)
@@ -59,23 +64,49 @@ class Capabilities:
 
 
 PartDone = Callable[[int], Awaitable[None]]
+Route = tuple[str, str, Callable]  # (method, path, aiohttp handler) the web server mounts
 
 
-@runtime_checkable
-class Channel(Protocol):
-    """A messaging platform behind one small interface."""
+class Channel:
+    """A messaging platform behind one small interface: everything the runtime and the web
+    server use is declared here, with what a channel that does not care gets.
+
+    A channel must give `name`, `capabilities`, `start`, `stop` and `deliver`; the rest
+    it overrides when it has them (a webhook's routes, a state to report, an end of its own).
+    """
 
     name: str
     capabilities: Capabilities
+    core: Core | None = None  # set by `bind`
+    # Set by the channel: it ended by itself (the terminal's user left, Telegram's polling
+    # was refused); the runtime then stops, and exits non-zero with `failure` when there is one.
+    ended: asyncio.Event | None = None
+    failure: str | None = None
+    # Set by the runtime once its outbox drainer runs: one delivery round now (the terminal
+    # shows what is due after each answer), and wake it (Zalo released held messages).
+    drain: Callable[[], Awaitable[int]] | None = None
+    on_release: Callable[[], None] | None = None
 
-    # Optional: `bind(core)` is called by the runtime before `start` when a channel has it,
-    # so the channel's handlers can reach the core.
+    def bind(self, core: Core) -> None:
+        """The runtime opened the core; called before `start`."""
+        self.core = core
+
+    def routes(self) -> list[Route]:
+        """What the web server mounts for this channel (webhooks); none by default."""
+        return []
+
+    async def health(self) -> dict | None:
+        """This channel's own state for /healthz and /metrics (e.g. Zalo: its token's
+        expiry, `problems` a list); None: nothing of its own to report."""
+        return None
 
     async def start(self) -> None:
         """Begin receiving (polling, webhook routes); the core is already open."""
+        raise NotImplementedError
 
     async def stop(self) -> None:
         """Stop receiving and release connections; the core closes after."""
+        raise NotImplementedError
 
     async def deliver(
         self, chat_id: str, reply: Reply, *, skip: int = 0, on_part: PartDone | None = None
@@ -85,3 +116,4 @@ class Channel(Protocol):
         `skip` leaves out parts of a long reply delivered before; `on_part(n)` is
         awaited once the first n parts went out, so a retry resumes after them.
         """
+        raise NotImplementedError

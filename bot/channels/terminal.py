@@ -18,15 +18,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.channels.base import PHONE_TYPED, Capabilities, Hold, PartDone
+from bot import dispatch
+from bot.channels.base import PHONE_TYPED, Capabilities, Channel, Hold, PartDone
 from bot.core import Core
-from bot.dialog import router
 from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.notify.outbox import Outbox
-from bot.reply import Button, Reply
+from bot.reply import CONTACT_ACTION, Button, Reply
 
 QUIT = {"/quit", "/exit", "/thoat"}
-CONTACT_ACTION = "contact"  # the button that asks for the user's own phone number
 
 
 def picture_file(data: bytes) -> Path:
@@ -75,14 +74,20 @@ async def chat(
     readline = readline or (lambda: asyncio.to_thread(stdin.readline))
     choices: list[Button] = []
 
-    async def say(msg: Incoming) -> None:
-        nonlocal choices
-        choices = []
-        for reply in await router.handle(core, msg) + await pending():
+    def show(replies: list[Reply]) -> None:
+        for reply in replies:
             text, buttons = render(reply, len(choices) + 1)
             choices.extend(buttons)
             stdout.write(text + "\n\n")
         stdout.flush()
+
+    async def answer(replies: list[Reply]) -> None:
+        show(replies)
+
+    async def say(msg: Incoming) -> None:
+        choices.clear()
+        await dispatch.handle(core, msg, answer)
+        show(await pending())
 
     base = {"channel": "terminal", "user_id": user_id, "chat_id": user_id}
     await say(Incoming(kind=TEXT, text="/start", **base))
@@ -122,7 +127,7 @@ async def notifications(core: Core, user_id: str) -> list[Reply]:
     return replies
 
 
-class TerminalChannel:
+class TerminalChannel(Channel):
     """The terminal chat as a channel: one local user, typed phone, plain text, no limit."""
 
     name = "terminal"
@@ -140,12 +145,8 @@ class TerminalChannel:
         self.stdin, self.stdout, self.user_id = stdin, stdout, user_id
         self.core: Core | None = None
         self.ended = asyncio.Event()  # the user left (/quit, end of input): the runtime stops
-        self.drain: Callable[[], Awaitable[int]] | None = None  # set by the runtime
         self._shown: list[Reply] = []
         self._task: asyncio.Task | None = None
-
-    def bind(self, core: Core) -> None:
-        self.core = core
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._chat(), name="terminal-chat")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core import Core
 from bot.dialog.incoming import Incoming
 from bot.i18n import Translator
+from bot.people.officials import Official
 
 
 @dataclass
@@ -14,3 +15,4 @@ class Turn:
     core: Core
     msg: Incoming
     t: Translator
+    official: Official | None = None  # set by the router on the officials' routes

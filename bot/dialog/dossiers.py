@@ -26,7 +26,7 @@ from bot.dossiers.model import Dossier
 from bot.dossiers.phones import normalize_phone
 from bot.dossiers.wording import LATE, RETURNED, CardContext, lateness, status_name, timeliness
 from bot.people.privacy import DOSSIER_TRACKING
-from bot.reply import Button, Reply, esc
+from bot.reply import CONTACT_ACTION, Button, Reply, esc
 
 EXAMPLE_CODE = "000.00.06.H56-231027-0361"
 MAX_LISTED = 10
@@ -210,7 +210,7 @@ def _ask_contact(turn: Turn) -> Reply:
     _ = turn.t.gettext
     text = "📱 " + _("Press the button below to share your own phone number.")
     return Reply(
-        text, [[Button("📱 " + _("Share my phone number"), "contact")]], request_contact=True
+        text, [[Button("📱 " + _("Share my phone number"), CONTACT_ACTION)]], request_contact=True
     )
 
 

@@ -33,16 +33,10 @@ def _refused(turn: Turn, exc: FeedbackRefused) -> list[Reply]:
     return [Reply("🔒 " + refusal_text(exc.reason, exc.detail, turn.t))]
 
 
-async def _on_roster(turn: Turn) -> bool:
-    """Checked at the first press of every action, before anything is shown or remembered."""
-    return await turn.core.officials.get(*_who(turn)) is not None
-
-
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """f:as|an|ni|rj|cl|pb|fw:ID[:AGENCY] from the alert's buttons."""
+    """f:as|an|ni|rj|cl|pb|fw:ID[:AGENCY] from the alert's buttons (the officials' route:
+    the router checked the roster before anything is shown or remembered)."""
     _ = turn.t.gettext
-    if not await _on_roster(turn):
-        return refusal(turn, hint=False)
     parts = action.split(":")
     ticket_id = parse_id(parts[2]) if len(parts) >= 3 else None
     if ticket_id is None:  # a forged or garbled button: no such ticket
@@ -120,8 +114,6 @@ async def _act(turn: Turn, ticket_id: int, action: str, text: str) -> list[Reply
 async def answer_command(turn: Turn, args: str) -> list[Reply]:
     """/traloi N text — N is the ticket number (PAKN-2026-000001) or its short id."""
     _ = turn.t.gettext
-    if not await _on_roster(turn):
-        return refusal(turn, hint=False)
     head, _sep, text = args.strip().partition(" ")
     replies = await questions_officials.answer_command(turn, head, text)
     if replies is not None:  # CH-12: a question passed on by the bot, not a ticket
@@ -139,9 +131,7 @@ async def answer_command(turn: Turn, args: str) -> list[Reply]:
 async def overdue_command(turn: Turn, _args: str = "") -> list[Reply]:
     """/phananhquahan: tickets past a deadline (officials: their agency; leaders: all)."""
     _ = turn.t.gettext
-    official = await turn.core.officials.get(*_who(turn))
-    if official is None:
-        return refusal(turn, hint=False)
+    official = turn.official  # the route is the officials' (router.Command)
     agency = None if official.is_leader else official.agency_code
     late = await turn.core.feedback.overdue(_now(), agency)
     lines = ["⏰ <b>" + _("Feedback past a deadline: %s") % len(late) + "</b>"]

@@ -117,9 +117,7 @@ def _after_code(args: str) -> str:
 async def apology_command(turn: Turn, args: str) -> list[Reply]:
     """/xinloi CODE DD/MM/YYYY reason — the apology form with the new appointment date."""
     _ = turn.t.gettext
-    official = await _official(turn)
-    if official is None:
-        return refusal(turn)
+    official = turn.official  # the route is the officials' (router.Command)
     code = find_dossier_code(args)
     parts = _after_code(args).strip().split(" ", 1)
     m = _DATE.match(parts[0]) if parts and parts[0] else None
@@ -169,9 +167,7 @@ async def apology_command(turn: Turn, args: str) -> list[Reply]:
 async def overdue_command(turn: Turn) -> list[Reply]:
     """/quahan: overdue and due-tomorrow dossiers of the official's agency (leaders: all)."""
     _ = turn.t.gettext
-    official = await _official(turn)
-    if official is None:
-        return refusal(turn)
+    official = turn.official  # the route is the officials' (router.Command)
     core = turn.core
     agencies = None if official.is_leader else _agency_ids(turn, official.agency_code)
     now = datetime.now(UTC)
@@ -205,9 +201,7 @@ async def overdue_command(turn: Turn) -> list[Reply]:
 async def stats_command(turn: Turn) -> list[Reply]:
     """/thongke: six months of satisfaction against 90%, a short table and a chart."""
     _ = turn.t.gettext
-    official = await _official(turn)
-    if official is None:
-        return refusal(turn)
+    official = turn.official  # the route is the officials' (router.Command)
     from bot.ratings.chart import monthly_chart_png
     from bot.ratings.model import percent
     from bot.ratings.stats import MIN_RATINGS, satisfaction

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.dialog import questions_officials
 from bot.dialog.contact import contact_line
 from bot.dialog.context import Turn
 from bot.dialog.life_events import procedure_label
@@ -42,10 +41,8 @@ async def not_found(turn: Turn, question: str, maybe: list | None = None) -> Rep
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """q:send:ID — only the citizen who asked may send it, and only once; the officials'
-    buttons under the alert (q:an, q:ln, q:lk) are theirs."""
-    if not action.startswith("q:send:"):
-        return await questions_officials.on_action(turn, action)
+    """q:send:ID — only the citizen who asked may send it, and only once (the officials'
+    buttons under the alert, q:an, q:ln, q:lk, have their own route)."""
     _ = turn.t.gettext
     qid = action.rsplit(":", 1)[-1]
     question = await turn.core.questions.get(parse_id(qid)) if parse_id(qid) else None

@@ -42,11 +42,9 @@ def _gone(turn: Turn) -> list[Reply]:
 
 
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """q:an:ID answer · q:ln:ID which procedure · q:lk:ID:CODE link it."""
+    """q:an:ID answer · q:ln:ID which procedure · q:lk:ID:CODE link it (the officials'
+    route: the router checked the roster)."""
     _ = turn.t.gettext
-    refused = await _roster_refusal(turn)
-    if refused is not None:  # [] once the stranger was told often enough
-        return refused
     parts = action.split(":")
     question = await _question(turn, parts[2]) if len(parts) >= 3 else None
     if question is None:
@@ -132,13 +130,11 @@ async def pending_text(turn: Turn, text: str) -> list[Reply] | None:
 
 
 async def answer_command(turn: Turn, head: str, text: str) -> list[Reply] | None:
-    """/traloi CH-12 text; None when `head` is not a question number (a feedback ticket)."""
+    """/traloi CH-12 text (the officials' route); None when `head` is not a question number
+    (a feedback ticket)."""
     number = parse_number(head)
     if number is None:
         return None
-    refused = await _roster_refusal(turn)
-    if refused is not None:  # [] once the stranger was told often enough
-        return refused
     question = await turn.core.questions.get(number)
     if question is None:
         return _gone(turn)

@@ -1,8 +1,7 @@
 """Route one incoming message to its feature: the whole conversation map in one file.
 
-Every channel routes from these tables: the terminal chat and future channels call
-`handle`; Telegram registers one python-telegram-bot handler per command and per
-action prefix here (handlers/routes.py), so nothing is routed on one side only.
+Every channel reaches it through the core's one entry point (bot/dispatch.py), which
+holds the person's lock, starts the turn with `begin` and calls `dispatch`.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from bot.dialog.context import Turn
 from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 from bot.i18n import N_, translator
 from bot.reply import Reply, esc
-from bot.store import StoreError
 from bot.text import clean
 
 log = logging.getLogger(__name__)
@@ -44,6 +42,16 @@ class Command:
     feature: Feature
     description: str | None = None  # msgid: listed in the command menu and /help
     private: bool = False  # only in a private chat; in a group it is an unknown command
+    officials: bool = False  # only officials on the roster (the feature finds turn.official)
+    refusal_hint: bool = False  # anyone else is also told how to look a dossier up
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button's route: its feature gets the whole action."""
+
+    feature: Feature
+    officials: bool = False  # as Command.officials
 
 
 # Listed commands come first, in the order the menu and /help show them.
@@ -62,31 +70,37 @@ COMMANDS: dict[str, Command] = {
     "help": Command(lambda turn, _a: menu.help_(turn), N_("how to use the bot")),
     "menu": Command(lambda turn, _a: menu.menu(turn)),
     # the officials' commands (refused politely to anyone not on the roster)
-    "quahan": Command(lambda turn, _a: officials.overdue_command(turn)),
-    "xinloi": Command(officials.apology_command),
-    "thongke": Command(lambda turn, _a: officials.stats_command(turn)),
-    "traloi": Command(feedback_officials.answer_command),
-    "phananhquahan": Command(feedback_officials.overdue_command),
+    "quahan": Command(
+        lambda turn, _a: officials.overdue_command(turn), officials=True, refusal_hint=True
+    ),
+    "xinloi": Command(officials.apology_command, officials=True, refusal_hint=True),
+    "thongke": Command(
+        lambda turn, _a: officials.stats_command(turn), officials=True, refusal_hint=True
+    ),
+    "traloi": Command(feedback_officials.answer_command, officials=True),
+    "phananhquahan": Command(feedback_officials.overdue_command, officials=True),
 }
-# Button actions by prefix (the part before the first ':'); the feature gets the whole action.
-ACTIONS: dict[str, Feature] = {
-    "menu": lambda turn, _a: menu.menu(turn),
-    "lang": lambda turn, a: (
-        menu.set_language(turn, a.split(":", 1)[1]) if ":" in a else menu.choose_language(turn)
+# Button actions by prefix: the first two parts of the action (`f:ok`), else the part before
+# the first ':' (`f`). The feature gets the whole action.
+ACTIONS: dict[str, Action] = {
+    "menu": Action(lambda turn, _a: menu.menu(turn)),
+    "lang": Action(
+        lambda turn, a: (
+            menu.set_language(turn, a.split(":", 1)[1]) if ":" in a else menu.choose_language(turn)
+        )
     ),
-    "m": lambda turn, a: MENU.get(a, menu.coming_soon)(turn),
-    "p": procedures.on_action,
-    "e": life_events.on_action,
-    "q": questions.on_action,
-    "d": dossiers.on_action,
-    "r": ratings.on_action,
-    "a": ratings.answer_vote,
-    "fb": feedback.on_action,
-    "f": lambda turn, a: (
-        feedback.rate_answer(turn, a)
-        if a.startswith(("f:ok:", "f:ko:"))
-        else feedback_officials.on_action(turn, a)
-    ),
+    "m": Action(lambda turn, a: MENU.get(a, menu.coming_soon)(turn)),
+    "p": Action(procedures.on_action),
+    "e": Action(life_events.on_action),
+    "q": Action(questions_officials.on_action, officials=True),  # under the desk's alert
+    "q:send": Action(questions.on_action),  # the citizen sends their question on
+    "d": Action(dossiers.on_action),
+    "r": Action(ratings.on_action),
+    "a": Action(ratings.answer_vote),
+    "fb": Action(feedback.on_action),
+    "f": Action(feedback_officials.on_action, officials=True),  # under the desk's alert
+    "f:ok": Action(feedback.rate_answer),  # the citizen rates the desk's answer
+    "f:ko": Action(feedback.rate_answer),
 }
 MENU = {
     "m:ask": procedures.prompt,
@@ -94,8 +108,6 @@ MENU = {
     "m:rate": ratings.start,
     "m:fb": feedback.start,
 }
-
-
 def listed_commands() -> list[tuple[str, str]]:
     """(name, description msgid) of the commands shown in the menu and /help, in order."""
     return [(name, c.description) for name, c in COMMANDS.items() if c.description]
@@ -123,22 +135,6 @@ def _written_in_english(text: str) -> bool:
     return len(text.split()) >= ENGLISH_WORDS and not text.startswith("/") and is_english(text)
 
 
-async def handle(core: Core, msg: Incoming) -> list[Reply]:
-    """Answer anything: never raises to the channel, never shows a stack trace."""
-    started = core.metrics.received(msg.channel)
-    turn = await begin(core, msg)
-    try:
-        replies = await dispatch(turn)
-    except StoreError as exc:  # logged once with its cause by the store; kept for health
-        log.warning("dialog failed for %s: %s", msg.kind, exc.problem)
-        replies = [sorry(turn)]
-    except Exception:
-        log.exception("dialog failed for %s", msg.kind)
-        replies = [sorry(turn)]
-    core.metrics.answered(msg.channel, started, len(replies))
-    return replies
-
-
 async def dispatch(turn: Turn) -> list[Reply]:
     msg = turn.msg
     if msg.kind == ACTION:
@@ -159,7 +155,15 @@ async def on_command(turn: Turn, name: str, args: str) -> list[Reply]:
     command = COMMANDS.get(name)
     if command is None or (command.private and not turn.msg.private):
         return await unknown_command(turn, name)
+    if command.officials and not await on_roster(turn):
+        return officials.refusal(turn, hint=command.refusal_hint)
     return await command.feature(turn, args)
+
+
+async def on_roster(turn: Turn) -> bool:
+    """The one check of the officials' routes: the roster's entry goes on the turn."""
+    turn.official = await turn.core.officials.get(turn.msg.channel, turn.msg.user_id)
+    return turn.official is not None
 
 
 async def text(turn: Turn, text: str) -> list[Reply]:
@@ -283,11 +287,18 @@ async def dossier_command(turn: Turn, args: str) -> list[Reply]:
     return await dossiers.lookup(turn, args)
 
 
+def action_route(action: str) -> Action | None:
+    parts = action.split(":", 2)
+    return ACTIONS.get(":".join(parts[:2])) or ACTIONS.get(parts[0])
+
+
 async def on_action(turn: Turn, action: str) -> list[Reply]:
-    feature = ACTIONS.get(action.split(":", 1)[0])
-    if feature is None:  # a stale or unknown button
+    route = action_route(action)
+    if route is None:  # a stale or unknown button
         return await menu.coming_soon(turn)
-    return await feature(turn, action)
+    if route.officials and not await on_roster(turn):
+        return officials.refusal(turn, hint=False)
+    return await route.feature(turn, action)
 
 
 async def unknown_command(turn: Turn, name: str) -> list[Reply]:

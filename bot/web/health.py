@@ -31,7 +31,7 @@ class Reading:
     problems: list[str] = field(default_factory=list)
 
 
-Probe = Callable[[], Awaitable[Reading]]
+Probe = Callable[[], Awaitable[Reading | None]]  # None: nothing to report, not listed
 
 
 class Health:
@@ -49,13 +49,15 @@ class Health:
         report: dict[str, Any] = {}
         problems: list[str] = []
         for name, reading in zip(names, readings, strict=True):
+            if reading is None:  # a probe with nothing to report (a channel without state)
+                continue
             report[name] = reading.data
             problems += [f"{name}: {p}" for p in reading.problems]
         return not problems, {"status": "unhealthy" if problems else "ok", "problems": problems} | {
             "checks": report
         }
 
-    async def _read(self, name: str) -> Reading:
+    async def _read(self, name: str) -> Reading | None:
         try:
             return await asyncio.wait_for(self.probes[name](), self.timeout)
         except TimeoutError:

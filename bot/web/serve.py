@@ -18,8 +18,7 @@ from bot.web.server import WebServer
 
 
 def channel_routes(channel) -> list:
-    routes = getattr(channel, "routes", None)
-    return list(routes()) if callable(routes) else []
+    return list(channel.routes())
 
 
 def web_server(settings: Settings, channels) -> WebServer | None:
@@ -53,12 +52,11 @@ def attach(runtime, server: WebServer) -> None:
 
 def runtime_health(runtime) -> Health:
     """The core's probes, who holds the runner lease, and each channel that reports its
-    own state (`async health() -> dict`, e.g. Zalo: its access token's expiry)."""
+    own state (`health()` not None, e.g. Zalo: its access token's expiry)."""
     health = core_health(runtime.core)
     health.add("runner", lease_probe(runtime))
     for name, channel in runtime.channels.items():
-        if callable(getattr(channel, "health", None)):
-            health.add(name, channel_probe(channel))
+        health.add(name, channel_probe(channel))
     return health
 
 
@@ -85,8 +83,11 @@ def _expires_in(report: dict) -> float | None:
 def channel_probe(channel):
     """A channel's report; its own `problems` (a list) and an expired token degrade it."""
 
-    async def probe() -> Reading:
-        report = dict(await channel.health())
+    async def probe() -> Reading | None:
+        report = await channel.health()
+        if report is None:  # nothing of its own to report: not listed
+            return None
+        report = dict(report)
         problems = list(report.pop("problems", []))
         left = _expires_in(report)
         if left is not None:
@@ -109,9 +110,9 @@ def refusal_reader(channels: dict):
     async def read() -> dict:
         found: dict[str, float] = {}
         for channel in channels.values():
-            if callable(getattr(channel, "health", None)):
-                for code, n in (await channel.health()).get("refusals_today", {}).items():
-                    found[code] = found.get(code, 0) + n
+            report = await channel.health() or {}
+            for code, n in report.get("refusals_today", {}).items():
+                found[code] = found.get(code, 0) + n
         return {REFUSAL_GAUGE[0]: found}
 
     return read
@@ -121,10 +122,9 @@ def token_reader(channels: dict):
     async def read() -> dict:
         found = {}
         for name, channel in channels.items():
-            if callable(getattr(channel, "health", None)):
-                left = _expires_in(await channel.health())
-                if left is not None:
-                    found[name] = left
+            left = _expires_in(await channel.health() or {})
+            if left is not None:
+                found[name] = left
         return {TOKEN_GAUGE[0]: found}
 
     return read

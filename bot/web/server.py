@@ -1,7 +1,7 @@
 """WebServer: the one HTTP listener of a runtime (MOTCUA_HTTP_LISTEN).
 
-Mounts the channels' webhook routes (a channel may expose `routes()` returning
-(method, path, aiohttp handler) tuples), `GET /healthz` and `GET /metrics`. It runs in
+Mounts the channels' webhook routes (`Channel.routes()`: (method, path, aiohttp handler)
+tuples), `GET /healthz` and `GET /metrics`. It runs in
 the bot's own event loop; `start` fails with WebServerError (one line) when the address
 cannot be bound, before anything else is started.
 """
@@ -49,8 +49,7 @@ class WebServer:
 
     def mount(self, channel) -> int:
         """Mount a channel's webhook routes, if it has any; returns how many."""
-        routes = getattr(channel, "routes", None)
-        found = list(routes()) if callable(routes) else []
+        found = list(channel.routes())
         for method, path, handler in found:
             self.route(method, path, handler)
         return len(found)

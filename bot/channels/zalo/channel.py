@@ -12,12 +12,12 @@ import contextlib
 import json
 import logging
 import re
-import weakref
 
 import httpx
 from aiohttp import web
 
-from bot.channels.base import PHONE_SHARED_INFO, Capabilities, GiveUp, Hold, RetryLater
+from bot import dispatch
+from bot.channels.base import Channel, GiveUp, Hold, RetryLater
 from bot.channels.zalo import held, pages
 from bot.channels.zalo.alerts import Refusals, SignatureWatch
 from bot.channels.zalo.api import ZaloApi
@@ -25,17 +25,16 @@ from bot.channels.zalo.errors import TokenRefreshFailed, ZaloUnavailable
 from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent, parse
 from bot.channels.zalo.inbox import Inbox
 from bot.channels.zalo.outgoing import Outgoing, choose_hint, more_label
-from bot.channels.zalo.render import MORE_ACTION, render
+from bot.channels.zalo.render import CAPABILITIES, MORE_ACTION, render
 from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
 from bot.core import Core
-from bot.dialog import router
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
+from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.i18n import translator
-from bot.notify.outbox import Outbox, Priority, enqueue
 from bot.reply import Reply
 from bot.settings import Settings
+from bot.unsent import queue_rest
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +45,9 @@ MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relay
 WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
-class ZaloChannel(Outgoing):
+class ZaloChannel(Outgoing, Channel):
     name = NAME
-    capabilities = Capabilities(
-        edit_in_place=False,
-        buttons_per_message=5,
-        text_limit=2000,
-        markup="plain",
-        phone_proof=PHONE_SHARED_INFO,
-    )
+    capabilities = CAPABILITIES
 
     def __init__(
         self,
@@ -75,10 +68,6 @@ class ZaloChannel(Outgoing):
         self.core: Core | None = None
         self._tasks: set[asyncio.Task] = set()
         self._working = asyncio.Semaphore(WORKING)
-        # One lock per user with events in flight (they go in order); idle ones vanish.
-        self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self._failures: dict[str, int] = {}
         self._keeper: asyncio.Task | None = None
         self.inbox: Inbox | None = None  # set by bind: until then posts get 503 (Zalo retries)
@@ -137,7 +126,7 @@ class ZaloChannel(Outgoing):
         if self.inbox is not None:
             await self.inbox.flush()
 
-    async def health(self) -> dict:
+    async def health(self) -> dict | None:
         """For /healthz and /metrics: the token's expiry, how many are held, today's
         refusals only an admin can fix, and a wrong OA secret key (its `problems`)."""
         expires = await self.tokens.expires_at()
@@ -204,38 +193,49 @@ class ZaloChannel(Outgoing):
         task.add_done_callback(lambda _t: self._scheduled.discard(event.key))
 
     async def _handle(self, event: ZaloEvent) -> None:
-        lock = self._user_locks.get(event.user_id)
-        if lock is None:
-            lock = self._user_locks[event.user_id] = asyncio.Lock()
-        async with lock, self._working:
-            await self.inbox.quiet()
-            try:
-                await self._on_event(event)
-            except Exception:  # a bug: handled once, not again at every restart
-                log.exception("Zalo: event %s failed", event.name)
-            self.inbox.handled(event.key)
+        """Through the core's entry point, under this person's lock (their events go in
+        order); the event's own look-ups run in `prepare`, inside that lock."""
+        uid = event.user_id
+        released: list[Reply] = []  # "you have N new notifications", before the answer
 
-    async def _on_event(self, event: ZaloEvent) -> None:
+        async def prepare(_who: Incoming) -> Incoming | None:
+            await working.enter_async_context(self._working)  # a slot only once it is our turn
+            await self.inbox.quiet()
+            return await self._prepare(event, released)
+
+        async def answer(replies: list[Reply]) -> None:
+            await self.reply(uid, released + replies)
+
+        try:
+            async with contextlib.AsyncExitStack() as working:
+                who = Incoming(kind=OTHER, channel=NAME, user_id=uid, chat_id=uid)
+                await dispatch.handle(self.core, who, answer, prepare=prepare)
+        except Exception:  # a bug: handled once, not again at every restart
+            log.exception("Zalo: event %s failed", event.name)
+        self.inbox.handled(event.key)
+
+    async def _prepare(self, event: ZaloEvent, released: list[Reply]) -> Incoming | None:
+        """What the event says, read against what this person was last sent; None when
+        there is nothing for the dialog (an unfollow, a folded card's "More choices")."""
         uid = event.user_id
         if event.name == UNFOLLOW:
             await self.store.unfollowed(uid, event.user_id_by_app)
-            return
+            return None
         await self.store.touch(uid, event.user_id_by_app, True if event.name == FOLLOW else None)
-        released = await held.release(self.core.db, NAME, uid)
-        if released and self.on_release:
+        count = await held.release(self.core.db, NAME, uid)
+        if count and self.on_release:
             self.on_release()
         msg = await self._incoming(event)
         more = msg.kind == ACTION and msg.text.startswith(MORE_ACTION)
         if more and await self._more(uid, msg.text.removeprefix(MORE_ACTION)):
-            return
-        replies = await router.handle(self.core, msg)
-        if released:
+            return None
+        if count:
             t = translator(await self.core.users.locale(NAME, uid))
             note = t.ngettext(
-                "You have %s new notification.", "You have %s new notifications.", released
+                "You have %s new notification.", "You have %s new notifications.", count
             )
-            replies.insert(0, Reply("🔔 " + note % released))
-        await self.reply(uid, replies)
+            released.append(Reply("🔔 " + note % count))
+        return msg
 
     async def _incoming(self, event: ZaloEvent) -> Incoming:
         base = {"channel": NAME, "user_id": event.user_id, "chat_id": event.user_id}
@@ -302,26 +302,12 @@ class ZaloChannel(Outgoing):
                     await self._send_cs(uid, message)
                     sent += 1
             except (RetryLater, Hold) as exc:
-                await self._queue_rest(uid, replies[n:], sent, exc)
+                await queue_rest(self.core.db, NAME, uid, replies[n:], sent, exc)
                 break
             except GiveUp as exc:
                 log.warning("Zalo: reply to %s not delivered: %s", uid, exc)
                 break
         await self.store.remember(uid, actions, choices, folds)
-
-    async def _queue_rest(self, uid: str, rest: list[Reply], sent: int, exc) -> None:
-        outbox = Outbox(self.core.db)
-        for i, reply in enumerate(rest):
-            async with self.core.db.transaction() as conn:
-                await enqueue(conn, NAME, uid, reply, priority=Priority.REPLY)
-                async with conn.execute("SELECT last_insert_rowid()") as cur:
-                    (row_id,) = await cur.fetchone()
-            if i == 0 and sent:
-                await outbox.mark_parts_sent(row_id, sent)
-            if isinstance(exc, RetryLater):
-                await outbox.retry_later(row_id, exc.delay, exc.reason)
-            else:
-                await outbox.hold(row_id, exc.reason)
 
 
 def local_phone(phone: str | None) -> str | None:

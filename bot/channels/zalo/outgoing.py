@@ -14,9 +14,10 @@ import random
 from datetime import timedelta
 
 from bot.channels.base import GiveUp, Hold, PartDone, RetryLater
+from bot.channels.render import split_paragraphs
 from bot.channels.zalo import errors
 from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError, ZaloUnavailable
-from bot.channels.zalo.render import render, split_paragraphs
+from bot.channels.zalo.render import TEXT_LIMIT, render
 from bot.clock import utcnow
 from bot.i18n import translator
 from bot.reply import Reply
@@ -96,7 +97,7 @@ class Outgoing:
         from bot.channels.zalo.channel import MENTION
 
         text = MENTION.sub("", nfc(reply.plain()))
-        for part in split_paragraphs(text, 2000):
+        for part in split_paragraphs(text, TEXT_LIMIT):
             try:
                 await self.api.send_group(group_id, part)
             except ZaloError as exc:

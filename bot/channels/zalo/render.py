@@ -2,6 +2,7 @@
 at most 5 buttons as `oa.query.hide` payloads (past 5, the 4 most important and one
 "More choices" that shows the rest next), and the contact request as a
 `request_user_info` template. Numbered choices only when MOTCUA_ZALO_BUTTONS=numbers.
+The fallbacks are the shared renderer's (bot/channels/render.py); the shapes are Zalo's.
 """
 
 from __future__ import annotations
@@ -9,16 +10,24 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from bot.reply import Button, Reply, fold, split_text
+from bot.channels.base import PHONE_SHARED_INFO, Capabilities
+from bot.channels.render import lay_out
+from bot.reply import Button, Reply
 from bot.settings import ZaloSettings
 from bot.text import nfc
 
 TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
+CAPABILITIES = Capabilities(
+    edit_in_place=False,
+    buttons_per_message=MAX_BUTTONS,
+    text_limit=TEXT_LIMIT,
+    markup="plain",
+    phone_proof=PHONE_SHARED_INFO,
+)
 TITLE_MAX = 100  # [U] button titles and request_user_info titles
 PAYLOAD_MAX = 1000  # [U] query payloads
 SUBTITLE_MAX = 500  # [U]
-CONTACT_ACTION = "contact"
 MORE_ACTION = "zalo:more:"  # + a fold's key: the "More choices" button of one card
 
 
@@ -38,26 +47,26 @@ def render(
     numbering_from: int = 1,
     more_label: str = "Thêm lựa chọn",
 ) -> Rendered:
-    out = Rendered()
-    text = nfc(reply.plain()).strip() or "…"
-    buttons = reply.ordered()
-    contact = reply.request_contact and any(b.action == CONTACT_ACTION for b in buttons)
-    buttons = [b for b in buttons if b.action != CONTACT_ACTION or b.url]
-    if contact:
-        label = next(b.label for b in reply.ordered() if b.action == CONTACT_ACTION)
-        out.messages.append(_user_info(nfc(label), text, settings))
+    """Laid out by the shared renderer (bot/channels/render.py), then in Zalo's shapes."""
+    layout = lay_out(
+        reply,
+        CAPABILITIES,
+        numbers=settings.buttons != "template",
+        numbering_from=numbering_from,
+        choose_hint=choose_hint,
+        usable=lambda b: bool(b.url) or len(b.action) <= PAYLOAD_MAX,
+    )
+    out = Rendered(choices=layout.choices, more=layout.folded)
+    if layout.contact is not None:
+        text = nfc(reply.plain()).strip() or "…"
+        out.messages.append(_user_info(nfc(layout.contact.label), text, settings))
         return out
-    usable = [b for b in buttons if b.url or len(b.action) <= PAYLOAD_MAX]
-    as_buttons = settings.buttons == "template" and bool(usable)
-    if usable and not as_buttons:  # MOTCUA_ZALO_BUTTONS=numbers: an OA that refuses buttons
-        text = f"{text}\n\n{_numbered(usable, numbering_from, out.choices)}\n👉 {choose_hint}"
-    parts = split_paragraphs(text, TEXT_LIMIT)
-    out.messages = [{"text": part} for part in parts]
-    if as_buttons:
-        shown, out.more = fold(usable, MAX_BUTTONS)
-        if out.more:
-            out.more_key = _fold_key(out.more)
-            shown = [*shown, Button(more_label, MORE_ACTION + out.more_key)]
+    out.messages = [{"text": part} for part in layout.parts]
+    shown = layout.buttons
+    if out.more:
+        out.more_key = _fold_key(out.more)
+        shown = [*shown, Button(more_label, MORE_ACTION + out.more_key)]
+    if shown:
         out.messages[-1]["attachment"] = {
             "type": "template",
             "payload": {"buttons": [_button(b) for b in shown]},
@@ -78,44 +87,12 @@ def _button(b: Button) -> dict:
     return {"title": title, "type": "oa.query.hide", "payload": b.action}
 
 
-def _numbered(buttons: list[Button], start: int, choices: list[str]) -> str:
-    lines = []
-    for b in buttons:
-        if b.url:
-            lines.append(f"• {nfc(b.label)}: {b.url}")
-        else:
-            choices.append(b.action)
-            lines.append(f"{start + len(choices) - 1}. {nfc(b.label)}")
-    return "\n".join(lines)
-
-
 def _user_info(title: str, text: str, settings: ZaloSettings) -> dict:
     element = {"title": _cut(title, TITLE_MAX), "subtitle": _cut(text, SUBTITLE_MAX)}
     if settings.info_image_url:
         element["image_url"] = settings.info_image_url
     payload = {"template_type": "request_user_info", "elements": [element]}
     return {"attachment": {"type": "template", "payload": payload}}
-
-
-def split_paragraphs(text: str, limit: int) -> list[str]:
-    """Parts of at most `limit` characters, cut at paragraph breaks first, then lines."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for para in text.split("\n\n"):
-        pieces = split_text(para, limit) if len(para) > limit else [para]
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                if current.strip():
-                    parts.append(current)
-                current = piece
-    if current.strip():
-        parts.append(current)
-    return parts or [text[:limit]]
 
 
 def _cut(text: str, limit: int) -> str:

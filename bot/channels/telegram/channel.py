@@ -5,7 +5,7 @@ there by `bind`. Start and stop are python-telegram-bot's own steps without
 `run_polling`, which would own the event loop the runtime runs in.
 
 With MOTCUA_PUBLIC_URL set the channel runs in webhook mode instead: it exposes
-POST /telegram/webhook through `routes()` (bot/channels/telegram_webhook.py) and calls
+POST /telegram/webhook through `routes()` (bot/channels/telegram/webhook.py) and calls
 setWebhook once the Application runs, the HTTP server already listening.
 
 Telegram answers getUpdates with 409 Conflict when another process polls the same
@@ -18,37 +18,20 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.error import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import Conflict, TelegramError
 from telegram.ext import Application
 
-from bot.channels.base import PHONE_CONTACT, Capabilities, GiveUp, PartDone, RetryLater
-from bot.channels.telegram_app import ALLOWED_UPDATES, build_application, commands
-from bot.channels.telegram_io import send
+from bot.channels.base import Channel, PartDone, Route
+from bot.channels.telegram.application import ALLOWED_UPDATES, build_application, commands
+from bot.channels.telegram.outgoing import CAPABILITIES, delivery_error, send
 from bot.core import Core
 from bot.reply import Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CAPABILITIES = Capabilities(
-    edit_in_place=True,
-    buttons_per_message=100,
-    text_limit=4096,
-    markup="html",
-    phone_proof=PHONE_CONTACT,
-    per_chat_interval=1.0,  # about one message a second in one chat
-)
 
-
-class TelegramChannel:
+class TelegramChannel(Channel):
     name = "telegram"
     capabilities = CAPABILITIES
 
@@ -75,17 +58,17 @@ class TelegramChannel:
         public_url = settings.public_url if settings.telegram_webhook else None
         return cls(application, poll_timeout=poll_timeout, public_url=public_url)
 
-    def routes(self) -> list:
+    def routes(self) -> list[Route]:
         """POST /telegram/webhook in webhook mode (the web server mounts it), else none."""
         if self.public_url is None:
             return []
-        from bot.channels.telegram_webhook import WEBHOOK_PATH, webhook_handler
+        from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_handler
 
         handler = webhook_handler(self.application, self._secret(), lambda: self._accepting)
         return [("POST", WEBHOOK_PATH, handler)]
 
     def _secret(self) -> str:
-        from bot.channels.telegram_webhook import webhook_secret
+        from bot.channels.telegram.webhook import webhook_secret
 
         return webhook_secret(self.application.bot.token)
 
@@ -94,7 +77,8 @@ class TelegramChannel:
         return self.application.bot
 
     def bind(self, core: Core) -> None:
-        self.application.bot_data["core"] = core
+        super().bind(core)
+        self.application.bot_data["core"] = core  # where the update handler finds it
 
     async def start(self) -> None:
         app = self.application
@@ -107,7 +91,7 @@ class TelegramChannel:
             log.warning("could not set the bot's command list: %s", exc)
         await app.start()
         if self.public_url is not None:
-            from bot.channels.telegram_webhook import set_webhook
+            from bot.channels.telegram.webhook import set_webhook
 
             self._accepting = True
             await set_webhook(app, self.public_url, self._secret())  # the server listens
@@ -151,13 +135,8 @@ class TelegramChannel:
             await send(
                 self.application.bot, chat_id, reply, skip=skip, on_part=on_part, no_retry=True
             )
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
-            raise RetryLater(str(exc), float(seconds)) from exc
-        except Forbidden as exc:  # blocked by the user, kicked from the group
-            raise GiveUp(str(exc)) from exc
-        except BadRequest as exc:  # chat not found, bad markup: retrying will not help
-            raise GiveUp(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:  # TimedOut is a NetworkError; 5xx too
-            raise RetryLater(str(exc), 0.0) from exc
+        except TelegramError as exc:
+            error = delivery_error(exc)
+            if error is None:
+                raise
+            raise error from exc

@@ -1,7 +1,5 @@
-"""Translate between Telegram updates and the dialog: Incoming in, Replies out.
-
-Handlers stay a few lines: they name the feature, this module does the rest.
-"""
+"""Replies out to Telegram: text split under the limit, keyboards, photos, edits in place,
+a button's pop-up; the drainer (`deliver`) and the answers to updates share it."""
 
 from __future__ import annotations
 
@@ -16,23 +14,24 @@ from telegram import (
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
-from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.constants import CallbackQueryLimit, MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram_bot import MotCuaBot
-from bot.core import Core
-from bot.dialog import router
-from bot.dialog.context import Turn
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
-from bot.reply import Button, Reply, split_text
-from bot.store import StoreError
-from bot.text import clean
+from bot.channels.base import PHONE_CONTACT, Capabilities, DeliveryError, GiveUp, RetryLater
+from bot.channels.render import contact_button, lay_out
+from bot.channels.telegram.client import MotCuaBot
+from bot.reply import Button, Reply
 
 log = logging.getLogger(__name__)
-Feature = Callable[..., Awaitable[list[Reply]]]
+CAPABILITIES = Capabilities(
+    edit_in_place=True,
+    buttons_per_message=100,
+    text_limit=MessageLimit.MAX_TEXT_LENGTH,
+    markup="html",
+    phone_proof=PHONE_CONTACT,
+    per_chat_interval=1.0,  # about one message a second in one chat
+)
 
 
 def _serialised_once(cls):
@@ -64,51 +63,12 @@ SerialisedInlineKeyboard = _serialised_once(InlineKeyboardMarkup)
 NO_PREVIEW = _serialised_once(LinkPreviewOptions)(is_disabled=True)
 
 
-def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
-    return context.application.bot_data["core"]
-
-
-def incoming(update: Update) -> Incoming:
-    """The platform-free view of an update."""
-    user = update.effective_user
-    chat = update.effective_chat
-    base = {
-        "channel": "telegram",
-        "user_id": str(user.id) if user else "",
-        "chat_id": str(chat.id) if chat else "",
-        "language_code": user.language_code if user else None,
-        "private": chat is None or chat.type == "private",
-    }
-    if update.callback_query:
-        return Incoming(kind=ACTION, text=update.callback_query.data or "", **base)
-    message = update.effective_message
-    if message is None:
-        return Incoming(kind=OTHER, **base)
-    if message.contact:
-        contact = message.contact
-        return Incoming(
-            kind=CONTACT,
-            contact_phone=contact.phone_number,
-            contact_user_id=str(contact.user_id) if contact.user_id else None,
-            **base,
-        )
-    if message.text is not None:
-        return Incoming(kind=TEXT, text=message.text, **base)
-    if message.photo:
-        largest = message.photo[-1]
-        return Incoming(kind=MEDIA, file_id=largest.file_id, file_size=largest.file_size, **base)
-    if message.location:
-        loc = message.location
-        return Incoming(kind=MEDIA, latitude=loc.latitude, longitude=loc.longitude, **base)
-    return Incoming(kind=MEDIA, **base)
-
-
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
     if reply.remove_keyboard and not reply.buttons:
         return ReplyKeyboardRemove()
-    if reply.request_contact:
-        label = reply.buttons[0][0].label if reply.buttons else "📱"
-        button = KeyboardButton(label, request_contact=True)
+    contact = contact_button(reply)
+    if contact is not None:
+        button = KeyboardButton(contact.label, request_contact=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if not reply.buttons:
         return None
@@ -149,7 +109,7 @@ async def send(
     if reply.photo is not None:
         await _send_photo(bot, chat_id, reply)
         return
-    parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+    parts = lay_out(reply, CAPABILITIES).parts  # split as on every channel
     for i, part in enumerate(parts[skip:], start=skip):
         last = i == len(parts) - 1
         await bot.send_html(
@@ -178,40 +138,6 @@ async def _send_photo(bot, chat_id: int | str, reply: Reply) -> None:
     )
 
 
-async def respond(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, feature: Feature, *args
-) -> None:
-    """Run one dialog feature for this update and send what it returns."""
-    core = core_of(context)
-    started = core.metrics.received("telegram")
-    msg = incoming(update)
-    turn: Turn = await router.begin(core, msg)
-    args = tuple(clean(a) if isinstance(a, str) else a for a in args)
-    try:
-        replies = await feature(turn, *args)
-    except StoreError as exc:  # logged once with its cause by the store; kept for health
-        log.warning("feature %s failed: %s", getattr(feature, "__name__", feature), exc.problem)
-        replies = [router.sorry(turn)]
-    except Exception:
-        log.exception("feature %s failed", getattr(feature, "__name__", feature))
-        replies = [router.sorry(turn)]
-    notices = [r for r in replies if r.notice]
-    if update.callback_query:
-        await update.callback_query.answer(**popup(notices))
-        replies = [r for r in replies if not r.notice]
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    if chat_id is None:
-        return
-    if update.effective_chat.type != ChatType.PRIVATE:  # a typed command in a group
-        replies = [r for r in replies if not r.notice]
-    pressed = update.callback_query.message if update.callback_query else None
-    for reply in replies:
-        if reply.edit and pressed is not None and await _edit(context.bot, pressed, reply):
-            continue
-        await send(context.bot, chat_id, reply)
-    core.metrics.answered("telegram", started, len(replies))
-
-
 def popup(notices: list[Reply]) -> dict:
     """answerCallbackQuery's arguments for the notices of a button press (none: no text)."""
     if not notices:
@@ -221,7 +147,7 @@ def popup(notices: list[Reply]) -> dict:
     return {"text": text if len(text) <= limit else text[: limit - 1] + "…", "show_alert": True}
 
 
-async def _edit(bot, message, reply: Reply) -> bool:
+async def edit(bot, message, reply: Reply) -> bool:
     """Replace the message whose button was pressed; False when it must be sent anew
     (too long for one message, not inline buttons, or Telegram no longer lets it change)."""
     if (
@@ -247,3 +173,19 @@ async def _edit(bot, message, reply: Reply) -> bool:
         log.info("could not edit message %s: %s", message.message_id, exc.message)
         return False
     return True
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError | None:
+    """Telegram's refusal as the channel-neutral error the outbox understands; None for
+    anything else (a bug, a revoked token), which the caller raises as it is."""
+    if isinstance(exc, RetryAfter):
+        delay = exc.retry_after
+        seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+        return RetryLater(str(exc), float(seconds))
+    if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group
+        return GiveUp(str(exc))
+    if isinstance(exc, BadRequest):  # chat not found, bad markup: retrying will not help
+        return GiveUp(str(exc))
+    if isinstance(exc, NetworkError):  # TimedOut is a NetworkError; 5xx too
+        return RetryLater(str(exc), 0.0)
+    return None

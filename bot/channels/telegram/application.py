@@ -1,6 +1,6 @@
 """Build the Telegram Application: the bot object and every handler, nothing started.
 
-The runtime (bot/runtime.py, through bot/channels/telegram.py) opens the core,
+The runtime (bot/runtime.py, through bot/channels/telegram/channel.py) opens the core,
 binds it into `bot_data["core"]` and starts polling; tests and benches may build
 an application and bind a core themselves.
 """
@@ -14,7 +14,7 @@ from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.channels.telegram_bot import RateLimiter, make_bot
+from bot.channels.telegram.client import RateLimiter, make_bot
 from bot.dialog import router
 from bot.i18n import translator
 from bot.settings import Settings
@@ -35,7 +35,7 @@ def build_application(
     settings: Settings, *, rate_limiter: bool = True, request: BaseRequest | None = None
 ) -> Application:
     """The bot with every handler registered; `request` replaces the HTTP stack (benchmarks)."""
-    from handlers import register_all
+    from bot.channels.telegram import updates
 
     bot = make_bot(
         str(settings.telegram_token),
@@ -45,5 +45,5 @@ def build_application(
     )
     application = ApplicationBuilder().bot(bot).concurrent_updates(True).build()
     application.bot_data["settings"] = settings
-    register_all(application)
+    updates.register(application)
     return application

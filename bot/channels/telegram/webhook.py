@@ -21,7 +21,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram_app import ALLOWED_UPDATES
+from bot.channels.telegram.application import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 
