@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (the tail of a reply to the user's own message, when the platform says wait).
 NOT_NOTICES = {
     "bot/notify/outbox.py": "the outbox itself",
-    "bot/channels/zalo/channel.py": "queues the rest of a reply the platform deferred",
+    "bot/unsent.py": "queues the rest of a reply the platform deferred (replies, not notices)",
 }
 
 
