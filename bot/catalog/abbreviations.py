@@ -29,15 +29,17 @@ CHAT = frozenset(
 
 def mine(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Initials -> the run of (folded) words they stand for."""
-    counts: Counter[tuple[str, ...]] = Counter()
+    counts: Counter[str] = Counter()  # runs as strings: tuples would cost more memory
     for name in names:
         for phrase in folded_phrases(name):
             for n in range(SHORTEST, min(LONGEST, len(phrase)) + 1):
-                counts.update(tuple(phrase[i : i + n]) for i in range(len(phrase) - n + 1))
+                counts.update(" ".join(phrase[i : i + n]) for i in range(len(phrase) - n + 1))
     by_initials: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
     for run, count in counts.items():
         if count >= RIVAL:  # a run seen once is no rival; most runs are seen once
-            by_initials["".join(w[0] for w in run)].append((count, run))
+            words = tuple(run.split())
+            by_initials["".join(w[0] for w in words)].append((count, words))
+    del counts
     out = {}
     for key, runs in by_initials.items():
         if len(key) < MIN_LETTERS or key in CHAT or _VOWELS & set(key):

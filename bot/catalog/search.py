@@ -111,6 +111,7 @@ QUOTE_ABSENT = 0.5
 MARKS_ABSENT = 0.6
 MARKED_FEW = 2
 FULL_TEXT_CACHE = 256
+VECTORS_KEPT = 20_000  # terms whose postings are kept as vectors (a few MB)
 # Answers kept for questions asked again (bounded LRU): many citizens type the same
 # few words ("khai sinh", "lam cccd"), and ranking is the costliest part of a reply.
 ANSWER_CACHE = 4096
@@ -317,11 +318,6 @@ class SearchIndex:
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             impacts = array("f", (idf * tf * (K1 + 1) / (K1 + tf) for tf in counts))
             self._postings[term] = (docs, impacts)
-            # Views on the same memory, for adding a term's impacts in one step.
-            self._vectors[term] = (
-                np.frombuffer(docs, np.uint32),
-                np.frombuffer(impacts, np.float32),
-            )
             self._best_impact[term] = max(impacts)
         self._idf = {w: math.log(1 + n / (c + 1)) for w, c in self.vocabulary.items()}
         self._max_idf = math.log(1 + n)
@@ -419,11 +415,24 @@ class SearchIndex:
         precision, term by term in the question's order, as plain Python would)."""
         scores = np.zeros(len(self._docs))
         for term, weight in weighted.items():
-            posting = self._vectors.get(term)
+            posting = self._vectors.get(term) or self._vector(term)
             if posting is not None:
                 docs, impacts = posting
                 scores[docs] += np.multiply(impacts, weight, dtype=np.float64)
         return scores
+
+    def _vector(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's postings as views on the same memory, made when a question first
+        uses the term (views for every term of a large catalog would cost tens of MB)."""
+        posting = self._postings.get(term)
+        if posting is None:
+            return None
+        if len(self._vectors) >= VECTORS_KEPT:
+            self._vectors.clear()
+        docs, impacts = posting
+        vector = (np.frombuffer(docs, np.uint32), np.frombuffer(impacts, np.float32))
+        self._vectors[term] = vector
+        return vector
 
     def _score_of(self, weighted: dict[str, float], doc: int) -> float:
         """One procedure's score for weighted terms (postings are in procedure order)."""
