@@ -245,8 +245,13 @@ async def _migrate(db: Database) -> None:
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
     )
-    current = await db.schema_version()
-    for version, name, sql in migrations():
+    applied = {int(r[0]) for r in await db.fetchall("SELECT version FROM schema_migrations")}
+    bundled = migrations()
+    refusal = migration_gap(applied, [v for v, _n, _s in bundled])
+    if refusal:
+        raise StoreError(db.path, *refusal)
+    current = max(applied, default=0)
+    for version, name, sql in bundled:
         if version <= current:
             continue
         async with db.transaction() as conn:
@@ -255,6 +260,31 @@ async def _migrate(db: Database) -> None:
             await conn.execute(
                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name)
             )
+
+
+def migration_gap(applied: set[int], bundled: list[int]) -> tuple[str, str] | None:
+    """(problem, advice) when the store's applied migrations do not fit this code, else None.
+
+    Migrations apply in order, so every bundled version below the newest applied
+    one must be applied too; a hole means the store went through other code (a
+    branch, a hand edit) and applying the missing file now could run it on a schema
+    it was never written for. A store newer than the code is refused likewise.
+    """
+    newest = max(applied, default=0)
+    if newest > max(bundled, default=0):
+        return (
+            f"its schema (version {newest}) is newer than this program's"
+            f" ({max(bundled, default=0)})",
+            "run the MotCua version that wrote it, or restore a backup made by this one",
+        )
+    skipped = sorted(v for v in bundled if v < newest and v not in applied)
+    if skipped:
+        return (
+            f"its applied migrations skip version {', '.join(f'{v:04d}' for v in skipped)}"
+            f" (applied up to {newest:04d})",
+            "restore a backup made by this MotCua version, or run the version that wrote it",
+        )
+    return None
 
 
 def _statements(sql: str) -> list[str]:
