@@ -34,7 +34,6 @@ PENDING = {
     "bot/dossiers/lateness.py",
     "bot/dossiers/repository.py",
     "bot/dossiers/sync.py",
-    "bot/feedback/repository.py",
     "bot/notify/dossier_events.py",
     "bot/notify/outbox.py",
     "bot/notify/rating_events.py",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import stamp, utcnow
-from bot.feedback.repository import FeedbackService
+from bot.feedback.service import FeedbackService
 from bot.ratings.repository import Ratings
 from bot.store import Database
 
