@@ -18,7 +18,6 @@ CALLS = {"execute", "executemany", "executescript", "fetchone", "fetchall", "fet
 
 # Modules whose SQL has not moved to bot/store yet (issue 15 continues).
 PENDING = {
-    "bot/catalog/learned.py",
     "bot/catalog/repository.py",
     "bot/channels/zalo/admin.py",
     "bot/channels/zalo/alerts.py",
@@ -40,7 +39,6 @@ PENDING = {
     "bot/notify/reminders.py",
     "bot/people/privacy.py",
     "bot/people/subscriptions.py",
-    "bot/questions.py",
     "bot/ratings/alerts.py",
     "bot/ratings/demo.py",
     "bot/ratings/repository.py",
