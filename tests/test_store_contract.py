@@ -37,14 +37,11 @@ PENDING = {
     "bot/notify/outbox.py",
     "bot/notify/rating_events.py",
     "bot/notify/reminders.py",
-    "bot/people/privacy.py",
-    "bot/people/subscriptions.py",
     "bot/ratings/alerts.py",
     "bot/ratings/demo.py",
     "bot/ratings/repository.py",
     "bot/ratings/stats.py",
     "bot/recent.py",
-    "bot/users.py",
     "bot/web/health.py",
 }
 

@@ -1,4 +1,4 @@
-"""The officials' roster in the store: who is on it, with which role and agency.
+"""People in the store: the officials' roster, citizens' language, consents, phone, follows.
 
 Every question the bot asks of the roster (is this account an official, who are
 the leaders, what do colleagues call someone) is asked here, once.
@@ -6,7 +6,7 @@ the leaders, what do colleagues call someone) is asked here, once.
 
 from __future__ import annotations
 
-from bot.store.sql import Row, Source, one, rows, run
+from bot.store.sql import Conn, Row, Source, one, rows, run
 
 _OFFICIAL = "SELECT channel, user_id, name, role, agency_code FROM officials"
 
@@ -50,4 +50,102 @@ async def put_official(
 async def remove_official(src: Source, channel: str, user_id: str) -> int:
     return await run(
         src, "DELETE FROM officials WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
+
+
+# ---- citizens: language, consents, verified phone ------------------------------------------
+
+
+async def locale(src: Source, channel: str, user_id: str) -> str | None:
+    """The language a user chose (None: never chose)."""
+    row = await one(
+        src, "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
+    return row["locale"] if row and row["locale"] else None
+
+
+async def set_locale(src: Source, channel: str, user_id: str, value: str) -> None:
+    await run(
+        src,
+        "INSERT INTO users(channel, user_id, locale) VALUES (?, ?, ?)"
+        " ON CONFLICT(channel, user_id) DO UPDATE SET locale = excluded.locale",
+        (channel, user_id, value),
+    )
+
+
+async def has_consent(src: Source, channel: str, user_id: str, purpose: str) -> bool:
+    row = await one(
+        src,
+        "SELECT 1 FROM consents WHERE channel = ? AND user_id = ? AND purpose = ?"
+        " AND withdrawn_at IS NULL",
+        (channel, user_id, purpose),
+    )
+    return row is not None
+
+
+async def add_consent(
+    src: Source, channel: str, user_id: str, purpose: str, wording: str, at: str
+) -> None:
+    await run(
+        src,
+        "INSERT INTO consents(channel, user_id, purpose, wording, granted_at) VALUES (?,?,?,?,?)",
+        (channel, user_id, purpose, wording, at),
+    )
+
+
+async def phone(src: Source, channel: str, user_id: str) -> str | None:
+    row = await one(
+        src, "SELECT phone FROM contacts WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
+    return row["phone"] if row else None
+
+
+async def set_phone(src: Source, channel: str, user_id: str, value: str, at: str) -> None:
+    await run(
+        src,
+        "INSERT INTO contacts(channel, user_id, phone, verified_at) VALUES (?,?,?,?)"
+        " ON CONFLICT(channel, user_id) DO UPDATE SET phone = excluded.phone,"
+        " verified_at = excluded.verified_at",
+        (channel, user_id, value, at),
+    )
+
+
+async def forget(conn: Conn, channel: str, user_id: str) -> tuple[int, int, int]:
+    """Delete the user's phone, consents and subscriptions: how many of each went."""
+    key = (channel, user_id)
+    phones = await run(conn, "DELETE FROM contacts WHERE channel = ? AND user_id = ?", key)
+    consents = await run(conn, "DELETE FROM consents WHERE channel = ? AND user_id = ?", key)
+    subs = await run(conn, "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", key)
+    return phones, consents, subs
+
+
+# ---- who hears about which dossier -----------------------------------------------------------
+
+
+async def subscribe(
+    src: Source, channel: str, chat_id: str, user_id: str, code: str, reason: str
+) -> bool:
+    """False when the chat already follows the dossier."""
+    added = await run(
+        src,
+        "INSERT INTO subscriptions(channel, chat_id, user_id, dossier_code, reason)"
+        " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+        (channel, chat_id, user_id, code, reason),
+    )
+    return added == 1
+
+
+async def is_subscribed(src: Source, channel: str, chat_id: str, code: str) -> bool:
+    row = await one(
+        src,
+        "SELECT 1 FROM subscriptions WHERE channel = ? AND chat_id = ? AND dossier_code = ?",
+        (channel, chat_id, code),
+    )
+    return row is not None
+
+
+async def subscribers(src: Source, code: str) -> list[Row]:
+    """channel, chat_id, user_id of each chat following the dossier."""
+    return await rows(
+        src, "SELECT channel, chat_id, user_id FROM subscriptions WHERE dossier_code = ?", (code,)
     )
