@@ -229,6 +229,21 @@ async def open_database(
     return db
 
 
+@asynccontextmanager
+async def bulk_settings(db: Database, cache_kib: int, checkpoint_pages: int) -> AsyncIterator[None]:
+    """A page cache of `cache_kib` and a WAL checkpoint every `checkpoint_pages` while a
+    bulk load runs, the connection's own values restored after (SQLite's PRAGMAs)."""
+    cache = (await db.fetchone("PRAGMA cache_size"))[0]
+    checkpoint = (await db.fetchone("PRAGMA wal_autocheckpoint"))[0]
+    await db.conn.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
+    await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+    try:
+        yield
+    finally:
+        await db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
 async def _can_write(db: Database) -> None:
     """Take the write lock and let it go: a read-only file fails here, at start.
 
