@@ -30,7 +30,6 @@ PENDING = {
     "bot/demo.py",
     "bot/dialog/questions.py",
     "bot/notify/dossier_events.py",
-    "bot/notify/outbox.py",
     "bot/notify/rating_events.py",
     "bot/notify/reminders.py",
     "bot/ratings/alerts.py",
