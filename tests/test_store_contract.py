@@ -33,7 +33,6 @@ PENDING = {
     "bot/notify/rating_events.py",
     "bot/notify/reminders.py",
     "bot/ratings/stats.py",
-    "bot/recent.py",
     "bot/web/health.py",
 }
 
