@@ -27,7 +27,6 @@ PENDING = {
     "bot/channels/zalo/store.py",
     "bot/conversations.py",
     "bot/core.py",
-    "bot/demo.py",
     "bot/dialog/questions.py",
     "bot/notify/dossier_events.py",
     "bot/notify/rating_events.py",

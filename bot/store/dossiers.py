@@ -128,6 +128,16 @@ async def count(src: Source) -> int:
     return int((await one(src, "SELECT COUNT(*) AS n FROM dossiers"))["n"])
 
 
+async def count_with_prefix(src: Source, prefix: str) -> tuple[int, int]:
+    """(all dossiers, those whose code starts with `prefix`, which holds no % or _)."""
+    row = await one(
+        src,
+        "SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE code LIKE ?) AS matching FROM dossiers",
+        (prefix + "%",),
+    )
+    return int(row["n"]), int(row["matching"])
+
+
 # ---- events and apologies ------------------------------------------------------------------
 
 

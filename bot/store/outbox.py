@@ -134,3 +134,8 @@ async def give_up(src: Source, message_id: int, error: str, at: str) -> None:
         "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?",
         (at, error, message_id),
     )
+
+
+async def clear(src: Source) -> None:
+    """Drop every message (the demo's store has no one to send them to)."""
+    await run(src, "DELETE FROM outbox")
