@@ -31,7 +31,6 @@ PENDING = {
     "bot/notify/dossier_events.py",
     "bot/notify/rating_events.py",
     "bot/notify/reminders.py",
-    "bot/ratings/stats.py",
     "bot/web/health.py",
 }
 
