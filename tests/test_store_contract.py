@@ -28,9 +28,6 @@ PENDING = {
     "bot/conversations.py",
     "bot/core.py",
     "bot/dialog/questions.py",
-    "bot/notify/dossier_events.py",
-    "bot/notify/rating_events.py",
-    "bot/notify/reminders.py",
     "bot/web/health.py",
 }
 

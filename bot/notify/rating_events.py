@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.dossiers.model import Dossier
 from bot.feedback.model import HARASSMENT
 from bot.feedback.routing import Route, route
@@ -22,6 +20,9 @@ from bot.ratings.model import RETURNED, Rating
 from bot.ratings.repository import Ratings
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
+from bot.store import dossiers as dossier_store
+from bot.store import people
+from bot.store.sql import Conn
 
 LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
 
@@ -51,7 +52,7 @@ def invitation(t: Translator, dossier: Dossier, procedure_name: str | None) -> R
 
 
 async def invite_owners(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     dossier: Dossier,
     procedure_name: str | None,
     settings: Settings,
@@ -61,10 +62,7 @@ async def invite_owners(
     """Invite the verified owner(s) of a dossier that just reached status 10; once ever."""
     if dossier.status != RETURNED or not dossier.applicant_phone:
         return 0
-    async with conn.execute(
-        "SELECT channel, user_id FROM contacts WHERE phone = ?", (dossier.applicant_phone,)
-    ) as cur:
-        owners = await cur.fetchall()
+    owners = await people.owners(conn, dossier.applicant_phone)
     if not owners:
         return 0
     channel, user_id = owners[0]
@@ -85,7 +83,7 @@ async def invite_owners(
 
 
 async def alert_unsatisfied(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     dossier: Dossier,
     rating: Rating,
     procedure_name: str | None,
@@ -97,21 +95,14 @@ async def alert_unsatisfied(
     if not way.ok:
         return False
     _ = translator(settings.locale).gettext
-    async with conn.execute(
-        "SELECT e.actor, o.name FROM dossier_events e LEFT JOIN officials o"
-        " ON o.user_id = e.actor AND o.channel = ?"
-        " WHERE e.dossier_code = ? AND e.source LIKE 'official:%' ORDER BY e.id DESC LIMIT 1",
-        (settings.staff_channel, dossier.code),
-    ) as cur:
-        row = await cur.fetchone()
-    if row and row[1]:
-        row = (row[1],)  # the roster name, as colleagues know them
+    actor, name = await dossier_store.last_official(conn, dossier.code, settings.staff_channel)
+    handled_by = name or actor  # the roster name, as colleagues know them
     lines = ["🙁 <b>" + _("A citizen is not satisfied: dossier %s") % esc(dossier.code) + "</b>"]
     if procedure_name:
         lines.append(_("Procedure: %s") % esc(procedure_name))
     lines.append(_("Agency: %s") % esc(agency.name if agency else dossier.agency_code))
-    if row and row[0]:
-        lines.append(_("Official who last handled it: %s") % esc(row[0]))
+    if handled_by:
+        lines.append(_("Official who last handled it: %s") % esc(handled_by))
     if rating.comment:
         lines.append(_("Comment: %s") % esc(rating.comment))
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
@@ -119,9 +110,7 @@ async def alert_unsatisfied(
     return await _urgent(conn, way, lines, key)
 
 
-async def alert_harassment(
-    conn: aiosqlite.Connection, dossier: Dossier, settings: Settings
-) -> bool:
+async def alert_harassment(conn: Conn, dossier: Dossier, settings: Settings) -> bool:
     """A citizen says staff caused trouble or sought favours: the leaders, never the desk."""
     way = await route(conn, settings, HARASSMENT, dossier.agency_code)
     if not way.ok:

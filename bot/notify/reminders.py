@@ -22,6 +22,7 @@ from bot.notify.outbox import Priority, enqueue
 from bot.notify.zns import dossier_notice
 from bot.people.subscriptions import subscribers
 from bot.reply import Button, Reply, esc
+from bot.store import dossiers as dossier_store
 
 BATCH = 500
 DIGEST_LINES = 15  # dossiers listed in one desk digest; /quahan shows them all
@@ -72,12 +73,7 @@ async def _desk_digests(core: Core, late: list[Dossier]) -> int:
             if chat is None:
                 continue
             key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
-            cur = await conn.execute(
-                "INSERT INTO reminders_sent(reminder_key) VALUES (?)"
-                " ON CONFLICT(reminder_key) DO NOTHING",
-                (key,),
-            )
-            if cur.rowcount == 1:
+            if await dossier_store.claim_reminder(conn, key):
                 by_chat[chat].append(dossier)
         for chat, dossiers in by_chat.items():
             await enqueue(

@@ -132,3 +132,13 @@ async def procedure_data(src: Source, code: str) -> str | None:
 
 async def all_data(src: Source) -> list[str]:
     return [r["data"] for r in await rows(src, "SELECT data FROM procedures ORDER BY code")]
+
+
+async def procedure_name(src: Source, code: str) -> str | None:
+    """The name of the procedure `code` (else the shortest sharing its first 8 characters)."""
+    row = await one(
+        src,
+        "SELECT name FROM procedures WHERE code = ? OR code8 = ? ORDER BY length(code) LIMIT 1",
+        (code, code[:8]),
+    )
+    return row["name"] if row else None

@@ -214,6 +214,39 @@ async def first_old_due(src: Source, code: str) -> list[str | None]:
     return [r["old_due_at"] for r in found]
 
 
+async def latest_apology(src: Source, code: str) -> Row | None:
+    """The dossier's latest apology (the columns of apologies_of), or None."""
+    return await one(
+        src,
+        "SELECT id, dossier_code, reason, new_due_at, recorded_at, recorded_by, event_id,"
+        " old_due_at FROM apologies WHERE dossier_code = ? ORDER BY id DESC LIMIT 1",
+        (code,),
+    )
+
+
+async def last_official(src: Source, code: str, staff_channel: str) -> tuple[str, str | None]:
+    """(actor, roster name or None) of the official who last changed the dossier, or
+    ("", None) when none did."""
+    row = await one(
+        src,
+        "SELECT e.actor, o.name FROM dossier_events e LEFT JOIN officials o"
+        " ON o.user_id = e.actor AND o.channel = ?"
+        " WHERE e.dossier_code = ? AND e.source LIKE 'official:%' ORDER BY e.id DESC LIMIT 1",
+        (staff_channel, code),
+    )
+    return (row["actor"] or "", row["name"]) if row else ("", None)
+
+
+async def claim_reminder(conn: Conn, key: str) -> bool:
+    """True the first time a reminder with this key is claimed (reminders_sent)."""
+    added = await run(
+        conn,
+        "INSERT INTO reminders_sent(reminder_key) VALUES (?) ON CONFLICT(reminder_key) DO NOTHING",
+        (key,),
+    )
+    return added == 1
+
+
 # ---- sync cursors ----------------------------------------------------------------------------
 
 

@@ -149,3 +149,31 @@ async def subscribers(src: Source, code: str) -> list[Row]:
     return await rows(
         src, "SELECT channel, chat_id, user_id FROM subscriptions WHERE dossier_code = ?", (code,)
     )
+
+
+async def owners(src: Source, phone: str) -> list[tuple[str, str]]:
+    """(channel, user_id) of each account that verified this phone."""
+    found = await rows(src, "SELECT channel, user_id FROM contacts WHERE phone = ?", (phone,))
+    return [(r["channel"], r["user_id"]) for r in found]
+
+
+async def owners_of_phones(src: Source, phones: list[str]) -> list[tuple[str, str, str]]:
+    """(channel, user_id, phone) of each account that verified one of these phones (≤ 500)."""
+    marks = ",".join("?" * len(phones))
+    found = await rows(
+        src, f"SELECT channel, user_id, phone FROM contacts WHERE phone IN ({marks})", phones
+    )
+    return [(r["channel"], r["user_id"], r["phone"]) for r in found]
+
+
+async def subscribers_of(src: Source, codes: list[str]) -> list[tuple[str, str, str, str]]:
+    """(dossier_code, channel, chat_id, user_id) of each chat following one of these
+    dossiers (≤ 500 codes)."""
+    marks = ",".join("?" * len(codes))
+    found = await rows(
+        src,
+        "SELECT dossier_code, channel, chat_id, user_id FROM subscriptions"
+        f" WHERE dossier_code IN ({marks})",
+        codes,
+    )
+    return [(r["dossier_code"], r["channel"], r["chat_id"], r["user_id"]) for r in found]
