@@ -19,12 +19,7 @@ CALLS |= {"fetchmany", "execute_insert"}
 
 # Modules whose SQL has not moved to bot/store yet (issue 15 continues).
 PENDING = {
-    "bot/channels/zalo/admin.py",
-    "bot/channels/zalo/alerts.py",
     "bot/channels/zalo/channel.py",
-    "bot/channels/zalo/checks.py",
-    "bot/channels/zalo/inbox.py",
-    "bot/channels/zalo/store.py",
     "bot/conversations.py",
     "bot/core.py",
     "bot/dialog/questions.py",
