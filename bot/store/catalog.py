@@ -142,3 +142,13 @@ async def procedure_name(src: Source, code: str) -> str | None:
         (code, code[:8]),
     )
     return row["name"] if row else None
+
+
+async def layer_hashes(src: Source, source: str) -> dict[str, str]:
+    """source_code -> content_hash of every layer from `source` (e.g. the bundled 'default')."""
+    found = await rows(
+        src,
+        "SELECT source_code, content_hash FROM procedure_layers WHERE source = ?",
+        (source,),
+    )
+    return {r["source_code"]: r["content_hash"] for r in found}
