@@ -28,7 +28,7 @@ class Users:
         if key in self._locales:
             self._locales.move_to_end(key)
             return self._locales[key] or self.default_locale
-        locale = await stored_locale(self.db.conn, channel, user_id)
+        locale = await people.locale(self.db, channel, user_id)
         self._remember(key, locale)
         return locale or self.default_locale
 

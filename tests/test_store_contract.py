@@ -1,6 +1,6 @@
 """Only bot/store talks to the database: the import contract for SQL (issue 15).
 
-A module outside bot/store that imports aiosqlite (or sqlite3's driver API) or
+A module outside bot/store that imports the driver (aiosqlite, sqlite3) or
 calls execute/fetch on a connection fails this test. Modules not yet moved are
 listed in PENDING; the list may only shrink: a listed module that no longer holds
 SQL fails too, so it is struck off when its feature moves to bot/store.
@@ -13,13 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("bot", "handlers")
-DRIVERS = {"aiosqlite"}
+DRIVERS = {"aiosqlite", "sqlite3"}
 CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "fetchone", "fetchall"}
 CALLS |= {"fetchmany", "execute_insert"}
 
 # Modules whose SQL has not moved to bot/store yet (issue 15 continues).
 PENDING = {
     "bot/channels/zalo/channel.py",
+    "bot/cli.py",
     "bot/conversations.py",
     "bot/dialog/questions.py",
 }
