@@ -13,7 +13,7 @@ import pytest
 from test_complaint_routes import motcua
 
 from bot.store import StoreError, open_database
-from bot.store.db import migration_gap, migrations
+from bot.store.db import migration_gap, migrations, sqlite_too_old
 
 BUNDLED = [v for v, _n, _s in migrations()]
 
@@ -66,3 +66,9 @@ def test_the_command_stops_with_one_line_and_exit_1(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert len(lines) == 1 and lines[0].startswith(f"motcua: store {tmp_path / 'r.sqlite3'}: ")
     assert f"skip version {BUNDLED[-2]:04d}" in lines[0] and "backup" in lines[0]
+
+
+def test_a_sqlite_without_returning_is_refused():
+    assert sqlite_too_old((3, 40, 1)) is None and sqlite_too_old((3, 35, 0)) is None
+    problem, advice = sqlite_too_old((3, 34, 1))
+    assert "3.34.1, older than 3.35.0" in problem and "Python" in advice

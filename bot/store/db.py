@@ -190,6 +190,8 @@ async def open_database(
     `write=False` skips the write-lock probe (a backup only reads).
     """
     conn: aiosqlite.Connection | None = None
+    if refusal := sqlite_too_old(sqlite3.sqlite_version_info):
+        raise StoreError(path, *refusal)
     try:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -275,6 +277,22 @@ async def _migrate(db: Database) -> None:
             await conn.execute(
                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name)
             )
+
+
+# INSERT … RETURNING (ids from the database, counters taken atomically) came in 3.35.
+OLDEST_SQLITE = (3, 35, 0)
+
+
+def sqlite_too_old(version: tuple[int, ...]) -> tuple[str, str] | None:
+    """(problem, advice) when Python's SQLite library lacks what the store uses."""
+    if tuple(version) >= OLDEST_SQLITE:
+        return None
+    have = ".".join(map(str, version))
+    need = ".".join(map(str, OLDEST_SQLITE))
+    return (
+        f"this Python's SQLite library is {have}, older than {need}",
+        "run the bot with a Python whose sqlite3 module is newer (Debian 12 and later have it)",
+    )
 
 
 def migration_gap(applied: set[int], bundled: list[int]) -> tuple[str, str] | None:
