@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import stamp
 from bot.feedback import messages
-from bot.feedback.desk import TicketDesk, _attach, _links
+from bot.feedback.desk import TicketDesk, attach, links_of
 from bot.feedback.model import (
     DAILY_LIMIT,
     HARASSMENT,
@@ -75,7 +75,7 @@ class CitizenActions(TicketDesk):
                 },
             )
             for a in draft.attachments:
-                await _attach(conn, fid, a, at)
+                await attach(conn, fid, a, at)
             await self.record(conn, fid, "created", "citizen", now, None if way.ok else way.reason)
             t = await self._load(conn, fid)
             agency = self._agency_name(t.agency_code)
@@ -94,7 +94,7 @@ class CitizenActions(TicketDesk):
                     conn,
                     target.channel,
                     target.chat_id,
-                    messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
+                    messages.alert(t, agency, t.deadlines, links=links_of(draft.attachments)),
                     dedupe_key=f"fb-alert:{fid}:{t.agency_code}" + (f":{i}" if i else ""),
                     priority=Priority.URGENT,
                 )
@@ -104,7 +104,7 @@ class CitizenActions(TicketDesk):
                         conn,
                         channel,
                         chat,
-                        messages.alert(t, agency, t.deadlines, links=_links(draft.attachments)),
+                        messages.alert(t, agency, t.deadlines, links=links_of(draft.attachments)),
                         dedupe_key=f"fb-alert:{fid}:{channel}:{chat}",
                     )
         return t
@@ -136,7 +136,7 @@ class CitizenActions(TicketDesk):
             if t.status != "need_info":
                 raise FeedbackRefused("bad_state")
             for a in attachments[: MAX_ATTACHMENTS - t.attachments]:
-                await _attach(conn, t.id, a, stamp(now))
+                await attach(conn, t.id, a, stamp(now))
             status = "assigned" if t.assignee else "received"
             await self._set(conn, t.id, now, status=status)
             eid = await self.record(conn, t.id, "info_added", "citizen", now, text)
@@ -147,7 +147,7 @@ class CitizenActions(TicketDesk):
                     conn,
                     self.staff_channel,
                     chat,
-                    messages.info_added(t, text, links=_links(attachments)),
+                    messages.info_added(t, text, links=links_of(attachments)),
                     dedupe_key=f"fb-ev:{eid}",
                     priority=Priority.URGENT,
                 )

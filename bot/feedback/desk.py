@@ -187,28 +187,28 @@ class TicketDesk:
         return agency.name if agency else code
 
 
-def _actor(who: Official) -> str:
+def actor_of(who: Official) -> str:
     return f"official:{who.channel}:{who.user_id}"
 
 
-def _is_link(value: str | None) -> bool:
+def is_link(value: str | None) -> bool:
     """A photo a platform keeps behind a URL (Zalo): an http(s) link officials can open."""
     return bool(value) and value.startswith(("https://", "http://")) and len(value) <= 1000
 
 
-def _links(attachments) -> list[str]:
+def links_of(attachments) -> list[str]:
     return [a.file_id for a in attachments if a.kind == "url"]
 
 
-async def _attach(conn: Conn, feedback_id: int, a: Attachment, at: str) -> None:
+async def attach(conn: Conn, feedback_id: int, a: Attachment, at: str) -> None:
     if a.kind not in ("photo", "location", "url"):
         raise FeedbackRefused("bad_attachment")
-    if a.kind == "url" and not _is_link(a.file_id):
+    if a.kind == "url" and not is_link(a.file_id):
         raise FeedbackRefused("bad_attachment")
     await store.add_attachment(conn, feedback_id, a.kind, a.file_id, a.lat, a.lon, a.size, at)
 
 
-async def _roster_name(conn: Conn, channel: str, user_id: str | None) -> str:
+async def roster_name_of(conn: Conn, channel: str, user_id: str | None) -> str:
     """An official as colleagues know them: the roster name, else the account id."""
     if not user_id:
         return ""

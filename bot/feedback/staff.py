@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.clock import stamp, unstamp
 from bot.feedback import deadlines as dl
 from bot.feedback import messages
-from bot.feedback.desk import TicketDesk, _actor, _roster_name
+from bot.feedback.desk import TicketDesk, actor_of, roster_name_of
 from bot.feedback.model import (
     PENDING_ACTIONS,
     TEXT_MAX,
@@ -35,7 +35,7 @@ class StaffActions(TicketDesk):
                 return t
             status = "need_info" if t.status == "need_info" else "assigned"
             await self._set(conn, t.id, now, status=status, assignee=who.user_id)
-            eid = await self.record(conn, t.id, "assigned", _actor(who), now)
+            eid = await self.record(conn, t.id, "assigned", actor_of(who), now)
             t = await self._load(conn, t.id)
             if status == "assigned" and not await self._told(conn, t.id, "assigned", eid):
                 await self._tell_citizen(
@@ -53,7 +53,7 @@ class StaffActions(TicketDesk):
             if dl.local_day(now, self.settings.timezone) > t.deadlines.ask_info_by:
                 raise FeedbackRefused("too_late")
             await self._set(conn, t.id, now, status="need_info", assignee=t.assignee or who.user_id)
-            eid = await self.record(conn, t.id, "need_info", _actor(who), now, question)
+            eid = await self.record(conn, t.id, "need_info", actor_of(who), now, question)
             t = await self._load(conn, t.id)
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "need_info", question)
@@ -80,7 +80,7 @@ class StaffActions(TicketDesk):
                 answer=text,
                 answered_at=stamp(now),
             )
-            eid = await self.record(conn, t.id, "answered", _actor(who), now)
+            eid = await self.record(conn, t.id, "answered", actor_of(who), now)
             t = await self._load(conn, t.id)
             await self._tell_citizen(conn, t, eid, lambda tr: messages.answer(tr, t))
         return t
@@ -107,7 +107,7 @@ class StaffActions(TicketDesk):
                 routed_chat_id=way.chat_id,
             )
             note = f"{t.agency_code}->{agency_code}" + ("" if way.ok else f" ({way.reason})")
-            eid = await self.record(conn, t.id, "forwarded", _actor(who), now, note)
+            eid = await self.record(conn, t.id, "forwarded", actor_of(who), now, note)
             t = await self._load(conn, t.id)
             for i, to in enumerate(way.targets):
                 await enqueue(
@@ -131,7 +131,7 @@ class StaffActions(TicketDesk):
         async with self.db.transaction() as conn:
             t = await self._checked(conn, feedback_id, who, "reject")
             await self._set(conn, t.id, now, status="rejected")
-            eid = await self.record(conn, t.id, "rejected", _actor(who), now, reason)
+            eid = await self.record(conn, t.id, "rejected", actor_of(who), now, reason)
             t = await self._load(conn, t.id)
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "rejected", reason)
@@ -143,7 +143,7 @@ class StaffActions(TicketDesk):
         async with self.db.transaction() as conn:
             t = await self._checked(conn, feedback_id, who, "close")
             await self._set(conn, t.id, now, status="closed")
-            eid = await self.record(conn, t.id, "closed", _actor(who), now)
+            eid = await self.record(conn, t.id, "closed", actor_of(who), now)
             t = await self._load(conn, t.id)
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "closed")
@@ -169,7 +169,7 @@ class StaffActions(TicketDesk):
                 published_at=stamp(now),
                 public_text=clean_text(public_text) or None,
             )
-            eid = await self.record(conn, t.id, "published", _actor(who), now)
+            eid = await self.record(conn, t.id, "published", actor_of(who), now)
             t = await self._load(conn, t.id)
             await self._tell_citizen(
                 conn, t, eid, lambda tr: messages.citizen_update(tr, t, "published")
@@ -222,7 +222,7 @@ class StaffActions(TicketDesk):
                         self._agency_name(t.agency_code),
                         kind,
                         due,
-                        await _roster_name(conn, self.staff_channel, t.assignee),
+                        await roster_name_of(conn, self.staff_channel, t.assignee),
                     ),
                     dedupe_key=f"fb-escalate:{t.id}:{note}",
                     priority=Priority.URGENT,
