@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 
+from bot.commands import UsageError, chat, figures, imports, people
+from bot.commands import store as store_commands
+from bot.commands.people import ROSTER_CHANNELS
 from bot.settings import SettingsError, load_settings
-from bot.store.errors import StoreError, store_error
+from bot.store.errors import DriverError, StoreError, store_error
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.Error as exc:
+    except DriverError as exc:
         print(f"motcua: {store_error(settings.db_path, exc)}", file=sys.stderr)
         return 1
     except Exception as exc:
@@ -66,42 +67,41 @@ def _dispatch(parser, settings, command: str, args) -> int:
     if command == "run":
         return run(settings)
     if command == "check":
-        return asyncio.run(_check(settings))
+        return asyncio.run(store_commands.check(settings))
     if command == "backup":
-        return asyncio.run(_backup(settings, args.path))  # str: "dir/" keeps its slash
+        return asyncio.run(
+            store_commands.backup(settings, args.path)
+        )  # str: "dir/" keeps its slash
     if command == "chat":
-        return asyncio.run(_chat(settings))
+        return asyncio.run(chat.chat(settings))
     if command == "ask":
-        return asyncio.run(_ask(settings, args.question))
+        return asyncio.run(chat.ask(settings, args.question))
     if command == "officials":
-        return asyncio.run(_officials(settings, args))
+        return asyncio.run(people.officials(settings, args))
     if command == "import" and args.kind == "dossiers":
-        return asyncio.run(_import_dossiers(settings, args.paths))
+        return asyncio.run(imports.import_dossiers(settings, args.paths))
     if command == "import":
-        return asyncio.run(_import(settings, args.kind, args.paths))
+        return asyncio.run(imports.import_catalog(settings, args.kind, args.paths))
     if command == "stats":
-        return asyncio.run(_stats(settings, args))
+        return asyncio.run(figures.stats(settings, args))
     if command == "report":
-        return asyncio.run(_report(settings, args))
+        return asyncio.run(figures.report(settings, args))
     if command == "export":
-        return asyncio.run(_export_feedback(settings, args.csv))
+        return asyncio.run(figures.export_feedback(settings, args.csv))
     if command == "learned":
-        return asyncio.run(_learned(settings, args))
+        return asyncio.run(people.learned(settings, args))
     if command == "sync":
-        return asyncio.run(_sync(settings, args.forever))
+        return asyncio.run(imports.sync(settings, args.forever))
     if command == "agencies":
-        return _agencies_check(settings)
+        return imports.agencies_check(settings)
     if command == "demo":
-        return asyncio.run(_demo(settings, args))
+        return asyncio.run(figures.demo(settings, args))
     if command == "zalo":
         from bot.channels.zalo import admin
 
         return asyncio.run(admin.run(settings, args))
     parser.print_help()
     return 2
-
-
-ROSTER_CHANNELS = ("telegram", "zalo", "terminal")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -112,15 +112,13 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"motcua: {where + ': ' if where else ''}{message} (-h: help)\n")
 
 
-def _roster_id_problem(channel: str, user_id: str) -> str | None:
-    """A Telegram user id is a positive integer, a Zalo one digits; the terminal any word."""
-    if channel == "telegram" and not (user_id.isdigit() and int(user_id) > 0):
-        return f"{user_id!r} is not a Telegram user id (a positive number, e.g. 123456789)"
-    if channel == "zalo" and not user_id.isdigit():
-        return f"{user_id!r} is not a Zalo user id (digits)"
-    if not user_id.strip() or len(user_id) > 64:
-        return f"{user_id!r} is not a user id"
-    return None
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,443 +261,5 @@ async def _no_one_hears(settings) -> str | None:
     db = await open_database(settings.db_path)
     try:
         return refusal(await route_states(db, settings))
-    finally:
-        await db.close()
-
-
-async def _check(settings) -> int:
-    """SQLite's integrity check and the figures an operator wants; exit 1 when damaged."""
-    from bot.feedback.reach import route_states
-    from bot.store import open_database
-    from bot.store.health import examine
-
-    path = Path(settings.db_path)
-    if not path.is_file():
-        raise StoreError(
-            path, "no such file", "check MOTCUA_DB (the bot creates it on first start)"
-        )
-    db = await open_database(path, migrate=False)
-    try:
-        report = await examine(db, quick=False)
-        routes = await route_states(db, settings) if report.healthy else []
-    finally:
-        await db.close()
-    print("\n".join(report.lines()))
-    names = {a.code: a.name for a in settings.agencies}
-    print("\n".join(s.line(names) for s in routes))
-    if report.healthy:
-        return 0
-    print(
-        f"motcua: store {path}: damaged: {report.problems[0]};"
-        " stop the bot and restore the latest backup (see README: Backups)",
-        file=sys.stderr,
-    )
-    return 1
-
-
-async def _backup(settings, raw: str) -> int:
-    """A consistent copy while the bot runs (it only reads the store)."""
-    target = Path(raw)
-    if raw.endswith(("/", "\\")) and not target.is_dir():  # meant a folder that is not there
-        print(
-            f"motcua: backup {raw}: no such folder; create it, or give a file name", file=sys.stderr
-        )
-        return 1
-    from bot.store import open_database
-    from bot.store.backup import backup_to
-
-    if not Path(settings.db_path).is_file():
-        raise StoreError(settings.db_path, "no such file", "check MOTCUA_DB")
-    db = await open_database(settings.db_path, migrate=False, write=False)
-    try:
-        written = await backup_to(db, target)
-    finally:
-        await db.close()
-    print(
-        f"backup {written.path}: {written.size_bytes} bytes in {written.seconds:.1f} s, checked ok"
-    )
-    return 0
-
-
-async def _chat(settings) -> int:
-    from bot.channels.terminal import chat
-    from bot.core import open_core
-
-    logging.getLogger().setLevel(logging.WARNING)
-    core = await open_core(settings, check=True)  # the bot refuses a damaged store
-    try:
-        await chat(core)
-    finally:
-        await core.close()
-    return 0
-
-
-async def _ask(settings, question: str | None) -> int:
-    from bot.core import open_core
-
-    core = await open_core(settings)
-    try:
-        if question is not None:
-            print(json.dumps(_result(core, question), ensure_ascii=False))
-            return 0
-        for line in sys.stdin:
-            if line.strip():
-                print(json.dumps(_result(core, line.strip()), ensure_ascii=False), flush=True)
-    finally:
-        await core.close()
-    return 0
-
-
-def _result(core, question: str) -> dict:
-    result = core.index.search(question, limit=5)
-    return {
-        "query": result.query,
-        "abstained": result.abstained,
-        "matches": [
-            {"code": m.code, "name": m.name, "score": round(m.score, 4)} for m in result.matches
-        ],
-    }
-
-
-async def _import(settings, kind: str, paths: list[Path]) -> int:
-    """Exit 0: every row accepted; 1: a file unreadable or nothing accepted; 2: some rejected."""
-    from bot.catalog.importer import import_procedures
-    from bot.core import seed_default_catalog
-    from bot.store import open_database
-
-    db = await open_database(settings.db_path)
-    try:
-        await seed_default_catalog(db)  # the curated layer first, so the summary can say so
-        report = await import_procedures(db, paths)
-    finally:
-        await db.close()
-    print(report.summary())
-    for line in report.layering():
-        print(line)
-    for where, reason in report.rejected:
-        print(f"  rejected {where}: {reason}")
-    code = report.exit_code()
-    _import_verdict(code, len(report.rejected), report.accepted)
-    return code
-
-
-def _import_verdict(code: int, rejected: int, accepted: int) -> None:
-    """The one line on stderr when an import did not take every row."""
-    if code == 1 and accepted:
-        print("motcua: import: a file could not be read (listed above)", file=sys.stderr)
-    elif code == 1:
-        print(
-            f"motcua: import: nothing imported ({rejected} rejected, listed above)",
-            file=sys.stderr,
-        )
-    elif code == 2:
-        print(
-            f"motcua: import: {rejected} rejected (listed above), the rest imported",
-            file=sys.stderr,
-        )
-
-
-async def _officials(settings, args) -> int:
-    from bot.people.officials import Officials
-    from bot.store import open_database
-
-    db = await open_database(settings.db_path)
-    roster = Officials(db)
-    try:
-        if args.action == "add":
-            agency = settings.agency(args.agency) if args.agency else None
-            if args.agency and agency is None:
-                print(
-                    f"motcua: unknown agency code {args.agency!r}"
-                    " (`motcua agencies check` lists the codes and aliases)",
-                    file=sys.stderr,
-                )
-                return 2
-            problem = _roster_id_problem(args.channel, args.user_id)
-            if problem:
-                hint = "" if args.channel != "telegram" else " (another channel: --channel)"
-                print(f"motcua: officials add: {problem}{hint}", file=sys.stderr)
-                return 2
-            code = agency.code if agency else None
-            try:
-                await roster.add(args.channel, args.user_id, args.role, code, args.name)
-            except ValueError as exc:
-                print(f"motcua: {exc}", file=sys.stderr)
-                return 2
-            where = f" for {agency.name} ({agency.code})" if agency and code else ""
-            print(f"{args.role} {args.user_id} added{where}")
-        elif args.action == "remove":
-            if await roster.remove(args.channel, args.user_id):
-                print(f"{args.user_id} removed")
-                return 0
-            elsewhere = [o.channel for o in await roster.all() if o.user_id == args.user_id]
-            hint = f"; it is as --channel {elsewhere[0]}" if elsewhere else ""
-            print(
-                f"motcua: {args.user_id} is not on the roster for {args.channel}{hint}",
-                file=sys.stderr,
-            )
-            return 2
-        else:
-            for o in await roster.all():
-                agency = settings.agency_name(o.agency_code) if o.agency_code else "*"
-                print(f"{o.channel}\t{o.user_id}\t{o.role}\t{agency}\t{o.name}")
-    finally:
-        await db.close()
-    return 0
-
-
-async def _import_dossiers(settings, paths: list[Path]) -> int:
-    """Status changes found by the import reach subscribers through the outbox.
-
-    Exit codes as `import procedures`; each file is imported whole or not at all.
-    """
-    from bot.dossiers.agency_ids import AgencyResolver
-    from bot.dossiers.importer import FileRefused, import_dossiers
-    from bot.dossiers.notices import DossierNotifier
-    from bot.import_files import exit_code
-    from bot.store import open_database
-
-    db = await open_database(settings.db_path)
-    notifier = DossierNotifier(settings)
-    agencies = AgencyResolver(settings.agencies)
-    accepted = rejected = unreadable = 0
-    try:
-        for path in paths:
-            try:
-                report = await import_dossiers(
-                    db, path, settings.timezone, on_events=notifier, agencies=agencies
-                )
-            except FileRefused as exc:
-                print(f"  rejected {path}: {exc}")
-                unreadable += 1
-                continue
-            print(f"{path}: {report.summary()}")
-            for line, reason in report.rejected:
-                print(f"  rejected line {line}: {reason}")
-            _print_unknown_agencies(report.unknown_agency, settings)
-            accepted += report.added + report.updated + report.unchanged
-            rejected += len(report.rejected)
-            unreadable += report.unreadable is not None
-    finally:
-        await db.close()
-    code = exit_code(accepted, rejected, unreadable)
-    _import_verdict(code, rejected + unreadable, accepted)
-    return code
-
-
-def _print_unknown_agencies(unknown: list[tuple[int, str]], settings) -> None:
-    """Stored as given, but listed: each unknown agency id with its lines."""
-    by_code: dict[str, list[int]] = {}
-    for line, code in unknown:
-        by_code.setdefault(code, []).append(line)
-    for code, lines in sorted(by_code.items()):
-        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
-        print(
-            f"  unknown agency {code!r}: {len(lines)} dossier(s), lines {shown}"
-            f" (stored; add it to {settings.agencies_file} as a code or an alias)"
-        )
-
-
-def _agencies_check(settings) -> int:
-    """What the agencies file still lacks, per agency; exit 1 when anything is missing."""
-    missing_any = False
-    print(f"{settings.agencies_file}: {len(settings.agencies)} agencies")
-    for a in settings.agencies:
-        gaps = a.missing()
-        missing_any = missing_any or bool(gaps)
-        aliases = ", ".join(a.aliases) or "-"
-        state = "missing: " + ", ".join(gaps) if gaps else "complete"
-        print(f"{a.code}\t{a.name}\t(aliases: {aliases})\t{state}")
-    if missing_any:
-        print(
-            "Fill these from a public source only (the desk's notice board, the commune's"
-            " portal); until then cards name the desk without a phone or an address."
-        )
-    return 1 if missing_any else 0
-
-
-async def _demo(settings, args) -> int:
-    from bot.demo import DEMO_PHONE, TERMINAL_USER, DemoRefused, build_demo
-
-    try:
-        codes = await build_demo(settings, args.db, args.role)
-    except DemoRefused as exc:
-        print(f"motcua: {exc}", file=sys.stderr)
-        return 2
-    path = args.db
-    print(f"Demo database ready: {path} (demo data only: codes start with DEMO.)")
-    print(f"The terminal user '{TERMINAL_USER}' is a demo {args.role} on the roster.")
-    print("Try it:")
-    print(f"  MOTCUA_DB={path} .venv/bin/motcua chat")
-    print("    /thongke, /quahan, /phananhquahan          (as the demo official)")
-    print(f"    {codes[0]}      (a dossier 28 working days late)")
-    print(f"    {codes[1]}      (late, with the office's apology)")
-    print(f"    /hosocuatoi, then verify with the demo phone {DEMO_PHONE}")
-    print(f"  MOTCUA_DB={path} .venv/bin/motcua stats")
-    print(f"  MOTCUA_DB={path} .venv/bin/motcua report --html var/demo-report.html")
-    return 0
-
-
-async def _sync(settings, forever: bool) -> int:
-    from bot.core import open_core
-
-    if not settings.tracking_url:
-        print("motcua: MOTCUA_TRACKING_URL is not set: nothing to sync from", file=sys.stderr)
-        return 2
-    core = await open_core(settings)
-    sync = core.tracking_sync()
-    try:
-        if forever:
-            await sync.run_forever(settings.sync_interval)
-            return 0
-        report = await sync.run_once()
-        if report.ok:
-            print(report.summary())
-            return 0
-        print(f"motcua: sync {report.summary()}", file=sys.stderr)
-        return 1
-    finally:
-        await sync.aclose()
-        await core.close()
-
-
-class UsageError(Exception):
-    """Invalid use of a command: one line on stderr, exit 2."""
-
-
-def _day(text: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _period(settings, args):
-    """Default: the last twelve months up to today, local time."""
-    from datetime import datetime, timedelta
-
-    end = args.end or datetime.now(settings.timezone).date()
-    start = args.start or (end.replace(day=1) - timedelta(days=335)).replace(day=1)
-    if start > end:
-        raise UsageError(f"--from {start} is after --to {end}")
-    return start, end
-
-
-async def _stats(settings, args) -> int:
-    from bot.ratings.stats import decision_766, format_table, satisfaction, to_json
-    from bot.store import open_database
-
-    agency = settings.agency_code(args.agency) if args.agency else None
-    if args.agency and agency is None:
-        print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
-        return 2
-    start, end = _period(settings, args)
-    db = await open_database(settings.db_path)
-    try:
-        sat = await satisfaction(db, start, end, agency, settings.timezone)
-        d766 = await decision_766(db, start, end, agency, settings.timezone)
-    finally:
-        await db.close()
-    if args.json:
-        out = {
-            "from": str(start),
-            "to": str(end),
-            "satisfaction": to_json(sat),
-            "decision_766": to_json(d766),
-        }
-        print(json.dumps(out, ensure_ascii=False, default=str, indent=1))
-        return 0
-    from bot.i18n import translator
-    from bot.ratings.stats import MIN_RATINGS
-
-    t = translator(settings.locale)
-    _ = t.gettext
-    names = {a.code: a.name for a in settings.agencies}
-    print(_("Satisfaction %(start)s – %(end)s (target 90%%)") % {"start": start, "end": end})
-    print(format_table(sat, t, names, MIN_RATINGS))
-    print(_("Too few: under %s ratings, too few to judge.") % MIN_RATINGS)
-    print()
-    print(_("Decision 766 handling-satisfaction rate"))
-    print(format_table(d766, t, names))
-    print(
-        _(
-            "On time: returned on time / (returned + still open past the appointment),"
-            " by the month of return or of the appointment."
-        )
-    )
-    if not agency:
-        seen = {r.key for r in sat} | {r.agency_code for r in d766}
-        silent = [a.name for a in settings.agencies if a.code not in seen]
-        if silent:
-            print(_("No data in this period: %s") % ", ".join(silent))
-    return 0
-
-
-async def _report(settings, args) -> int:
-    from bot.ratings.report import write_report
-    from bot.store import open_database
-
-    if not args.html and not args.csv:
-        print("motcua: give --html PATH and/or --csv PATH", file=sys.stderr)
-        return 2
-    for path in (args.html, args.csv):
-        if path and path.is_dir():
-            raise UsageError(f"{path} is a folder: give a file name, e.g. {path / 'report.html'}")
-        if path and not path.parent.is_dir():
-            raise UsageError(f"{path}: the folder {path.parent} does not exist")
-    start, end = _period(settings, args)
-    from bot.feedback.export import published_html_section, published_rows
-
-    names = {a.code: a.name for a in settings.agencies}
-    aliases = {alias: a.code for a in settings.agencies for alias in a.aliases}
-    db = await open_database(settings.db_path)
-    try:
-        answers = published_html_section(await published_rows(db, settings, start, end))
-        for fmt, path in (("html", args.html), ("csv", args.csv)):
-            if path:
-                written = await write_report(
-                    db, path, fmt, start, end, names, settings.timezone,
-                    extra_sections=[answers], aliases=aliases,
-                )  # fmt: skip
-                print(f"wrote {written}")
-    finally:
-        await db.close()
-    return 0
-
-
-async def _export_feedback(settings, path: Path) -> int:
-    """Published answers only (the sender agreed), no personal data."""
-    from bot.feedback.export import export_csv
-    from bot.store import open_database
-
-    db = await open_database(settings.db_path)
-    try:
-        count = await export_csv(db, path, settings)
-    finally:
-        await db.close()
-    print(f"wrote {count} published answers to {path}")
-    return 0
-
-
-async def _learned(settings, args) -> int:
-    """List or remove what officials taught the search; a running bot notices within a minute."""
-    from bot.catalog import learned
-    from bot.store import open_database
-
-    db = await open_database(settings.db_path)
-    try:
-        if args.action == "remove":
-            if not await learned.remove(db, args.id):
-                print(f"motcua: no learned wording {args.id}", file=sys.stderr)
-                return 1
-            print(f"removed learned wording {args.id}")
-            return 0
-        entries = await learned.load(db)
-        for e in entries:
-            print(f"{e.id}\t{e.procedure_code}\t{e.created_at}\t{e.linked_by}\t{e.text}")
-        print(f"{len(entries)} learned wording(s)")
-        return 0
     finally:
         await db.close()

@@ -190,10 +190,9 @@ async def seed_default_catalog(db: Database) -> int:
     from bot.catalog.repository import drop_layer, upsert
 
     procedures = load_default_catalog()
-    rows = await db.fetchall(
-        "SELECT source_code, content_hash FROM procedure_layers WHERE source = 'default'"
-    )
-    stored = dict(rows)
+    from bot.store.catalog import layer_hashes
+
+    stored = await layer_hashes(db, "default")
     stale = [p for p in procedures if stored.get(p.code) != p.content_hash()]
     gone = sorted(set(stored) - {p.code for p in procedures})
     if not stale and not gone:

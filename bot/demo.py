@@ -20,6 +20,8 @@ from bot.dossiers.repository import apply, record_apology, set_status
 from bot.feedback import Draft
 from bot.ratings.demo import HUONG_KHE, seed
 from bot.settings import Settings
+from bot.store import dossiers as dossier_store
+from bot.store import outbox as outbox_store
 
 DEMO_PREFIX = "DEMO."
 DEMO_PHONE = "0900000001"  # the demo applicant; verify with it in `motcua chat`
@@ -36,10 +38,10 @@ async def build_demo(settings: Settings, path: Path, role: str = "leader") -> li
         raise DemoRefused(f"{path} is the bot's own database (MOTCUA_DB): give another path")
     core = await open_core(dataclasses.replace(settings, db_path=path))
     try:
-        row = await core.db.fetchone("SELECT COUNT(*), SUM(code LIKE 'DEMO.%') FROM dossiers")
-        if row[0] and row[0] != row[1]:
+        total, demo = await dossier_store.count_with_prefix(core.db, "DEMO.")
+        if total and total != demo:
             raise DemoRefused(f"{path} holds dossiers that are not demo ones: give a new path")
-        if row[0]:
+        if total:
             raise DemoRefused(f"{path} already holds the demo: delete it first to rebuild")
         return await _fill(core, role)
     finally:
@@ -110,7 +112,7 @@ async def _fill(core: Core, role: str) -> list[str]:
             "demo", "demo-citizen", "demo-citizen", category, desk, text, dossier_code=dossier
         )
         await core.feedback.submit(draft, now - timedelta(days=30))
-    await core.db.execute("DELETE FROM outbox")  # nobody to send the demo's messages to
+    await outbox_store.clear(core.db)  # nobody to send the demo's messages to
     name = "Demo: lãnh đạo" if role == "leader" else "Demo: cán bộ một cửa"
     await core.officials.add("terminal", TERMINAL_USER, role, desk, name)
     return made

@@ -3,14 +3,13 @@ answer or the procedure the citizen is told of (in the language they asked in)."
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.i18n import translator
 from bot.notify.events import notice
 from bot.notify.outbox import Priority, enqueue
 from bot.question_events import QuestionAnswered, QuestionLinked, QuestionSent
 from bot.questions import Question
 from bot.reply import Button, Reply, esc
+from bot.store.sql import Conn
 
 
 def alert_buttons(question: Question, locale: str) -> list[list[Button]]:
@@ -41,7 +40,7 @@ def officials_alert(question: Question, locale: str) -> Reply:
 
 
 @notice(QuestionSent)
-async def sent(conn: aiosqlite.Connection, e: QuestionSent, settings) -> int:
+async def sent(conn: Conn, e: QuestionSent, settings) -> int:
     """Urgent: the citizen waits. The first target keeps the short key (one alert ever)."""
     alert = officials_alert(e.question, e.locale)
     (channel, chat), mirrors = e.targets[0], e.targets[1:]
@@ -56,7 +55,7 @@ async def sent(conn: aiosqlite.Connection, e: QuestionSent, settings) -> int:
 
 
 @notice(QuestionAnswered)
-async def answered(conn: aiosqlite.Connection, e: QuestionAnswered, settings) -> int:
+async def answered(conn: Conn, e: QuestionAnswered, settings) -> int:
     question = e.question
     citizen = translator(question.locale).gettext
     to_citizen = Reply(
@@ -86,7 +85,7 @@ async def answered(conn: aiosqlite.Connection, e: QuestionAnswered, settings) ->
 
 
 @notice(QuestionLinked)
-async def linked(conn: aiosqlite.Connection, e: QuestionLinked, settings) -> int:
+async def linked(conn: Conn, e: QuestionLinked, settings) -> int:
     question = e.question
     citizen = translator(question.locale).gettext
     to_citizen = Reply(

@@ -10,6 +10,7 @@ from bot.clock import stamp, utcnow
 from bot.notify import events
 from bot.question_events import QuestionAnswered, QuestionLinked, QuestionSent
 from bot.store import Database
+from bot.store import questions as store
 
 _NUMBER = re.compile(r"^CH-?(\d+)$", re.IGNORECASE)
 
@@ -38,28 +39,19 @@ def parse_number(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_COLUMNS = "id, channel, user_id, chat_id, text, sent_at, locale, answered_at, procedure_code"
-
-
 class Questions:
     def __init__(self, db: Database):
         self.db = db
 
     async def record(self, channel: str, user_id: str, chat_id: str, text: str, locale: str) -> int:
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO questions(channel, user_id, chat_id, text, locale) VALUES (?,?,?,?,?)",
-                (channel, user_id, chat_id, text, locale),
-            )
-            return int(cur.lastrowid)
+            return await store.add_question(conn, channel, user_id, chat_id, text, locale)
 
     async def get(self, question_id: int) -> Question | None:
         if not 0 < question_id < 2**63:  # a typed number: SQLite integers stop there
             return None
-        row = await self.db.fetchone(
-            f"SELECT {_COLUMNS} FROM questions WHERE id = ?", (question_id,)
-        )
-        return Question(*row) if row else None
+        row = await store.question(self.db, question_id)
+        return Question(**dict(row)) if row else None
 
     async def send_to_officials(
         self, question: Question, targets: tuple[tuple[str, str], ...], locale: str
@@ -67,11 +59,7 @@ class Questions:
         """Mark sent and record it (its notices alert `targets`, (channel, chat), the desk's
         first) in one transaction; False if it was sent before."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE questions SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-                (stamp(utcnow()), question.id),
-            )
-            if cur.rowcount != 1:
+            if not await store.mark_sent(conn, question.id, stamp(utcnow())):
                 return False
             await events.record(conn, QuestionSent(question, targets, locale))
             return True
@@ -80,12 +68,7 @@ class Questions:
         """Record an official's answer (its notice takes it to the citizen); False if
         answered before."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE questions SET answered_at = ?, answer = ?, handled_by = ?"
-                " WHERE id = ? AND answered_at IS NULL",
-                (stamp(utcnow()), text, ":".join(who), question.id),
-            )
-            if cur.rowcount != 1:
+            if not await store.set_answer(conn, question.id, stamp(utcnow()), text, ":".join(who)):
                 return False
             await events.record(conn, QuestionAnswered(question, text))
             return True
@@ -96,12 +79,7 @@ class Questions:
         """An official says which procedure answers the question: the citizen is told, and
         the wording is kept so the search answers it next time; False if linked before."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE questions SET procedure_code = ?, handled_by = COALESCE(handled_by, ?)"
-                " WHERE id = ? AND procedure_code IS NULL",
-                (code, ":".join(who), question.id),
-            )
-            if cur.rowcount != 1:
+            if not await store.set_procedure(conn, question.id, code, ":".join(who)):
                 return False
             await learned.add(conn, question.text, code, question.id, who)
             await events.record(conn, QuestionLinked(question, code, procedure_name))

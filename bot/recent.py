@@ -19,23 +19,13 @@ from datetime import timedelta
 
 from bot.clock import stamp, unstamp, utcnow
 from bot.store import Database
+from bot.store import recent as store
 
 log = logging.getLogger(__name__)
 
 TTL = timedelta(minutes=30)
 FLUSH_EVERY = 1.0  # seconds
 PURGE_EVERY = 3600.0  # seconds between deleting what has expired: kept no longer than needed
-
-_UPSERT = (
-    "INSERT INTO recent_topics(channel, user_id, procedure_code, others, procedure_at,"
-    " dossier_code, dossier_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(channel, user_id) DO UPDATE"
-    " SET procedure_code = coalesce(excluded.procedure_code, procedure_code),"
-    " others = CASE WHEN excluded.procedure_code IS NULL THEN others ELSE excluded.others END,"
-    " procedure_at = coalesce(excluded.procedure_at, procedure_at),"
-    " dossier_code = coalesce(excluded.dossier_code, dossier_code),"
-    " dossier_at = coalesce(excluded.dossier_at, dossier_at)"
-)
-
 
 EVENT = "e:"  # a life event's group shown: stored where a card's code goes, with this prefix
 
@@ -53,7 +43,8 @@ class RecentTopics:
         self.db = db
         self.ttl = ttl
         self.now = utcnow  # replaced in tests to let time pass
-        # (channel, user) -> [procedure_code, others, procedure_at, dossier_code, dossier_at]
+        # (channel, user) -> the store's COLUMNS: [procedure_code, others, procedure_at,
+        # dossier_code, dossier_at]
         self._pending: dict[tuple[str, str], list] = {}
         self._writing: dict[tuple[str, str], list] = {}  # being written now
         self._flushed = 0.0
@@ -77,12 +68,8 @@ class RecentTopics:
 
     async def get(self, channel: str, user_id: str) -> Recent:
         """The procedure and dossier shown within the time-to-live (None when older)."""
-        stored = await self.db.fetchone(
-            "SELECT procedure_code, others, procedure_at, dossier_code, dossier_at"
-            " FROM recent_topics WHERE channel = ? AND user_id = ?",
-            (channel, user_id),
-        )
-        row = list(stored) if stored else [None, "", None, None, None]
+        stored = await store.recent(self.db, channel, user_id)
+        row = [stored[c] for c in store.COLUMNS] if stored else [None, "", None, None, None]
         for unwritten in (self._writing, self._pending):
             pending = unwritten.get((channel, user_id))
             if pending and pending[0] is not None:
@@ -105,27 +92,21 @@ class RecentTopics:
         if self._flushed - self._purged >= PURGE_EVERY:
             self._purged = self._flushed
             old = stamp(self.now() - self.ttl)
-            await self.db.execute(
-                "DELETE FROM recent_topics WHERE coalesce(procedure_at, '') < ?"
-                " AND coalesce(dossier_at, '') < ?",
-                (old, old),
-            )
+            await store.purge(self.db, old)
         if not self._pending:
             return
         self._writing, self._pending = self._pending, {}
         try:
             async with self.db.transaction() as conn:
                 rows = [(c, u, *r) for (c, u), r in self._writing.items()]
-                await conn.executemany(_UPSERT, rows)
+                await store.put_many(conn, rows)
         finally:
             self._writing = {}
 
     async def forget(self, channel: str, user_id: str) -> None:
         """The citizen asked to delete their data (/xoadulieu)."""
         self._pending.pop((channel, user_id), None)
-        await self.db.execute(
-            "DELETE FROM recent_topics WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
+        await store.forget(self.db, channel, user_id)
 
     async def _maybe_flush(self) -> None:
         """Context is a convenience: failing to store it must not cost the citizen the answer."""

@@ -6,7 +6,7 @@ every channel that answers in the moment (Telegram, Zalo)."""
 from __future__ import annotations
 
 from bot.channels.base import DeliveryError, RetryLater
-from bot.notify.outbox import Outbox, Priority, enqueue
+from bot.notify.outbox import Outbox, Priority, enqueue_with_id
 from bot.reply import Reply
 from bot.store import Database
 
@@ -19,9 +19,7 @@ async def queue_rest(
     outbox = Outbox(db)
     for i, reply in enumerate(rest):
         async with db.transaction() as conn:
-            await enqueue(conn, channel, chat_id, reply, priority=Priority.REPLY)
-            async with conn.execute("SELECT last_insert_rowid()") as cur:
-                (row_id,) = await cur.fetchone()
+            row_id = await enqueue_with_id(conn, channel, chat_id, reply, Priority.REPLY)
         if i == 0 and sent:
             await outbox.mark_parts_sent(row_id, sent)
         if isinstance(error, RetryLater):

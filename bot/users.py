@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import aiosqlite
+from bot.store import Database, people
+from bot.store.sql import Conn
 
-from bot.store import Database
 
-
-async def stored_locale(conn: aiosqlite.Connection, channel: str, user_id: str) -> str | None:
+async def stored_locale(conn: Conn, channel: str, user_id: str) -> str | None:
     """The language a user chose, read on the caller's connection (inside its transaction)."""
-    async with conn.execute(
-        "SELECT locale FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
-    ) as cur:
-        row = await cur.fetchone()
-    return row[0] if row and row[0] else None
+    return await people.locale(conn, channel, user_id)
 
 
 class Users:
@@ -33,16 +28,12 @@ class Users:
         if key in self._locales:
             self._locales.move_to_end(key)
             return self._locales[key] or self.default_locale
-        locale = await stored_locale(self.db.conn, channel, user_id)
+        locale = await people.locale(self.db, channel, user_id)
         self._remember(key, locale)
         return locale or self.default_locale
 
     async def set_locale(self, channel: str, user_id: str, locale: str) -> None:
-        await self.db.execute(
-            "INSERT INTO users(channel, user_id, locale) VALUES (?, ?, ?)"
-            " ON CONFLICT(channel, user_id) DO UPDATE SET locale = excluded.locale",
-            (channel, user_id, locale),
-        )
+        await people.set_locale(self.db, channel, user_id, locale)
         self._remember((channel, user_id), locale)
 
     def _remember(self, key: tuple[str, str], locale: str | None) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from bot.import_files import (
     file_problem,
 )
 from bot.store import Database
-from bot.store.errors import is_fatal
+from bot.store.errors import DriverError, is_fatal
 
 BATCH = 500
 JSON_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")
@@ -184,7 +183,7 @@ async def _write(db: Database, conn, batch: list[tuple[str, Procedure]], report:
         async with db.savepoint(conn):
             for _where, proc in batch:
                 writes.append((proc, await store_layer(conn, proc)))
-    except sqlite3.Error as exc:
+    except DriverError as exc:
         if is_fatal(exc):
             raise  # the store itself failed: the file's transaction is rolled back
         if len(batch) == 1:

@@ -17,6 +17,7 @@ from bot.catalog.synonyms import QUESTION_WORDS
 from bot.catalog.tokenize import folded_phrases, terms
 from bot.clock import stamp, utcnow
 from bot.store import Database
+from bot.store import questions as store
 
 # How close a question must be to a learned wording (weighted Jaccard of its terms).
 CLOSE_ENOUGH = 0.42
@@ -76,36 +77,23 @@ class LearnedPhrasings:
 
 
 async def load(db: Database) -> list[Learned]:
-    rows = await db.fetchall(
-        "SELECT id, text, procedure_code, question_id, channel || ':' || user_id, created_at"
-        " FROM learned_phrasings ORDER BY id"
-    )
-    return [Learned(*r) for r in rows]
+    return [Learned(**dict(r)) for r in await store.learned(db)]
 
 
 async def add(conn, text: str, code: str, question_id: int | None, who: tuple[str, str]) -> int:
     """Keep a wording inside the caller's transaction (the question's link commits with it)."""
-    cur = await conn.execute(
-        "INSERT INTO learned_phrasings(text, procedure_code, question_id, channel, user_id,"
-        " created_at) VALUES (?,?,?,?,?,?)",
-        (text, code, question_id, who[0], who[1], stamp(utcnow())),
-    )
-    return int(cur.lastrowid)
+    return await store.add_learned(conn, text, code, question_id, who[0], who[1], stamp(utcnow()))
 
 
 async def remove(db: Database, learned_id: int) -> bool:
-    async with db.transaction() as conn:
-        cur = await conn.execute("DELETE FROM learned_phrasings WHERE id = ?", (learned_id,))
-        return cur.rowcount == 1
+    return await store.remove_learned(db, learned_id)
 
 
 async def linked_codes(db: Database) -> list[str]:
     """The procedure of each linked wording (a prior on ranking: what people ask for)."""
-    rows = await db.fetchall("SELECT procedure_code FROM learned_phrasings")
-    return [r[0] for r in rows]
+    return await store.learned_codes(db)
 
 
 async def version(db: Database) -> tuple[int, int]:
     """Changes when a wording is added or removed (how a running bot notices the CLI)."""
-    row = await db.fetchone("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM learned_phrasings")
-    return (int(row[0]), int(row[1]))
+    return await store.learned_version(db)

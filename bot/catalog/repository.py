@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import aiosqlite
-
 from bot.catalog.layers import Merged, merge
 from bot.catalog.model import Procedure, json_hash
 from bot.store import Database
+from bot.store import catalog as store
+from bot.store.sql import Conn
 
 UpsertResult = Literal["added", "updated", "unchanged"]
 CSV = "csv"
@@ -25,13 +25,13 @@ class LayerWrite:
     joined: int = 0  # provincial-only procedures folded into this one
 
 
-async def upsert(conn: aiosqlite.Connection, proc: Procedure) -> UpsertResult:
+async def upsert(conn: Conn, proc: Procedure) -> UpsertResult:
     """Store `proc` as its source's layer and recompute the procedure, in the caller's
     transaction."""
     return (await store_layer(conn, proc)).result
 
 
-async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite:
+async def store_layer(conn: Conn, proc: Procedure) -> LayerWrite:
     """Write one source's version of a procedure and re-merge that procedure."""
     code = await _target(conn, proc)
     others, own, stored, joinable = await _around(conn, code, proc)
@@ -42,13 +42,7 @@ async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite
     text = proc.to_json()
     digest = json_hash(text)
     if own != digest:
-        await conn.execute(
-            "INSERT INTO procedure_layers(code, source, source_code, data, content_hash)"
-            " VALUES (?,?,?,?,?) ON CONFLICT(code, source, source_code) DO UPDATE SET"
-            " data=excluded.data, content_hash=excluded.content_hash,"
-            " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')",
-            (code, proc.source, proc.code, text, digest),
-        )
+        await store.put_layer(conn, code, proc.source, proc.code, text, digest)
     merged = merge(code, [*others, proc])
     alone = not others and code == proc.code  # the merge is the record itself
     result = await _write_merged(conn, merged.procedure, stored, text if alone else None)
@@ -58,19 +52,11 @@ async def store_layer(conn: aiosqlite.Connection, proc: Procedure) -> LayerWrite
 async def _around(conn, code: str, proc: Procedure):
     """In one trip: the procedure's other layers, the hash of this source's layer and of the
     stored merge (None when absent), and provincial-only procedures it should absorb."""
-    rows = await _fetch(
-        conn,
-        "SELECT 'layer', source, source_code, data, content_hash FROM procedure_layers"
-        " WHERE code = ?1"
-        " UNION ALL SELECT 'merged', NULL, NULL, NULL, content_hash FROM procedures"
-        " WHERE code = ?1"
-        " UNION ALL SELECT 'join', NULL, p.code, NULL, NULL FROM procedures p"
-        " WHERE ?2 != ?3 AND p.code8 = ?4 AND p.code != ?1 AND NOT EXISTS"
-        " (SELECT 1 FROM procedure_layers l WHERE l.code = p.code AND l.source != ?3)",
-        (code, proc.source, CSV, code[:8]),
-    )
+    rows = await store.around(conn, code, proc.source, proc.code, CSV)
     others, own, stored, joinable = [], None, None, []
-    for kind, source, source_code, data, digest in rows:
+    for r in rows:
+        kind, source, source_code = r["kind"], r["source"], r["source_code"]
+        data, digest = r["data"], r["content_hash"]
         if kind == "merged":
             stored = digest
         elif kind == "join":
@@ -82,28 +68,16 @@ async def _around(conn, code: str, proc: Procedure):
     return others, own, stored, joinable
 
 
-async def drop_layer(conn: aiosqlite.Connection, source: str, source_code: str) -> None:
+async def drop_layer(conn: Conn, source: str, source_code: str) -> None:
     """Remove one source's version of a procedure: re-merge the rest, or drop the procedure
     when nothing is left of it."""
-    rows = await _fetch(
-        conn,
-        "SELECT code FROM procedure_layers WHERE source = ? AND source_code = ?",
-        (source, source_code),
-    )
-    for (code,) in rows:
-        await conn.execute(
-            "DELETE FROM procedure_layers WHERE code = ? AND source = ? AND source_code = ?",
-            (code, source, source_code),
-        )
+    for code in await store.layer_codes(conn, source, source_code):
+        await store.drop_layer(conn, code, source, source_code)
         layers, stored = await _layers(conn, code)
         if layers:
             await _write_merged(conn, merge(code, layers).procedure, stored)
         else:
-            await conn.execute("DELETE FROM procedures WHERE code = ?", (code,))
-
-
-async def _fetch(conn, sql: str, args: tuple) -> list:
-    return list(await conn.execute_fetchall(sql, args))  # one trip to the store's thread
+            await store.drop_procedure(conn, code)
 
 
 async def _target(conn, proc: Procedure) -> str:
@@ -111,43 +85,25 @@ async def _target(conn, proc: Procedure) -> str:
     before, else the curated or national procedure with the same first 8 characters."""
     if proc.source != CSV:
         return proc.code
-    rows = await _fetch(
-        conn,
-        "SELECT code FROM procedure_layers WHERE source = ? AND source_code = ? LIMIT 1",
-        (proc.source, proc.code),
-    )
-    if rows:
-        return rows[0][0]
-    rows = await _fetch(
-        conn,
-        "SELECT DISTINCT l.code FROM procedures p JOIN procedure_layers l ON l.code = p.code"
-        " WHERE p.code8 = ? AND (p.code = ? OR l.source != ?) ORDER BY p.code = ? DESC,"
-        " length(l.code), l.code LIMIT 1",
-        (proc.code8, proc.code, CSV, proc.code),
-    )
-    return rows[0][0] if rows else proc.code
+    before = await store.layer_codes(conn, proc.source, proc.code, limit=1)
+    if before:
+        return before[0]
+    return await store.national_or_curated(conn, proc.code8, proc.code, CSV) or proc.code
 
 
 async def _join_provincial(conn, code: str, others: list[str]) -> int:
     """Fold procedures known only from provincial lists (same first 8 characters) into
     `code`, so a province's suffixed copy does not stand beside the national record."""
     for other in others:
-        await conn.execute(
-            "UPDATE OR REPLACE procedure_layers SET code = ? WHERE code = ?", (code, other)
-        )
-        await conn.execute("DELETE FROM procedures WHERE code = ?", (other,))
+        await store.move_layers(conn, other, code)
     return len(others)
 
 
 async def _layers(conn, code: str) -> tuple[list[Procedure], str | None]:
     """The procedure's layers and the hash of its merge as stored (None when new)."""
-    rows = await _fetch(
-        conn,
-        "SELECT l.data, p.content_hash FROM procedure_layers l"
-        " LEFT JOIN procedures p ON p.code = l.code WHERE l.code = ?",
-        (code,),
-    )
-    return [Procedure.from_json(r[0]) for r in rows], (rows[0][1] if rows else None)
+    rows = await store.layers(conn, code)
+    found = [Procedure.from_json(r["data"]) for r in rows]
+    return found, (rows[0]["content_hash"] if rows else None)
 
 
 async def _write_merged(
@@ -158,14 +114,8 @@ async def _write_merged(
     digest = json_hash(text)
     if stored == digest:
         return "unchanged"
-    await conn.execute(
-        "INSERT INTO procedures(code, code8, name, levels, field, agency, online_level, source,"
-        " data, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT(code) DO UPDATE SET code8=excluded.code8, name=excluded.name,"
-        " levels=excluded.levels, field=excluded.field, agency=excluded.agency,"
-        " online_level=excluded.online_level, source=excluded.source, data=excluded.data,"
-        " content_hash=excluded.content_hash,"
-        " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+    await store.put_procedure(
+        conn,
         (
             proc.code,
             proc.code8,
@@ -189,19 +139,12 @@ class CatalogRepository:
         self.db = db
 
     async def count(self) -> int:
-        row = await self.db.fetchone("SELECT COUNT(*) FROM procedures")
-        return int(row[0]) if row else 0
+        return await store.count(self.db)
 
     async def get(self, code: str) -> Procedure | None:
         """By full code, else by its first 8 characters (the national part)."""
-        row = await self.db.fetchone("SELECT data FROM procedures WHERE code = ?", (code,))
-        if row is None:
-            row = await self.db.fetchone(
-                "SELECT data FROM procedures WHERE code8 = ? ORDER BY length(code), code LIMIT 1",
-                (code[:8],),
-            )
-        return Procedure.from_json(row[0]) if row else None
+        data = await store.procedure_data(self.db, code)
+        return Procedure.from_json(data) if data else None
 
     async def all(self) -> list[Procedure]:
-        rows = await self.db.fetchall("SELECT data FROM procedures ORDER BY code")
-        return [Procedure.from_json(r[0]) for r in rows]
+        return [Procedure.from_json(data) for data in await store.all_data(self.db)]

@@ -28,6 +28,7 @@ from bot.dossiers.records import Row
 from bot.dossiers.repository import OnEvents, apply_rows
 from bot.import_files import FileRefused, Unreadable, exit_code, file_problem
 from bot.store import Database, StoreError
+from bot.store.db import bulk_settings
 from bot.store.errors import is_fatal
 
 __all__ = [
@@ -131,15 +132,8 @@ async def _bulk_settings(db: Database) -> AsyncIterator[None]:
     The indexes of a million dossiers are ~150 MB; each checkpoint rewrites and
     syncs the pages touched since the last one, so fewer of them write less.
     """
-    cache = (await db.fetchone("PRAGMA cache_size"))[0]
-    checkpoint = (await db.fetchone("PRAGMA wal_autocheckpoint"))[0]
-    await db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-    await db.conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
-    try:
+    async with bulk_settings(db, IMPORT_CACHE_KIB, IMPORT_CHECKPOINT_PAGES):
         yield
-    finally:
-        await db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
 
 async def _write(

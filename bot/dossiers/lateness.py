@@ -125,32 +125,29 @@ def _shift(due: datetime, start: datetime, end: datetime, calendar: WorkCalendar
     return local.replace(year=moved.year, month=moved.month, day=moved.day)
 
 
-async def load_verdict(fetchall, dossier: Dossier, now, calendar, tz) -> Verdict:
-    """The verdict from the store; `fetchall(sql, params)` is Database.fetchall or a
-    connection's equivalent (notifications run inside the writer's transaction)."""
+async def load_verdict(source, dossier: Dossier, now, calendar, tz) -> Verdict:
+    """The verdict from the store: `source` is the Database, or the connection of the
+    writer's transaction (notifications run inside it); `db.fetchall`, as callers
+    passed before, means the Database."""
     from bot.clock import unstamp
-    from bot.dossiers.repository import EVENT_COLUMNS, to_event
+    from bot.dossiers.merge import to_event
+    from bot.store import dossiers as store
 
-    rows = await fetchall(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM dossier_events WHERE dossier_code = ?"
-        " AND kind IN ('created', 'status') ORDER BY id",
-        (dossier.code,),
-    )
-    olds = await fetchall(
-        "SELECT old_due_at FROM apologies WHERE dossier_code = ? ORDER BY id LIMIT 1",
-        (dossier.code,),
-    )
+    src = _source(source)
+    rows = await store.events_of(src, dossier.code, ("created", "status"))
+    olds = await store.first_old_due(src, dossier.code)
     apologies = [
-        Apology(0, dossier.code, "", dossier.due_at, now, old_due_at=unstamp(r[0])) for r in olds
+        Apology(0, dossier.code, "", dossier.due_at, now, old_due_at=unstamp(o)) for o in olds
     ]
     return judge(dossier, [to_event(r) for r in rows], now, calendar, tz, apologies)
 
 
+def _source(source):
+    """The Database behind a bound `db.fetchall`, else `source` itself."""
+    owner = getattr(source, "__self__", None)
+    return owner if owner is not None and getattr(source, "__name__", "") == "fetchall" else source
+
+
 def conn_fetchall(conn):
-    """Database.fetchall's shape for an aiosqlite connection."""
-
-    async def fetchall(sql: str, params: tuple) -> list:
-        async with conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-    return fetchall
+    """What load_verdict takes for a connection: the connection itself (kept for callers)."""
+    return conn

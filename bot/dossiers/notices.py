@@ -13,11 +13,9 @@ import hashlib
 from collections import defaultdict
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import unstamp, utcnow
 from bot.dossiers.events import DeskOverdue, DossierReturned, DueSoon
-from bot.dossiers.lateness import conn_fetchall, load_verdict
+from bot.dossiers.lateness import load_verdict
 from bot.dossiers.model import Apology, Dossier, DossierEvent
 from bot.dossiers.wording import (
     RETURNED,
@@ -35,6 +33,10 @@ from bot.people.subscriptions import Subscriber, subscribers
 from bot.people.subscriptions import add as subscribe
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
+from bot.store import catalog as catalog_store
+from bot.store import dossiers as dossier_store
+from bot.store import people
+from bot.store.sql import Conn
 from bot.users import stored_locale
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
@@ -48,7 +50,7 @@ class DossierNotifier:
         self.default_locale = settings.locale
         self.calendar = calendar or default_calendar()
 
-    async def __call__(self, conn: aiosqlite.Connection, events: list[DossierEvent]) -> None:
+    async def __call__(self, conn: Conn, events: list[DossierEvent]) -> None:
         """One message per (event, subscriber); lookups are batched, imports send thousands."""
         apologised = {e.dossier_code for e in events if e.kind == "apology"}
         await self._subscribe_owners(conn, [e for e in events if e.kind == "created"])
@@ -75,7 +77,7 @@ class DossierNotifier:
 
     async def compose(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         t: Translator,
         event: DossierEvent,
         *,
@@ -100,7 +102,7 @@ class DossierNotifier:
             apology = None
             if dossier.apologized_due_at is not None:
                 apology = await _latest_apology(conn, dossier.code)
-            verdict = await load_verdict(conn_fetchall(conn), dossier, now, self.calendar, self.tz)
+            verdict = await load_verdict(conn, dossier, now, self.calendar, self.tz)
             agency = self.settings.agency(dossier.agency_code)
             ctx = CardContext(now, self.calendar, self.tz, agency, apology, verdict)
             lines = [head, body, *status_body(t, dossier, ctx, verified=verified)]
@@ -122,14 +124,11 @@ class DossierNotifier:
             return None
         return Reply("\n".join(lines), rows)
 
-    async def note_changed(self, conn: aiosqlite.Connection, dossier) -> int:
+    async def note_changed(self, conn: Conn, dossier) -> int:
         """The office corrected its note: the verified owner(s) alone read it (may_see_notes)."""
         if not dossier.applicant_phone:
             return 0
-        async with conn.execute(
-            "SELECT channel, user_id FROM contacts WHERE phone = ?", (dossier.applicant_phone,)
-        ) as cur:
-            owners = await cur.fetchall()
+        owners = await people.owners(conn, dossier.applicant_phone)
         sent = 0
         for channel, user_id in owners:
             t = translator(await self._locale(conn, channel, user_id))
@@ -146,12 +145,10 @@ class DossierNotifier:
     def _day(self, t: Translator, moment: datetime | None) -> str:
         return t.day(moment.astimezone(self.tz)) if moment else t.gettext("not set")
 
-    async def _locale(self, conn: aiosqlite.Connection, channel: str, user_id: str) -> str:
+    async def _locale(self, conn: Conn, channel: str, user_id: str) -> str:
         return await stored_locale(conn, channel, user_id) or self.default_locale
 
-    async def _subscribe_owners(
-        self, conn: aiosqlite.Connection, created: list[DossierEvent]
-    ) -> None:
+    async def _subscribe_owners(self, conn: Conn, created: list[DossierEvent]) -> None:
         """A verified citizen hears about a new dossier filed with their phone."""
         by_phone: dict[str, list[str]] = {}
         for event in created:
@@ -159,30 +156,18 @@ class DossierNotifier:
             if phone:
                 by_phone.setdefault(phone, []).append(event.dossier_code)
         for chunk in _chunks(list(by_phone)):
-            marks = ",".join("?" * len(chunk))
-            async with conn.execute(
-                f"SELECT channel, user_id, phone FROM contacts WHERE phone IN ({marks})", chunk
-            ) as cur:
-                owners = await cur.fetchall()
+            owners = await people.owners_of_phones(conn, chunk)
             for channel, user_id, phone in owners:
                 for code in by_phone[phone]:
                     await subscribe(conn, channel, user_id, user_id, code, "owner")
 
 
-async def _subscribers_of(
-    conn: aiosqlite.Connection, codes: set[str]
-) -> dict[str, list[Subscriber]]:
+async def _subscribers_of(conn: Conn, codes: set[str]) -> dict[str, list[Subscriber]]:
     """Read inside the change's transaction: who was subscribed when it happened."""
     found: dict[str, list[Subscriber]] = {}
     for chunk in _chunks(sorted(codes)):
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            "SELECT dossier_code, channel, chat_id, user_id FROM subscriptions"
-            f" WHERE dossier_code IN ({marks})",
-            chunk,
-        ) as cur:
-            for code, channel, chat_id, user_id in await cur.fetchall():
-                found.setdefault(code, []).append(Subscriber(channel, chat_id, user_id))
+        for code, channel, chat_id, user_id in await people.subscribers_of(conn, chunk):
+            found.setdefault(code, []).append(Subscriber(channel, chat_id, user_id))
     return found
 
 
@@ -199,17 +184,12 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def _procedure_name(conn: aiosqlite.Connection, code: str) -> str | None:
-    async with conn.execute(
-        "SELECT name FROM procedures WHERE code = ? OR code8 = ? ORDER BY length(code) LIMIT 1",
-        (code, code[:8]),
-    ) as cur:
-        row = await cur.fetchone()
-    return row[0] if row else None
+async def _procedure_name(conn: Conn, code: str) -> str | None:
+    return await catalog_store.procedure_name(conn, code)
 
 
 async def _owners_of(
-    conn: aiosqlite.Connection, events: list[DossierEvent], subs: dict[str, list[Subscriber]]
+    conn: Conn, events: list[DossierEvent], subs: dict[str, list[Subscriber]]
 ) -> set[tuple[str, str, str]]:
     """(dossier code, channel, user id) of followers whose verified phone is the applicant's."""
     phones: dict[str, set[str]] = {}
@@ -219,30 +199,30 @@ async def _owners_of(
             phones.setdefault(d.applicant_phone, set()).add(d.code)
     owners: set[tuple[str, str, str]] = set()
     for chunk in _chunks(list(phones)):
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            f"SELECT channel, user_id, phone FROM contacts WHERE phone IN ({marks})", chunk
-        ) as cur:
-            for channel, user_id, phone in await cur.fetchall():
-                for code in phones[phone]:
-                    owners.add((code, channel, user_id))
+        for channel, user_id, phone in await people.owners_of_phones(conn, chunk):
+            for code in phones[phone]:
+                owners.add((code, channel, user_id))
     return owners
 
 
-async def _latest_apology(conn: aiosqlite.Connection, code: str) -> Apology | None:
-    async with conn.execute(
-        "SELECT id, dossier_code, reason, new_due_at, recorded_at, recorded_by, event_id,"
-        " old_due_at FROM apologies WHERE dossier_code = ? ORDER BY id DESC LIMIT 1",
-        (code,),
-    ) as cur:
-        r = await cur.fetchone()
+async def _latest_apology(conn: Conn, code: str) -> Apology | None:
+    r = await dossier_store.latest_apology(conn, code)
     if r is None:
         return None
-    return Apology(r[0], r[1], r[2], unstamp(r[3]), unstamp(r[4]), r[5], r[6], unstamp(r[7]))
+    return Apology(
+        r["id"],
+        r["dossier_code"],
+        r["reason"],
+        unstamp(r["new_due_at"]),
+        unstamp(r["recorded_at"]),
+        r["recorded_by"],
+        r["event_id"],
+        unstamp(r["old_due_at"]),
+    )
 
 
 @notice(DueSoon)
-async def due_soon(conn: aiosqlite.Connection, e: DueSoon, settings: Settings) -> int:
+async def due_soon(conn: Conn, e: DueSoon, settings: Settings) -> int:
     """Each follower, in their language, once per appointment date; the count newly queued."""
     dossier = e.dossier
     sent = 0
@@ -263,7 +243,7 @@ async def due_soon(conn: aiosqlite.Connection, e: DueSoon, settings: Settings) -
 
 
 @notice(DeskOverdue)
-async def desk_overdue(conn: aiosqlite.Connection, e: DeskOverdue, settings: Settings) -> int:
+async def desk_overdue(conn: Conn, e: DeskOverdue, settings: Settings) -> int:
     dossiers = list(e.dossiers)
     return await enqueue(
         conn,

@@ -49,6 +49,7 @@ from bot.dossiers.agency_ids import AGENCY, AgencyResolver
 from bot.dossiers.records import RecordError, Row, parse_row, stamp_time
 from bot.dossiers.repository import OnEvents, apply_rows
 from bot.store import Database
+from bot.store import dossiers as dossier_store
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,7 @@ class _Page:
 
 async def last_syncs(db: Database) -> dict[str, str]:
     """When each sync's cursor last moved (sync_state), for /healthz: name -> store time."""
-    rows = await db.fetchall("SELECT name, updated_at FROM sync_state ORDER BY name")
-    return {name: updated_at for name, updated_at in rows}
+    return await dossier_store.sync_times(db)
 
 
 class TrackingSync:
@@ -143,8 +143,7 @@ class TrackingSync:
             await self.client.aclose()
 
     async def cursor(self) -> str | None:
-        row = await self.db.fetchone("SELECT cursor FROM sync_state WHERE name = ?", (self.name,))
-        return row[0] if row else None
+        return await dossier_store.sync_cursor(self.db, self.name)
 
     async def run_forever(self, interval: float) -> None:
         """run_once every `interval` seconds until cancelled; a failed run is logged, not fatal."""
@@ -277,12 +276,7 @@ class TrackingSync:
                 else:
                     outcomes = []
                 if cursor is not None and n == len(batches) - 1:
-                    await conn.execute(
-                        "INSERT INTO sync_state(name, cursor, updated_at) VALUES (?, ?, ?)"
-                        " ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor,"
-                        " updated_at = excluded.updated_at",
-                        (self.name, cursor, stamp(utcnow())),
-                    )
+                    await dossier_store.set_sync_cursor(conn, self.name, cursor, stamp(utcnow()))
             report.added += outcomes.count("added")
             report.updated += outcomes.count("updated")
             report.unchanged += outcomes.count("unchanged")

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.feedback.repository import FeedbackService, Published
+from bot.feedback.model import Published
+from bot.feedback.service import FeedbackService
 from bot.settings import Settings
 from bot.store import Database
 

@@ -113,40 +113,65 @@ class Ticket:
         return self.status in OPEN
 
 
-TICKET_COLUMNS = (
-    "id, number, channel, user_id, chat_id, category, agency_code, dossier_code, text, name,"
-    " phone, anonymous, publish_consent, status, assignee, routed_chat_id, answer, answered_at,"
-    " published_at, created_at, updated_at, satisfied,"
-    " (SELECT COUNT(*) FROM feedback_attachments a WHERE a.feedback_id = feedback.id)"
-)
-
-
 def ticket_from_row(row) -> Ticket:
+    """A ticket row of bot/store/feedback.py, read by column name."""
     return Ticket(
-        id=row[0],
-        number=row[1],
-        channel=row[2],
-        user_id=row[3],
-        chat_id=row[4],
-        category=row[5],
-        agency_code=row[6],
-        dossier_code=row[7],
-        text=row[8],
-        name=row[9],
-        phone=row[10],
-        anonymous=bool(row[11]),
-        publish_consent=bool(row[12]),
-        status=row[13],
-        assignee=row[14],
-        routed_chat_id=row[15],
-        answer=row[16],
-        answered_at=unstamp(row[17]),
-        published_at=unstamp(row[18]),
-        created_at=unstamp(row[19]),
-        updated_at=unstamp(row[20]),
-        satisfied=None if row[21] is None else bool(row[21]),
-        attachments=row[22],
+        id=row["id"],
+        number=row["number"],
+        channel=row["channel"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        category=row["category"],
+        agency_code=row["agency_code"],
+        dossier_code=row["dossier_code"],
+        text=row["text"],
+        name=row["name"],
+        phone=row["phone"],
+        anonymous=bool(row["anonymous"]),
+        publish_consent=bool(row["publish_consent"]),
+        status=row["status"],
+        assignee=row["assignee"],
+        routed_chat_id=row["routed_chat_id"],
+        answer=row["answer"],
+        answered_at=unstamp(row["answered_at"]),
+        published_at=unstamp(row["published_at"]),
+        created_at=unstamp(row["created_at"]),
+        updated_at=unstamp(row["updated_at"]),
+        satisfied=None if row["satisfied"] is None else bool(row["satisfied"]),
+        attachments=row["attachments"],
     )
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    actor: str
+    at: datetime
+    note: str | None
+
+
+PENDING_ACTIONS = ("answer", "need_info", "reject")
+
+
+@dataclass(frozen=True)
+class Pending:
+    feedback_id: int
+    action: str  # answer | need_info | reject
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Published:
+    """An answer fit for the public: no name, phone, account or dossier code."""
+
+    number: str
+    category: str  # the label
+    agency: str  # the commune's name
+    question: str
+    answer: str
+    received: date
+    answered: date
+    published: date
 
 
 def clean_text(text: str | None) -> str:

@@ -7,8 +7,6 @@ alerts about complaints ahead of bulk work and a citizen's own news ahead of rem
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.feedback import messages
 from bot.feedback.events import (
     FeedbackAnswered,
@@ -26,11 +24,12 @@ from bot.notify.events import notice
 from bot.notify.outbox import Priority, enqueue
 from bot.notify.zns import feedback_notice
 from bot.settings import Settings
+from bot.store.sql import Conn
 from bot.users import stored_locale
 
 
 @notice(FeedbackReceived)
-async def received(conn: aiosqlite.Connection, e: FeedbackReceived, settings: Settings) -> int:
+async def received(conn: Conn, e: FeedbackReceived, settings: Settings) -> int:
     """The receipt first, then the route's alert; a desk's alert is mirrored (never one
     about staff: that route is the leaders')."""
     t, way = e.ticket, e.route
@@ -66,7 +65,7 @@ async def received(conn: aiosqlite.Connection, e: FeedbackReceived, settings: Se
 
 
 @notice(FeedbackInfoAdded)
-async def info_added(conn: aiosqlite.Connection, e: FeedbackInfoAdded, settings: Settings) -> int:
+async def info_added(conn: Conn, e: FeedbackInfoAdded, settings: Settings) -> int:
     """To the official holding the ticket, else the chat it was routed to."""
     t = e.ticket
     chat = t.assignee or t.routed_chat_id
@@ -84,7 +83,7 @@ async def info_added(conn: aiosqlite.Connection, e: FeedbackInfoAdded, settings:
 
 
 @notice(FeedbackRated)
-async def rated(conn: aiosqlite.Connection, e: FeedbackRated, settings: Settings) -> int:
+async def rated(conn: Conn, e: FeedbackRated, settings: Settings) -> int:
     """A "not satisfied" goes to the leaders, else the desk (never the desk for staff reports)."""
     t = e.ticket
     chat = settings.leaders_chat_id
@@ -104,7 +103,7 @@ async def rated(conn: aiosqlite.Connection, e: FeedbackRated, settings: Settings
 
 
 @notice(FeedbackStep)
-async def step(conn: aiosqlite.Connection, e: FeedbackStep, settings: Settings) -> int:
+async def step(conn: Conn, e: FeedbackStep, settings: Settings) -> int:
     t = e.ticket
     return await _tell_citizen(
         conn, settings, t, e.event_id, lambda tr: messages.citizen_update(tr, t, e.step, e.detail)
@@ -112,13 +111,13 @@ async def step(conn: aiosqlite.Connection, e: FeedbackStep, settings: Settings) 
 
 
 @notice(FeedbackAnswered)
-async def answered(conn: aiosqlite.Connection, e: FeedbackAnswered, settings: Settings) -> int:
+async def answered(conn: Conn, e: FeedbackAnswered, settings: Settings) -> int:
     t = e.ticket
     return await _tell_citizen(conn, settings, t, e.event_id, lambda tr: messages.answer(tr, t))
 
 
 @notice(FeedbackForwarded)
-async def forwarded(conn: aiosqlite.Connection, e: FeedbackForwarded, settings: Settings) -> int:
+async def forwarded(conn: Conn, e: FeedbackForwarded, settings: Settings) -> int:
     """The new agency's desk first, then the citizen."""
     t = e.ticket
     for i, to in enumerate(e.route.targets):
@@ -141,7 +140,7 @@ async def forwarded(conn: aiosqlite.Connection, e: FeedbackForwarded, settings: 
 
 
 @notice(FeedbackOverdue)
-async def overdue(conn: aiosqlite.Connection, e: FeedbackOverdue, settings: Settings) -> int:
+async def overdue(conn: Conn, e: FeedbackOverdue, settings: Settings) -> int:
     """The leaders' chat, when there is one (0: the escalation is recorded as "no_chat")."""
     t = e.ticket
     chat = settings.leaders_chat_id
@@ -159,9 +158,7 @@ async def overdue(conn: aiosqlite.Connection, e: FeedbackOverdue, settings: Sett
 
 
 @notice(FeedbackDeadlineNear)
-async def deadline_near(
-    conn: aiosqlite.Connection, e: FeedbackDeadlineNear, settings: Settings
-) -> int:
+async def deadline_near(conn: Conn, e: FeedbackDeadlineNear, settings: Settings) -> int:
     """1 only when queued now: a reminder already sent for this deadline is not counted."""
     t = e.ticket
     return await enqueue(

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.feedback.model import HARASSMENT
-from bot.feedback.routing import LEADERS_SQL, Target, chat_route, or_leaders
+from bot.feedback.routing import chat_route, or_leaders, targets
 from bot.settings import Settings
+from bot.store import people
 
 NETWORK_CHANNELS = ("telegram", "zalo")
 
@@ -42,8 +43,7 @@ async def route_states(
 ) -> list[RouteState]:
     """Each agency's two routes, judged against the channels that run (reads only)."""
     live = live_channels(settings) if live is None else live
-    rows = await db.fetchall(LEADERS_SQL)
-    leaders = tuple(Target(c, str(u)) for c, u in rows)
+    leaders = targets(await people.leaders(db))
     states = []
     for agency in settings.agencies:
         for kind, category in (("officials", "khac"), ("leaders", HARASSMENT)):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.feedback.model import HARASSMENT
 from bot.settings import Settings
+from bot.store import people
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,15 @@ def chat_route(settings: Settings, category: str, agency_code: str) -> Route:
     return Route((), "no_chat")
 
 
+# Still read by bot/dialog/questions.py; new code asks bot.store.people.leaders().
 LEADERS_SQL = (
     "SELECT channel, user_id FROM officials WHERE role = 'leader' ORDER BY channel, user_id"
 )
+
+
+def targets(rows) -> tuple[Target, ...]:
+    """Roster rows (channel, user_id) as places to send to."""
+    return tuple(Target(r["channel"], str(r["user_id"])) for r in rows)
 
 
 def or_leaders(way: Route, leaders: tuple[Target, ...]) -> Route:
@@ -71,6 +78,5 @@ def or_leaders(way: Route, leaders: tuple[Target, ...]) -> Route:
 
 async def route(conn, settings: Settings, category: str, agency_code: str) -> Route:
     """Where a ticket goes, inside the caller's transaction."""
-    async with conn.execute(LEADERS_SQL) as cur:
-        leaders = tuple(Target(c, str(u)) for c, u in await cur.fetchall())
+    leaders = targets(await people.leaders(conn))
     return or_leaders(chat_route(settings, category, agency_code), leaders)

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import aiosqlite
+from bot.store.sql import Conn
 
 # One per feature; each registers a handler per event type with `@notice(EventType)`.
 NOTICE_MODULES = (
@@ -37,7 +37,7 @@ class Event:
 
 E = TypeVar("E", bound=Event)
 # (conn, event, settings) -> how many were told (queued now, or before under the same key)
-Handler = Callable[[aiosqlite.Connection, Any, Any], Awaitable[int]]
+Handler = Callable[[Conn, Any, Any], Awaitable[int]]
 
 _handlers: dict[type[Event], Handler] = {}
 _loaded = False
@@ -69,7 +69,7 @@ def handler_of(kind: type[Event]) -> Handler | None:
     return _handlers.get(kind)
 
 
-async def record(conn: aiosqlite.Connection, event: Event, settings: Any = None) -> int:
+async def record(conn: Conn, event: Event, settings: Any = None) -> int:
     """Turn the event into its messages inside the caller's transaction; returns how many
     recipients are told (the caller may say "the office was told" only when it is > 0).
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-import aiosqlite
-
 from bot.clock import stamp, unstamp, utcnow
 from bot.reply import Button, Reply
 from bot.store import Database
+from bot.store import outbox as store
+from bot.store.sql import Conn
 
 MAX_ATTEMPTS = 8
 
@@ -39,7 +39,7 @@ class OutboxMessage:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     channel: str,
     chat_id: str | int,
     reply: Reply,
@@ -56,25 +56,40 @@ async def enqueue(
     """
     if zns is not None:
         zns = {**zns, "tracking_id": tracking_id(dedupe_key or f"{channel}:{chat_id}:{zns}")}
+    return await store.add(
+        conn,
+        channel,
+        str(chat_id),
+        reply.text,
+        _buttons_json(reply),
+        dedupe_key,
+        stamp(not_before or utcnow()),
+        int(priority),
+        json.dumps(zns, ensure_ascii=False) if zns is not None else None,
+    )
+
+
+async def enqueue_with_id(
+    conn: Conn, channel: str, chat_id: str | int, reply: Reply, priority: Priority
+) -> int:
+    """Add a message without a dedupe key inside the caller's transaction; its id, for a
+    caller that marks or schedules it next (a reply's deferred rest, bot/unsent.py)."""
+    return await store.add_new(
+        conn,
+        channel,
+        str(chat_id),
+        reply.text,
+        _buttons_json(reply),
+        stamp(utcnow()),
+        int(priority),
+    )
+
+
+def _buttons_json(reply: Reply) -> str:
     buttons = [
         [{"label": b.label, "action": b.action, "url": b.url} for b in row] for row in reply.buttons
     ]
-    cur = await conn.execute(
-        "INSERT INTO outbox(channel, chat_id, text, buttons, dedupe_key, not_before, priority,"
-        " zns)"
-        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING",
-        (
-            channel,
-            str(chat_id),
-            reply.text,
-            json.dumps(buttons, ensure_ascii=False),
-            dedupe_key,
-            stamp(not_before or utcnow()),
-            int(priority),
-            json.dumps(zns, ensure_ascii=False) if zns is not None else None,
-        ),
-    )
-    return cur.rowcount == 1
+    return json.dumps(buttons, ensure_ascii=False)
 
 
 @dataclass
@@ -100,65 +115,38 @@ class Outbox:
     async def due(self, channel: str, limit: int = 100) -> list[OutboxMessage]:
         """Due messages, urgent first; a chat whose earlier message waits for a retry gives
         none, so one chat's messages never overtake each other."""
-        now = stamp(utcnow())
-        rows = await self.db.fetchall(
-            "SELECT id, channel, chat_id, text, buttons, attempts, parts_sent, zns FROM outbox o"
-            " WHERE sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL AND channel = ?"
-            " AND not_before <= ? AND NOT EXISTS (SELECT 1 FROM outbox e"
-            "  WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id"
-            "  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.held_at IS NULL"
-            "  AND e.attempts > 0 AND e.not_before > ?)"
-            " ORDER BY priority, id LIMIT ?",
-            (channel, now, now, limit),
-        )
+        rows = await store.due(self.db, channel, stamp(utcnow()), limit)
         return [
             OutboxMessage(
-                r[0],
-                r[1],
-                r[2],
-                Reply(r[3], _buttons(r[4]), zns=json.loads(r[7]) if r[7] else None),
-                r[5],
-                r[6],
+                r["id"],
+                r["channel"],
+                r["chat_id"],
+                Reply(
+                    r["text"],
+                    _buttons(r["buttons"]),
+                    zns=json.loads(r["zns"]) if r["zns"] else None,
+                ),
+                r["attempts"],
+                r["parts_sent"],
             )
             for r in rows
         ]
 
     async def pending_count(self, channel: str | None = None) -> int:
         """Not sent and not given up (held messages included)."""
-        sql = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-        row = await self.db.fetchone(
-            sql + (" AND channel = ?" if channel else ""), (channel,) if channel else ()
-        )
-        return int(row[0])
+        return await store.count_pending(self.db, channel)
 
     async def held_count(self, channel: str | None = None) -> int:
         """Messages waiting for their user to write again."""
-        sql = (
-            "SELECT COUNT(*) FROM outbox"
-            " WHERE held_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL"
-        )
-        row = await self.db.fetchone(
-            sql + (" AND channel = ?" if channel else ""), (channel,) if channel else ()
-        )
-        return int(row[0])
+        return await store.count_held(self.db, channel)
 
     async def hold(self, message_id: int, reason: str = "") -> None:
         """Keep the message until its user writes again (see `release`)."""
-        await self.db.execute(
-            "UPDATE outbox SET held_at = ?, last_error = ? WHERE id = ?",
-            (stamp(utcnow()), reason[:500] or None, message_id),
-        )
+        await store.hold(self.db, message_id, stamp(utcnow()), reason[:500] or None)
 
     async def release(self, channel: str, chat_id: str | int) -> int:
         """The user of this chat wrote again: their held messages are due now."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE outbox SET held_at = NULL, not_before = ?"
-                " WHERE channel = ? AND chat_id = ? AND held_at IS NOT NULL"
-                " AND sent_at IS NULL AND failed_at IS NULL",
-                (stamp(utcnow()), channel, str(chat_id)),
-            )
-            return cur.rowcount
+        return await store.release(self.db, channel, str(chat_id), stamp(utcnow()))
 
     async def backlog(self) -> dict[str, ChannelBacklog]:
         """Per channel: messages due now, scheduled later, the oldest due one's wait, failed,
@@ -170,47 +158,32 @@ class Outbox:
         """
         now = stamp(utcnow())
         found: dict[str, ChannelBacklog] = {}
-        for channel, due, later, oldest, held in await self.db.fetchall(
-            "SELECT channel,"
-            " SUM(CASE WHEN held_at IS NULL AND not_before <= ? THEN 1 ELSE 0 END),"
-            " SUM(CASE WHEN held_at IS NULL AND not_before > ? THEN 1 ELSE 0 END),"
-            " MIN(CASE WHEN held_at IS NULL AND not_before <= ? THEN not_before END),"
-            " SUM(CASE WHEN held_at IS NOT NULL THEN 1 ELSE 0 END)"
-            " FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY channel",
-            (now, now, now),
-        ):
+        for r in await store.backlog(self.db, now):
+            oldest = r["oldest"]
             wait = (unstamp(now) - unstamp(oldest)).total_seconds() if oldest else 0.0
-            found[channel] = ChannelBacklog(int(due or 0), int(later or 0), wait, 0, int(held))
-        for channel, failed in await self.db.fetchall(
-            "SELECT channel, COUNT(*) FROM outbox WHERE failed_at IS NOT NULL GROUP BY channel"
-        ):
-            found.setdefault(channel, ChannelBacklog()).failed = int(failed)
+            found[r["channel"]] = ChannelBacklog(
+                int(r["due"] or 0), int(r["later"] or 0), wait, 0, int(r["held"])
+            )
+        for r in await store.failed_counts(self.db):
+            found.setdefault(r["channel"], ChannelBacklog()).failed = int(r["failed"])
         return found
 
     async def mark_sent(self, message_id: int) -> None:
-        await self.db.execute(
-            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (stamp(utcnow()), message_id),
-        )
+        await store.mark_sent(self.db, message_id, stamp(utcnow()))
 
     async def mark_parts_sent(self, message_id: int, parts: int) -> None:
         """The first `parts` parts of a long message went out: a retry starts after them."""
-        await self.db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts, message_id))
+        await store.mark_parts_sent(self.db, message_id, parts)
 
     async def retry_later(self, message_id: int, delay: float, error: str) -> None:
         """Back off; give up after MAX_ATTEMPTS so one bad message cannot block forever."""
         when = stamp(utcnow() + timedelta(seconds=delay))
-        await self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?,"
-            " failed_at = CASE WHEN attempts + 1 >= ? THEN ? END WHERE id = ?",
-            (when, error[:500], MAX_ATTEMPTS, stamp(utcnow()), message_id),
+        await store.retry_later(
+            self.db, message_id, when, error[:500], MAX_ATTEMPTS, stamp(utcnow())
         )
 
     async def give_up(self, message_id: int, error: str) -> None:
-        await self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?",
-            (stamp(utcnow()), error[:500], message_id),
-        )
+        await store.give_up(self.db, message_id, error[:500], stamp(utcnow()))
 
 
 def _buttons(raw: str) -> list[list[Button]]:

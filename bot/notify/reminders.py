@@ -18,6 +18,7 @@ from bot.core import Core
 from bot.dossiers.events import DeskOverdue, DueSoon
 from bot.dossiers.model import Dossier
 from bot.notify import events
+from bot.store import dossiers as dossier_store
 
 BATCH = 500
 
@@ -53,12 +54,7 @@ async def _desk_digests(core: Core, late: list[Dossier]) -> int:
             if chat is None:
                 continue
             key = f"overdue-reminder:{dossier.code}:{dossier.due_at.isoformat()}"
-            cur = await conn.execute(
-                "INSERT INTO reminders_sent(reminder_key) VALUES (?)"
-                " ON CONFLICT(reminder_key) DO NOTHING",
-                (key,),
-            )
-            if cur.rowcount == 1:
+            if await dossier_store.claim_reminder(conn, key):
                 by_chat[chat].append(dossier)
         for chat, dossiers in by_chat.items():
             await events.record(conn, DeskOverdue(chat, tuple(dossiers)), core.settings)

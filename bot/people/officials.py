@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store import Database
+from bot.store import people as store
 
 ROLES = ("official", "leader")
 
@@ -30,12 +31,8 @@ class Officials:
         self.db = db
 
     async def get(self, channel: str, user_id: str) -> Official | None:
-        row = await self.db.fetchone(
-            "SELECT channel, user_id, name, role, agency_code FROM officials"
-            " WHERE channel = ? AND user_id = ?",
-            (channel, user_id),
-        )
-        return Official(*row) if row else None
+        row = await store.official(self.db, channel, user_id)
+        return Official(**dict(row)) if row else None
 
     async def add(
         self, channel: str, user_id: str, role: str, agency_code: str | None, name: str = ""
@@ -44,22 +41,11 @@ class Officials:
             raise ValueError(f"role must be one of {ROLES}")
         if role == "official" and not agency_code:
             raise ValueError("an official needs an agency code")
-        await self.db.execute(
-            "INSERT INTO officials(channel, user_id, name, role, agency_code) VALUES (?,?,?,?,?)"
-            " ON CONFLICT(channel, user_id) DO UPDATE SET name = excluded.name,"
-            " role = excluded.role, agency_code = excluded.agency_code",
-            (channel, user_id, name, role, agency_code if role == "official" else None),
-        )
+        agency = agency_code if role == "official" else None
+        await store.put_official(self.db, channel, user_id, name, role, agency)
 
     async def remove(self, channel: str, user_id: str) -> bool:
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM officials WHERE channel = ? AND user_id = ?", (channel, user_id)
-            )
-            return cur.rowcount == 1
+        return await store.remove_official(self.db, channel, user_id) == 1
 
     async def all(self) -> list[Official]:
-        rows = await self.db.fetchall(
-            "SELECT channel, user_id, name, role, agency_code FROM officials ORDER BY role, user_id"
-        )
-        return [Official(*r) for r in rows]
+        return [Official(**dict(r)) for r in await store.officials(self.db)]

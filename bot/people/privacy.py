@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import stamp, utcnow
-from bot.feedback.repository import FeedbackService
+from bot.feedback.service import FeedbackService
 from bot.ratings.repository import Ratings
-from bot.store import Database
+from bot.store import Database, people
 
 DOSSIER_TRACKING = "dossier_tracking"
 
@@ -28,51 +28,26 @@ class Privacy:
         self.db = db
 
     async def has_consent(self, channel: str, user_id: str, purpose: str) -> bool:
-        row = await self.db.fetchone(
-            "SELECT 1 FROM consents WHERE channel = ? AND user_id = ? AND purpose = ?"
-            " AND withdrawn_at IS NULL",
-            (channel, user_id, purpose),
-        )
-        return row is not None
+        return await people.has_consent(self.db, channel, user_id, purpose)
 
     async def grant(self, channel: str, user_id: str, purpose: str, wording: str) -> None:
         if await self.has_consent(channel, user_id, purpose):
             return
-        await self.db.execute(
-            "INSERT INTO consents(channel, user_id, purpose, wording, granted_at)"
-            " VALUES (?,?,?,?,?)",
-            (channel, user_id, purpose, wording, stamp(utcnow())),
-        )
+        await people.add_consent(self.db, channel, user_id, purpose, wording, stamp(utcnow()))
 
     async def verified_phone(self, channel: str, user_id: str) -> str | None:
-        row = await self.db.fetchone(
-            "SELECT phone FROM contacts WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        return row[0] if row else None
+        return await people.phone(self.db, channel, user_id)
 
     async def save_phone(self, channel: str, user_id: str, phone: str) -> None:
         """Only with consent on record: the caller checks, this double-checks."""
         if not await self.has_consent(channel, user_id, DOSSIER_TRACKING):
             raise PermissionError("no consent to store a phone number")
-        await self.db.execute(
-            "INSERT INTO contacts(channel, user_id, phone, verified_at) VALUES (?,?,?,?)"
-            " ON CONFLICT(channel, user_id) DO UPDATE SET phone = excluded.phone,"
-            " verified_at = excluded.verified_at",
-            (channel, user_id, phone, stamp(utcnow())),
-        )
+        await people.set_phone(self.db, channel, user_id, phone, stamp(utcnow()))
 
     async def delete_all(self, channel: str, user_id: str) -> Deleted:
         """The phone, the consents and the subscriptions of this user, in one transaction."""
         async with self.db.transaction() as conn:
-            phone = await conn.execute(
-                "DELETE FROM contacts WHERE channel = ? AND user_id = ?", (channel, user_id)
-            )
-            consents = await conn.execute(
-                "DELETE FROM consents WHERE channel = ? AND user_id = ?", (channel, user_id)
-            )
-            subs = await conn.execute(
-                "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
-            )
+            phones, consents, subs = await people.forget(conn, channel, user_id)
             await Ratings.forget_user(conn, channel, user_id)  # counts stay, anonymous
             await FeedbackService.forget_user(conn, channel, user_id)  # tickets stay, unnamed
-            return Deleted(phone.rowcount > 0, consents.rowcount, subs.rowcount)
+            return Deleted(phones > 0, consents, subs)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store import Database
+from bot.store import Database, people
+from bot.store.sql import Conn
 
 
 @dataclass(frozen=True)
@@ -25,27 +24,13 @@ class Subscriptions:
             return await add(conn, channel, chat_id, user_id, code, reason)
 
     async def is_subscribed(self, channel: str, chat_id: str, code: str) -> bool:
-        row = await self.db.fetchone(
-            "SELECT 1 FROM subscriptions WHERE channel = ? AND chat_id = ? AND dossier_code = ?",
-            (channel, chat_id, code),
-        )
-        return row is not None
+        return await people.is_subscribed(self.db, channel, chat_id, code)
 
 
-async def add(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, user_id: str, code: str, reason: str
-) -> bool:
-    cur = await conn.execute(
-        "INSERT INTO subscriptions(channel, chat_id, user_id, dossier_code, reason)"
-        " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-        (channel, chat_id, user_id, code, reason),
-    )
-    return cur.rowcount == 1
+async def add(conn: Conn, channel: str, chat_id: str, user_id: str, code: str, reason: str) -> bool:
+    return await people.subscribe(conn, channel, chat_id, user_id, code, reason)
 
 
-async def subscribers(conn: aiosqlite.Connection, code: str) -> list[Subscriber]:
+async def subscribers(conn: Conn, code: str) -> list[Subscriber]:
     """Read inside the change's transaction, so the outbox matches who was subscribed then."""
-    async with conn.execute(
-        "SELECT channel, chat_id, user_id FROM subscriptions WHERE dossier_code = ?", (code,)
-    ) as cur:
-        return [Subscriber(*r) for r in await cur.fetchall()]
+    return [Subscriber(**dict(r)) for r in await people.subscribers(conn, code)]

@@ -18,6 +18,7 @@ from bot.notify import events
 from bot.ratings.events import RateCrossed
 from bot.ratings.stats import DEFAULT_TZ, TARGET, rating_counts
 from bot.store import Database
+from bot.store import ratings as ratings_store
 
 WINDOW = timedelta(days=30)  # rated in the last 30 days, up to and including `now`
 
@@ -46,20 +47,14 @@ async def check_rate_alerts(
     window = [("30d", stamp(now - WINDOW), stamp(now + timedelta(seconds=1)))]
     rolling = await rating_counts(db, window, "agency")
     async with db.transaction() as conn:
-        async with conn.execute("SELECT agency_code, below FROM rate_alerts") as cur:
-            state = {r[0]: bool(r[1]) for r in await cur.fetchall()}
+        state = await ratings_store.alert_states(conn)
         for (agency, _), (n, satisfied) in sorted(rolling.items()):
             if n < min_ratings:
                 continue
             below = satisfied / n < target
             if below == state.get(agency, False):
                 continue
-            await conn.execute(
-                "INSERT INTO rate_alerts(agency_code, below, changed_at) VALUES (?,?,?)"
-                " ON CONFLICT(agency_code) DO UPDATE SET below = excluded.below,"
-                " changed_at = excluded.changed_at",
-                (agency, int(below), stamp(now)),
-            )
+            await ratings_store.set_alert_state(conn, agency, below, stamp(now))
             if below:
                 alerted.append(agency)
             elif not notify_recovery:

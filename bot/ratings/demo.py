@@ -1,7 +1,7 @@
 """Made-up returned dossiers and ratings, for the report's screenshot and the benchmark.
 
 Clearly demo: codes start with DEMO, no names or phones, rates chosen by hand.
-Rows go straight in with executemany (a million in seconds), bypassing the
+Rows go straight in, many per call (a million in seconds), bypassing the
 dossier writers, which are exercised by the tests instead.
 """
 
@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from bot.ratings.stats import DEFAULT_TZ, month_ranges
 from bot.store import Database
+from bot.store import ratings as ratings_store
 
 # The 7 communes of the former Hương Khê district, each with a made-up satisfaction level.
 HUONG_KHE = {
@@ -30,18 +31,6 @@ PROCEDURES = (
     ("1.004222", "Đăng ký, quản lý cư trú"),
     ("2.000815", "Chứng thực"),
     ("1.003003", "Đất đai"),
-)
-_DOSSIER_SQL = (
-    "INSERT INTO dossiers(code, procedure_code, agency_code, channel, received_at, due_at,"
-    " status, status_at, updated_at) VALUES (?,?,?,?,?,?,10,?,?)"
-)
-_RATING_SQL = (
-    "INSERT INTO ratings(dossier_code, channel, user_id, level, first_rated_at, rated_at,"
-    " agency_code, procedure_code, field) VALUES (?,?,?,?,?,?,?,?,?)"
-)
-_EVENT_SQL = (
-    "INSERT INTO dossier_events(dossier_code, kind, from_status, to_status, at, source,"
-    " recorded_at) VALUES (?, 'status', 4, 5, ?, 'demo', ?)"
 )
 
 
@@ -79,9 +68,7 @@ async def seed(
     end_epoch = _epoch(month_ranges(end, end, DEFAULT_TZ)[0][2])
 
     async def flush(conn) -> None:
-        await conn.executemany(_DOSSIER_SQL, dossiers)
-        await conn.executemany(_RATING_SQL, ratings)
-        await conn.executemany(_EVENT_SQL, events)
+        await ratings_store.add_demo_rows(conn, dossiers, ratings, events)
         for rows in (dossiers, ratings, events):
             rows.clear()
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import utcnow
 from bot.dossiers.events import DossierReturned
 from bot.dossiers.model import Dossier
@@ -29,6 +27,9 @@ from bot.ratings.model import RETURNED, Rating, percent
 from bot.ratings.repository import Ratings
 from bot.reply import Button, Reply, esc
 from bot.settings import Settings
+from bot.store import dossiers as dossier_store
+from bot.store import people
+from bot.store.sql import Conn
 from bot.users import stored_locale
 
 LEVEL_ACTIONS = (("1", "rat_hai_long"), ("2", "hai_long"), ("3", "khong_hai_long"))
@@ -59,7 +60,7 @@ def invitation(t: Translator, dossier: Dossier, procedure_name: str | None) -> R
 
 
 @notice(DossierReturned)
-async def dossier_returned(conn: aiosqlite.Connection, e: DossierReturned, settings) -> int:
+async def dossier_returned(conn: Conn, e: DossierReturned, settings) -> int:
     async def locale_of(conn, channel: str, user_id: str) -> str:
         return await stored_locale(conn, channel, user_id) or settings.locale
 
@@ -67,7 +68,7 @@ async def dossier_returned(conn: aiosqlite.Connection, e: DossierReturned, setti
 
 
 async def invite_owners(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     dossier: Dossier,
     procedure_name: str | None,
     settings: Settings,
@@ -77,10 +78,7 @@ async def invite_owners(
     """Invite the verified owner(s) of a dossier that just reached status 10; once ever."""
     if dossier.status != RETURNED or not dossier.applicant_phone:
         return 0
-    async with conn.execute(
-        "SELECT channel, user_id FROM contacts WHERE phone = ?", (dossier.applicant_phone,)
-    ) as cur:
-        owners = await cur.fetchall()
+    owners = await people.owners(conn, dossier.applicant_phone)
     if not owners:
         return 0
     channel, user_id = owners[0]
@@ -101,12 +99,12 @@ async def invite_owners(
 
 
 @notice(RatingLow)
-async def rating_low(conn: aiosqlite.Connection, e: RatingLow, settings: Settings) -> int:
+async def rating_low(conn: Conn, e: RatingLow, settings: Settings) -> int:
     return await alert_unsatisfied(conn, e.dossier, e.rating, e.procedure_name, settings)
 
 
 async def alert_unsatisfied(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     dossier: Dossier,
     rating: Rating,
     procedure_name: str | None,
@@ -118,21 +116,14 @@ async def alert_unsatisfied(
     if not way.ok:
         return False
     _ = translator(settings.locale).gettext
-    async with conn.execute(
-        "SELECT e.actor, o.name FROM dossier_events e LEFT JOIN officials o"
-        " ON o.user_id = e.actor AND o.channel = ?"
-        " WHERE e.dossier_code = ? AND e.source LIKE 'official:%' ORDER BY e.id DESC LIMIT 1",
-        (settings.staff_channel, dossier.code),
-    ) as cur:
-        row = await cur.fetchone()
-    if row and row[1]:
-        row = (row[1],)  # the roster name, as colleagues know them
+    actor, name = await dossier_store.last_official(conn, dossier.code, settings.staff_channel)
+    handled_by = name or actor  # the roster name, as colleagues know them
     lines = ["🙁 <b>" + _("A citizen is not satisfied: dossier %s") % esc(dossier.code) + "</b>"]
     if procedure_name:
         lines.append(_("Procedure: %s") % esc(procedure_name))
     lines.append(_("Agency: %s") % esc(agency.name if agency else dossier.agency_code))
-    if row and row[0]:
-        lines.append(_("Official who last handled it: %s") % esc(row[0]))
+    if handled_by:
+        lines.append(_("Official who last handled it: %s") % esc(handled_by))
     if rating.comment:
         lines.append(_("Comment: %s") % esc(rating.comment))
     lines.append("👉 " + _("Please contact the citizen and see what went wrong."))
@@ -141,13 +132,11 @@ async def alert_unsatisfied(
 
 
 @notice(HarassmentReported)
-async def harassment(conn: aiosqlite.Connection, e: HarassmentReported, settings: Settings) -> int:
+async def harassment(conn: Conn, e: HarassmentReported, settings: Settings) -> int:
     return await alert_harassment(conn, e.dossier, settings)
 
 
-async def alert_harassment(
-    conn: aiosqlite.Connection, dossier: Dossier, settings: Settings
-) -> bool:
+async def alert_harassment(conn: Conn, dossier: Dossier, settings: Settings) -> bool:
     """A citizen says staff caused trouble or sought favours: the leaders, never the desk."""
     way = await route(conn, settings, HARASSMENT, dossier.agency_code)
     if not way.ok:
@@ -177,7 +166,7 @@ async def _urgent(conn, way: Route, lines: list[str], key: str) -> bool:
 
 
 @notice(RateCrossed)
-async def rate_crossed(conn: aiosqlite.Connection, e: RateCrossed, settings) -> int:
+async def rate_crossed(conn: Conn, e: RateCrossed, settings) -> int:
     """One message per agency, crossing and local day, to the leaders' chat."""
     if e.below:
         reply, key = alert_reply(e.name, e.satisfied, e.count, e.target), "rate-below"

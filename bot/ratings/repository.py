@@ -11,10 +11,7 @@ button cannot slip past. Pressing the same button twice writes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-import aiosqlite
 
 from bot.clock import stamp, unstamp, utcnow
 from bot.dossiers.model import Dossier
@@ -32,63 +29,48 @@ from bot.ratings.model import (
     RatingRefused,
 )
 from bot.store import Database
+from bot.store import ratings as store
+from bot.store.sql import Conn
 from bot.text import clean, nfc
 
 __all__ = ["CHANGE_WINDOW", "FOLLOW_UPS", "LEVELS", "SATISFIED", "Ratings"]
 
-COLUMNS = (
-    "dossier_code", "channel", "user_id", "level", "first_rated_at", "rated_at",
-    "agency_code", "procedure_code", "field", "contacts_count", "staff_attitude",
-    "timeliness", "comment",
-)  # fmt: skip
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM ratings WHERE dossier_code = ?"
+COLUMNS = store.RATING_COLUMNS
 MAX_QUERY = 500
 # A second 👍/👎 by the same person on the same question within this time replaces the first.
 FEEDBACK_SAME_VOTE = timedelta(hours=24)
 
 
-def _to_rating(row: Sequence) -> Rating:
+def _to_rating(row) -> Rating:
+    """A rating row, by column name."""
     return Rating(
-        dossier_code=row[0],
-        channel=row[1],
-        user_id=row[2],
-        level=row[3],
-        first_rated_at=unstamp(row[4]),
-        rated_at=unstamp(row[5]),
-        agency_code=row[6],
-        procedure_code=row[7],
-        field=row[8],
-        contacts_count=row[9],
-        staff_attitude=row[10],
-        timeliness=row[11],
-        comment=row[12],
+        dossier_code=row["dossier_code"],
+        channel=row["channel"],
+        user_id=row["user_id"],
+        level=row["level"],
+        first_rated_at=unstamp(row["first_rated_at"]),
+        rated_at=unstamp(row["rated_at"]),
+        agency_code=row["agency_code"],
+        procedure_code=row["procedure_code"],
+        field=row["field"],
+        contacts_count=row["contacts_count"],
+        staff_attitude=row["staff_attitude"],
+        timeliness=row["timeliness"],
+        comment=row["comment"],
     )
 
 
-async def _load(conn: aiosqlite.Connection, dossier_code: str) -> Rating | None:
-    async with conn.execute(_SELECT, (dossier_code,)) as cur:
-        row = await cur.fetchone()
+async def _load(conn: Conn, dossier_code: str) -> Rating | None:
+    row = await store.rating(conn, dossier_code)
     return _to_rating(row) if row else None
 
 
-async def _log(conn: aiosqlite.Connection, r: Rating, now: str) -> None:
+async def _log(conn: Conn, r: Rating, now: str) -> None:
     """Append the rating as it is after a change."""
     answers = {k: v for k, v in r.answers().items() if v is not None}
-    await conn.execute(
-        "INSERT INTO rating_history(dossier_code, level, answers, comment, rated_at, channel,"
-        " user_id) VALUES (?,?,?,?,?,?,?)",
-        (r.dossier_code, r.level, json.dumps(answers), r.comment, now, r.channel, r.user_id),
+    await store.add_history(
+        conn, r.dossier_code, r.level, answers, r.comment, now, r.channel, r.user_id
     )
-
-
-async def _field_of(conn: aiosqlite.Connection, procedure_code: str) -> str | None:
-    """The procedure's field (lĩnh vực) from the catalog, matched on the first 8 characters."""
-    async with conn.execute(
-        "SELECT field FROM procedures WHERE code = ? OR code8 = ? ORDER BY code = ? DESC LIMIT 1",
-        (procedure_code, procedure_code[:8], procedure_code),
-    ) as cur:
-        row = await cur.fetchone()
-    return (row[0] or None) if row else None
 
 
 def _open(rating: Rating, now: datetime) -> None:
@@ -158,12 +140,12 @@ class Ratings:
         return None
 
     async def get(self, dossier_code: str) -> Rating | None:
-        row = await self.db.fetchone(_SELECT, (dossier_code,))
+        row = await store.rating(self.db, dossier_code)
         return _to_rating(row) if row else None
 
     async def rate(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         dossier: Dossier,
         channel: str,
         user_id: str,
@@ -192,17 +174,22 @@ class Ratings:
                 rated_at=unstamp(now_s),
                 agency_code=dossier.agency_code,
                 procedure_code=dossier.procedure_code,
-                field=await _field_of(conn, dossier.procedure_code),
+                field=await store.field_of(conn, dossier.procedure_code),
             )
-            await conn.execute(
-                f"INSERT INTO ratings({', '.join(COLUMNS)})"
-                f" VALUES ({', '.join('?' * len(COLUMNS))})",
-                (
-                    rating.dossier_code, channel, rating.user_id, level, now_s, now_s,
-                    rating.agency_code, rating.procedure_code, rating.field,
-                    None, None, None, None,
-                ),
-            )  # fmt: skip
+            await store.add_rating(
+                conn,
+                {
+                    "dossier_code": rating.dossier_code,
+                    "channel": channel,
+                    "user_id": rating.user_id,
+                    "level": level,
+                    "first_rated_at": now_s,
+                    "rated_at": now_s,
+                    "agency_code": rating.agency_code,
+                    "procedure_code": rating.procedure_code,
+                    "field": rating.field,
+                },
+            )
             await _log(conn, rating, now_s)
             return rating, True
         _open(existing, now)
@@ -210,17 +197,13 @@ class Ratings:
             return existing, False
         existing.level, existing.rated_at = level, unstamp(now_s)
         existing.channel, existing.user_id = channel, str(user_id)
-        await conn.execute(
-            "UPDATE ratings SET level = ?, rated_at = ?, channel = ?, user_id = ?"
-            " WHERE dossier_code = ?",
-            (level, now_s, channel, existing.user_id, dossier.code),
-        )
+        await store.change_level(conn, dossier.code, level, now_s, channel, existing.user_id)
         await _log(conn, existing, now_s)
         return existing, False
 
     async def answer(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         dossier_code: str,
         field: str,
         value: str,
@@ -236,7 +219,7 @@ class Ratings:
 
     async def comment(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         dossier_code: str,
         text: str,
         now: datetime | None = None,
@@ -250,7 +233,7 @@ class Ratings:
         return await self._change(conn, dossier_code, "comment", text, now)
 
     async def _change(
-        self, conn: aiosqlite.Connection, code: str, column: str, value: str, now: datetime | None
+        self, conn: Conn, code: str, column: str, value: str, now: datetime | None
     ) -> bool:
         now = now or utcnow()
         rating = await _load(conn, code)
@@ -260,45 +243,36 @@ class Ratings:
         if getattr(rating, column) == value:
             return False
         setattr(rating, column, value)
-        # column is one of FOLLOW_UPS or 'comment', checked by the callers: safe to format.
-        await conn.execute(f"UPDATE ratings SET {column} = ? WHERE dossier_code = ?", (value, code))
+        await store.set_answer(conn, code, column, value)  # one of FOLLOW_UPS or 'comment'
         await _log(conn, rating, stamp(now))
         return True
 
     async def history(self, dossier_code: str) -> list[dict]:
         """The changes, oldest first: level, answers, comment, rated_at, channel, user_id."""
-        rows = await self.db.fetchall(
-            "SELECT level, answers, comment, rated_at, channel, user_id FROM rating_history"
-            " WHERE dossier_code = ? ORDER BY id",
-            (dossier_code,),
-        )
         return [
             {
-                "level": r[0],
-                "answers": json.loads(r[1]),
-                "comment": r[2],
-                "rated_at": unstamp(r[3]),
-                "channel": r[4],
-                "user_id": r[5],
+                "level": r["level"],
+                "answers": json.loads(r["answers"]),
+                "comment": r["comment"],
+                "rated_at": unstamp(r["rated_at"]),
+                "channel": r["channel"],
+                "user_id": r["user_id"],
             }
-            for r in rows
+            for r in await store.history(self.db, dossier_code)
         ]
 
     @staticmethod
     async def mark_invited(
-        conn: aiosqlite.Connection,
+        conn: Conn,
         dossier_code: str,
         channel: str,
         chat_id: str | int,
         now: datetime | None = None,
     ) -> bool:
         """Record that an invitation was queued; False if this dossier was invited before."""
-        cur = await conn.execute(
-            "INSERT INTO rating_invitations(dossier_code, channel, chat_id, queued_at)"
-            " VALUES (?,?,?,?) ON CONFLICT(dossier_code) DO NOTHING",
-            (dossier_code, channel, str(chat_id), stamp(now or utcnow())),
+        return await store.mark_invited(
+            conn, dossier_code, channel, str(chat_id), stamp(now or utcnow())
         )
-        return cur.rowcount == 1
 
     async def record_answer_feedback(
         self,
@@ -317,39 +291,22 @@ class Ratings:
         now = now or utcnow()
         query = nfc(query or "").strip()[:MAX_QUERY] or None
         async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id FROM answer_feedback WHERE channel = ? AND user_id = ? AND at >= ?"
-                " AND procedure_code = ? AND query IS ? ORDER BY id DESC LIMIT 1",
-                (channel, str(user_id), stamp(now - FEEDBACK_SAME_VOTE), procedure_code, query),
-            ) as cur:
-                row = await cur.fetchone()
-            if row is not None:
-                await conn.execute(
-                    "UPDATE answer_feedback SET helpful = ?, at = ? WHERE id = ?",
-                    (int(bool(helpful)), stamp(now), row[0]),
-                )
+            since = stamp(now - FEEDBACK_SAME_VOTE)
+            vote = await store.recent_vote(
+                conn, channel, str(user_id), since, procedure_code, query
+            )
+            if vote is not None:
+                await store.change_vote(conn, vote, helpful, stamp(now))
                 return False
-            await conn.execute(
-                "INSERT INTO answer_feedback(channel, user_id, procedure_code, query, helpful, at)"
-                " VALUES (?,?,?,?,?,?)",
-                (channel, str(user_id), procedure_code, query, int(bool(helpful)), stamp(now)),
+            await store.add_vote(
+                conn, channel, str(user_id), procedure_code, query, helpful, stamp(now)
             )
             return True
 
     @staticmethod
-    async def forget_user(conn: aiosqlite.Connection, channel: str, user_id: str) -> int:
+    async def forget_user(conn: Conn, channel: str, user_id: str) -> int:
         """Right to deletion: drop the user id (and their typed questions), keep the counts.
 
         Comments are free text that may name people, so they go too.
         """
-        changed = 0
-        for sql in (
-            "UPDATE ratings SET user_id = NULL, comment = NULL WHERE channel = ? AND user_id = ?",
-            "UPDATE rating_history SET user_id = NULL, comment = NULL"
-            " WHERE channel = ? AND user_id = ?",
-            "UPDATE answer_feedback SET user_id = NULL, query = NULL"
-            " WHERE channel = ? AND user_id = ?",
-        ):
-            cur = await conn.execute(sql, (channel, str(user_id)))
-            changed += cur.rowcount
-        return changed
+        return await store.forget_user(conn, channel, str(user_id))

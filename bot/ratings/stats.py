@@ -1,11 +1,9 @@
-"""Satisfaction and Decision-766 figures per agency and month, as SQL aggregates.
+"""Satisfaction and Decision-766 figures per agency and month, from the store's counts.
 
 Months are local calendar months (the deployment's time zone), each turned
-into a UTC [lo, hi) range. Rather than GROUP BY (which sorts every row), each
-(key, month) cell is an index range count — the keys are found by hopping
-from one distinct value to the next on the same index — so a year over a
-million ratings takes a few tenths of a second (bench/stats.py); the
-migration's indexes are what make the counts covering.
+into a UTC [lo, hi) range; bot/store/stats.py counts each (key, month) cell as
+an index range, so a year over a million ratings takes a few tenths of a
+second (bench/stats.py). Printing is in stats_table.py.
 
 - A rating counts in the month of its `rated_at` (the latest choice of level).
 - A dossier counts as returned in the month it reached status 10: its
@@ -15,16 +13,33 @@ migration's indexes are what make the counts covering.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from math import sqrt
 from zoneinfo import ZoneInfo
 
 from bot.clock import stamp
+from bot.ratings.figures import Row766, SatisfactionRow, wilson
 from bot.ratings.model import LEVELS, SATISFIED
+from bot.ratings.stats_table import format_table, to_json
 from bot.store import Database
+from bot.store import stats as store
+
+__all__ = [
+    "DEFAULT_TZ",
+    "MAX_POINTS_766",
+    "MIN_RATINGS",
+    "TARGET",
+    "Row766",
+    "SatisfactionRow",
+    "answer_feedback",
+    "decision_766",
+    "format_table",
+    "month_ranges",
+    "rating_counts",
+    "satisfaction",
+    "to_json",
+    "wilson",
+]
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TARGET = 0.90
@@ -34,31 +49,8 @@ MAX_POINTS_766 = 18.0  # the satisfaction criterion of Decision 766's 100-point 
 # field of their own: they are counted per procedure and mapped through the catalog.
 _RATING_KEY = {"agency": "agency_code", "procedure": "procedure_code", "field": "field"}
 _DOSSIER_KEY = {"agency": "agency_code", "procedure": "procedure_code", "field": "procedure_code"}
-_UNSATISFIED_SQL = ", ".join(f"'{level}'" for level in LEVELS if level not in SATISFIED)
-_SATISFIED_SQL = ", ".join(f"'{level}'" for level in LEVELS if level in SATISFIED)
-# Every (key, month) cell: keys k(v) and months m(month, lo, hi), both passed as JSON.
-_CELLS = (
-    "WITH k(v) AS (SELECT value FROM json_each(?)),"
-    " m(month, lo, hi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-    " json_extract(value, '$[2]') FROM json_each(?))"
-)
-_LATE_SQL = "(d.status_at > d.due_at OR d.apologized_due_at IS NOT NULL)"  # as in the index
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
-    """The Wilson score interval for k successes in n (95% with z=1.96); None when n = 0.
-
-    None rather than (0, 0): with no ratings there is no estimate, and a
-    (0, 0) would read as "certainly nobody satisfied".
-    """
-    if n <= 0:
-        return None
-    p = k / n
-    z2 = z * z
-    denominator = 1 + z2 / n
-    center = (p + z2 / (2 * n)) / denominator
-    margin = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, center - margin), min(1.0, center + margin)
+_UNSATISFIED = tuple(level for level in LEVELS if level not in SATISFIED)
+_SATISFIED = tuple(level for level in LEVELS if level in SATISFIED)
 
 
 def month_ranges(start: date, end: date, tz: tzinfo | None = None) -> list[tuple[str, str, str]]:
@@ -84,91 +76,6 @@ def month_ranges(start: date, end: date, tz: tzinfo | None = None) -> list[tuple
     return out
 
 
-def _ratio(a: int, b: int) -> float | None:
-    return a / b if b else None
-
-
-@dataclass(frozen=True, slots=True)
-class SatisfactionRow:
-    """Ratings of one agency (or field, or procedure) in one month."""
-
-    key: str  # agency code, field name ('' when unknown) or 8-character procedure code
-    month: str  # YYYY-MM, local
-    ratings: int
-    satisfied: int
-    returned: int  # dossiers returned (status 10) that month
-    rate: float | None
-    low: float | None  # 95% Wilson interval of the rate
-    high: float | None
-    response_rate: float | None  # ratings / returned (can exceed 1: ratings lag returns)
-
-    @classmethod
-    def build(cls, key: str, month: str, ratings: int, satisfied: int, returned: int):
-        interval = wilson(satisfied, ratings)
-        low, high = interval if interval else (None, None)
-        return cls(
-            key, month, ratings, satisfied, returned, _ratio(satisfied, ratings), low, high,
-            _ratio(ratings, returned),
-        )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Row766:
-    """Decision 766's handling-satisfaction rate of one agency in one month.
-
-    rate = 100% − (late share + complaint/unsatisfied share), floored at 0,
-    both shares over the dossiers returned that month (a dossier late *and*
-    unsatisfied counts in both, as the portal's formula reads). Late: returned
-    after its appointment, or given an apology (a new appointment because the
-    first was missed), or asked for more documents more than once.
-    points = min(rate, 90%) × max_points / 90%.
-    """
-
-    agency_code: str
-    month: str
-    returned: int
-    overdue: int  # after the appointment, or with an apology
-    asked_again: int  # more than one request for more documents
-    late: int  # overdue or asked_again (each dossier once)
-    complaint_or_unsatisfied: int
-    rate: float | None
-    points: float | None
-    max_points: float
-    # (returned on time) / (returned + still open past their appointment): a dossier
-    # left unfinished past its date is late too, not merely absent from the count.
-    on_time_share: float | None
-    open_overdue: int = 0  # still running, appointment (in this month) passed
-
-    @classmethod
-    def build(
-        cls, agency, month, returned, overdue, asked, late, unsat, target, max_points,
-        open_overdue=0,
-    ):  # fmt: skip
-        rate = points = on_time = None
-        if returned:
-            rate = max(0.0, 1.0 - late / returned - unsat / returned)
-            points = min(rate, target) * max_points / target
-        if returned or open_overdue:
-            on_time = (returned - overdue) / (returned + open_overdue)
-        return cls(
-            agency, month, returned, overdue, asked, late, unsat, rate, points, max_points,
-            on_time, open_overdue,
-        )  # fmt: skip
-
-
-async def _distinct(db: Database, table: str, column: str, where: str = "1") -> list:
-    """The distinct values of an indexed column, one index seek each (NULL last, if any)."""
-    rows = await db.fetchall(
-        f"WITH RECURSIVE k(v) AS (SELECT MIN({column}) FROM {table} WHERE {where}"
-        f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {where} AND {column} > k.v)"
-        f" FROM k WHERE k.v IS NOT NULL) SELECT v FROM k WHERE v IS NOT NULL"
-    )
-    values = [r[0] for r in rows]
-    if await db.fetchone(f"SELECT 1 FROM {table} WHERE {where} AND {column} IS NULL LIMIT 1"):
-        values.append(None)
-    return values
-
-
 async def rating_counts(
     db: Database,
     ranges: Sequence[tuple[str, str, str]],
@@ -180,20 +87,16 @@ async def rating_counts(
     Cells with no rating are left out.
     """
     column = _RATING_KEY[key]
-    keys = [agency] if agency is not None and key == "agency" else await _distinct(
-        db, "ratings", column
-    )  # fmt: skip
-    where = "" if agency is None or key == "agency" else " AND r.agency_code = ?"
-    cell = (
-        f"(SELECT COUNT(*) FROM ratings r WHERE r.{column} IS k.v AND r.level IN ({{levels}})"
-        f" AND r.rated_at >= m.lo AND r.rated_at < m.hi{where})"
+    by_agency = agency is not None and key == "agency"
+    keys = [agency] if by_agency else await store.distinct(db, "ratings", column)
+    rows = await store.rating_cells(
+        db, column, keys, ranges, _UNSATISFIED, _SATISFIED, None if by_agency else agency
     )
-    rows = await db.fetchall(
-        f"{_CELLS} SELECT k.v, m.month, {cell.format(levels=_UNSATISFIED_SQL)},"
-        f" {cell.format(levels=_SATISFIED_SQL)} FROM k CROSS JOIN m",
-        (json.dumps(keys), json.dumps(list(ranges)), *([agency] * 2 if where else [])),
-    )
-    return {(r[0], r[1]): (r[2] + r[3], r[3]) for r in rows if r[2] or r[3]}
+    return {
+        (r["key"], r["month"]): (r["unsatisfied"] + r["satisfied"], r["satisfied"])
+        for r in rows
+        if r["unsatisfied"] or r["satisfied"]
+    }
 
 
 async def _returned_counts(
@@ -206,35 +109,10 @@ async def _returned_counts(
     if late and key != "agency":
         raise ValueError("late returns are counted per agency")
     column = _DOSSIER_KEY[key]
-    keys = [agency] if agency is not None and key == "agency" else await _distinct(
-        db, "dossiers", column, "status = 10"
-    )  # fmt: skip
-    where = "" if agency is None or key == "agency" else " AND d.agency_code = ?"
-    cell = (
-        "(SELECT COUNT(*) FROM dossiers d {index} WHERE d.{column} = k.v AND d.status = 10"
-        "{extra} AND d.status_at >= m.lo AND d.status_at < m.hi{where})"
-    )
-    returned = cell.format(index="", column=column, extra="", where=where)
-    # The partial index of late returns: SQLite cannot tell it is the smaller one by itself.
-    late_cell = "0"
-    if late:
-        late_cell = cell.format(
-            index="INDEXED BY dossiers_returned_late", column=column, extra=f" AND {_LATE_SQL}",
-            where=where,
-        )  # fmt: skip
-    filters = [agency] * ((2 if late else 1) if where else 0)
-    rows = await db.fetchall(
-        f"{_CELLS} SELECT k.v, m.month, {returned}, {late_cell} FROM k CROSS JOIN m",
-        (json.dumps(keys), json.dumps(list(ranges)), *filters),
-    )
-    return {(r[0], r[1]): (r[2], r[3]) for r in rows if r[2]}
-
-
-async def _fields_by_code8(db: Database) -> dict[str, str]:
-    rows = await db.fetchall(
-        "SELECT code8, MAX(field) FROM procedures WHERE field != '' GROUP BY code8"
-    )
-    return {r[0]: r[1] for r in rows}
+    by_agency = agency is not None and key == "agency"
+    keys = [agency] if by_agency else await store.distinct(db, "dossiers", column, "status = 10")
+    rows = await store.returned_cells(db, column, keys, ranges, None if by_agency else agency, late)
+    return {(r["key"], r["month"]): (r["returned"], r["late"]) for r in rows if r["returned"]}
 
 
 async def satisfaction(
@@ -266,7 +144,7 @@ async def satisfaction(
         cell = counts.setdefault((group(value), month), [0, 0, 0])
         cell[0] += n
         cell[1] += k
-    to_field = await _fields_by_code8(db) if kind == "field" else None
+    to_field = await store.fields_by_code8(db) if kind == "field" else None
     for (value, month), (n, _late) in (await _returned_counts(db, ranges, kind, agency)).items():
         key = to_field.get(value[:8], "") if to_field is not None else group(value)
         counts.setdefault((key, month), [0, 0, 0])[2] += n
@@ -278,13 +156,7 @@ async def satisfaction(
 
 async def _has_feedback_table(db: Database) -> bool:
     """The feedback feature may not have landed yet: count its tickets only if it has."""
-    row = await db.fetchone(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feedback'"
-    )
-    if row is None:
-        return False
-    columns = await db.fetchall("SELECT name FROM pragma_table_info('feedback')")
-    return "dossier_code" in {c[0] for c in columns}
+    return await store.has_feedback_table(db)
 
 
 async def decision_766(
@@ -308,30 +180,11 @@ async def decision_766(
     ranges = month_ranges(start, end, tz)
     cells = await _returned_counts(db, ranges, "agency", agency, late=True)
     still_open = await _open_overdue(db, ranges, agency, now or datetime.now(UTC))
-    # The month of return as a CASE over the boundaries: cheaper than joining each row to them.
-    month = " ".join(f"WHEN d.status_at < '{hi}' THEN '{label}'" for label, _lo, hi in ranges)
-    where = " AND d.agency_code = ?" if agency is not None else ""
-    params = (ranges[0][1], ranges[-1][2], *([agency] if agency is not None else []))
-    join = (
-        " CROSS JOIN dossiers d ON d.code = x.dossier_code"
-        f" WHERE d.status = 10 AND d.status_at >= ? AND d.status_at < ?{where} GROUP BY 1, 2"
-    )
-    select = f"SELECT d.agency_code, CASE {month} END"
-    asked = await db.fetchall(
-        "WITH x AS (SELECT dossier_code FROM dossier_events"
-        " WHERE to_status = 5 GROUP BY dossier_code HAVING COUNT(*) > 1)"
-        f" {select}, COUNT(*), SUM({_LATE_SQL}) FROM x{join}",
-        params,
-    )
-    complaints = "SELECT dossier_code FROM ratings WHERE level = 'khong_hai_long'"
-    if await _has_feedback_table(db):
-        complaints += " UNION SELECT dossier_code FROM feedback WHERE dossier_code IS NOT NULL"
-    unsatisfied = await db.fetchall(
-        f"WITH x AS ({complaints}) {select}, COUNT(*) FROM x{join}", params
-    )
-    extra = {(r[0], r[1]): [r[2], r[3], 0] for r in asked}
-    for a, month, n in unsatisfied:
-        extra.setdefault((a, month), [0, 0, 0])[2] = n
+    asked = await store.asked_again(db, ranges, agency)
+    unsatisfied = await store.complained(db, ranges, agency, await _has_feedback_table(db))
+    extra = {(r["agency_code"], r["month"]): [r["n"], r["late"], 0] for r in asked}
+    for r in unsatisfied:
+        extra.setdefault((r["agency_code"], r["month"]), [0, 0, 0])[2] = r["n"]
     rows = []
     for key in sorted(set(cells) | set(still_open)):
         a, month = key
@@ -355,24 +208,13 @@ async def decision_766(
     return rows
 
 
-# Open and the office's to act on: processed (9) and finished dossiers are not "open late".
-# Written as the running-dossiers index's own condition, so SQLite uses that small index.
-_OPEN_SQL = "status IN (1, 2, 4, 5, 6, 9) AND status != 9"
-
-
 async def _open_overdue(
     db: Database, ranges: Sequence, agency: str | None, now: datetime
 ) -> dict[tuple[str, str], int]:
     """(agency, month of the appointment) → dossiers still open after it (before `now`)."""
     high = min(ranges[-1][2], stamp(now))
-    month = " ".join(f"WHEN due_at < '{hi}' THEN '{label}'" for label, _lo, hi in ranges)
-    where = " AND agency_code = ?" if agency is not None else ""
-    rows = await db.fetchall(
-        f"SELECT agency_code, CASE {month} END, COUNT(*) FROM dossiers"
-        f" WHERE {_OPEN_SQL} AND due_at >= ? AND due_at < ?{where} GROUP BY 1, 2",
-        (ranges[0][1], high, *([agency] if agency is not None else [])),
-    )
-    return {(r[0], r[1]): r[2] for r in rows}
+    rows = await store.open_overdue(db, ranges, agency, high)
+    return {(r["agency_code"], r["month"]): r["n"] for r in rows}
 
 
 async def answer_feedback(
@@ -381,103 +223,9 @@ async def answer_feedback(
     """👍/👎 on the bot's procedure answers: (procedure code8, votes, helpful), most votes first."""
     ranges = month_ranges(start, end, tz)
     return [
-        (r[0], r[1], r[2])
-        for r in await db.fetchall(
-            "SELECT substr(procedure_code, 1, 8), COUNT(*), SUM(helpful) FROM answer_feedback"
-            " WHERE at >= ? AND at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
-            (ranges[0][1], ranges[-1][2]),
-        )
+        (r["code8"], r["votes"], r["helpful"])
+        for r in await store.answer_votes(db, ranges[0][1], ranges[-1][2])
     ]
 
 
-# -- printing, for `motcua stats` ------------------------------------------------------------
-
-_HEADERS = {
-    "key": "Mã", "agency_code": "Cơ quan", "month": "Tháng", "ratings": "Đánh giá",
-    "satisfied": "Hài lòng", "returned": "Đã trả", "rate": "Tỷ lệ", "low": "KTC95 thấp",
-    "high": "KTC95 cao", "response_rate": "Phản hồi", "overdue": "Quá hạn",
-    "asked_again": "Bổ sung >1", "late": "Trễ (766)", "complaint_or_unsatisfied": "KHL/PA",
-    "points": "Điểm", "max_points": "Tối đa", "on_time_share": "Đúng hạn",
-    "open_overdue": "Đang quá hạn",
-}  # fmt: skip
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext marker: extracted, translated later
-    return message
-
-
-def _header_ids() -> dict[str, str]:
-    """English ids of the headers, for a translator (the Vietnamese catalog gives _HEADERS)."""
-    return {
-        "key": N_("Agency"), "agency_code": N_("Agency"), "month": N_("Month"),
-        "ratings": N_("Ratings"), "satisfied": N_("Satisfied"), "returned": N_("Returned"),
-        "rate": N_("Rate"), "low": N_("CI95 low"), "high": N_("CI95 high"),
-        "response_rate": N_("Response"), "overdue": N_("Overdue"),
-        "asked_again": N_("Asked again"), "late": N_("Late (766)"),
-        "complaint_or_unsatisfied": N_("Complaints"), "points": N_("Points"),
-        "max_points": N_("Max"), "on_time_share": N_("On time"),
-        "open_overdue": N_("Open overdue"),
-    }  # fmt: skip
-
-
-_PERCENT = {"rate", "low", "high", "response_rate", "on_time_share"}
-
-
-def _cell(name: str, value: object) -> str:
-    if value is None:
-        return "—"
-    if name in _PERCENT:
-        return f"{value * 100:.1f}%"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def format_table(
-    rows: list[SatisfactionRow] | list[Row766],
-    t=None,
-    names: Mapping[str, str] | None = None,
-    min_ratings: int = 0,
-) -> str:
-    """Plain aligned text, numbers right-aligned; '(không có số liệu)' when empty.
-
-    `t` (a Translator): headers and words in its language (default: Vietnamese headers,
-    agency codes). `names`: agency code → name shown instead of the code. `min_ratings`:
-    a satisfaction rate from fewer ratings reads "too few" in words.
-    """
-    gettext = t.gettext if t is not None else None
-    if not rows:
-        return gettext("(no data)") if gettext else "(không có số liệu)"
-    names = names or {}
-    columns = [f.name for f in fields(rows[0]) if f.name != "max_points"]
-    if gettext:
-        ids = _header_ids()
-        headers = [gettext(ids.get(n, n)) for n in columns]
-        few = gettext("too few")
-    else:
-        headers = [_HEADERS.get(n, n) for n in columns]
-        few = "quá ít"
-
-    def cell(row, name: str) -> str:
-        value = getattr(row, name)
-        if name in ("key", "agency_code") and value in names:
-            return names[value]
-        if name == "rate" and isinstance(row, SatisfactionRow) and row.ratings < min_ratings:
-            return few
-        return _cell(name, value)
-
-    table = [headers] + [[cell(r, n) for n in columns] for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    text_columns = {0, 1}  # key/agency and month
-    return "\n".join(
-        "  ".join(
-            c.ljust(w) if i in text_columns else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ).rstrip()
-        for line in table
-    )
-
-
-def to_json(rows: list[SatisfactionRow] | list[Row766]) -> list[dict]:
-    """Plain dicts (rates as fractions 0..1, None when undefined) for `--json`."""
-    return [asdict(r) for r in rows]
+# Printing, for `motcua stats` (kept importable from here).

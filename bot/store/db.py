@@ -190,6 +190,8 @@ async def open_database(
     `write=False` skips the write-lock probe (a backup only reads).
     """
     conn: aiosqlite.Connection | None = None
+    if refusal := sqlite_too_old(sqlite3.sqlite_version_info):
+        raise StoreError(path, *refusal)
     try:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -229,6 +231,21 @@ async def open_database(
     return db
 
 
+@asynccontextmanager
+async def bulk_settings(db: Database, cache_kib: int, checkpoint_pages: int) -> AsyncIterator[None]:
+    """A page cache of `cache_kib` and a WAL checkpoint every `checkpoint_pages` while a
+    bulk load runs, the connection's own values restored after (SQLite's PRAGMAs)."""
+    cache = (await db.fetchone("PRAGMA cache_size"))[0]
+    checkpoint = (await db.fetchone("PRAGMA wal_autocheckpoint"))[0]
+    await db.conn.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
+    await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+    try:
+        yield
+    finally:
+        await db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        await db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
 async def _can_write(db: Database) -> None:
     """Take the write lock and let it go: a read-only file fails here, at start.
 
@@ -245,8 +262,13 @@ async def _migrate(db: Database) -> None:
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
     )
-    current = await db.schema_version()
-    for version, name, sql in migrations():
+    applied = {int(r[0]) for r in await db.fetchall("SELECT version FROM schema_migrations")}
+    bundled = migrations()
+    refusal = migration_gap(applied, [v for v, _n, _s in bundled])
+    if refusal:
+        raise StoreError(db.path, *refusal)
+    current = max(applied, default=0)
+    for version, name, sql in bundled:
         if version <= current:
             continue
         async with db.transaction() as conn:
@@ -255,6 +277,47 @@ async def _migrate(db: Database) -> None:
             await conn.execute(
                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name)
             )
+
+
+# INSERT … RETURNING (ids from the database, counters taken atomically) came in 3.35.
+OLDEST_SQLITE = (3, 35, 0)
+
+
+def sqlite_too_old(version: tuple[int, ...]) -> tuple[str, str] | None:
+    """(problem, advice) when Python's SQLite library lacks what the store uses."""
+    if tuple(version) >= OLDEST_SQLITE:
+        return None
+    have = ".".join(map(str, version))
+    need = ".".join(map(str, OLDEST_SQLITE))
+    return (
+        f"this Python's SQLite library is {have}, older than {need}",
+        "run the bot with a Python whose sqlite3 module is newer (Debian 12 and later have it)",
+    )
+
+
+def migration_gap(applied: set[int], bundled: list[int]) -> tuple[str, str] | None:
+    """(problem, advice) when the store's applied migrations do not fit this code, else None.
+
+    Migrations apply in order, so every bundled version below the newest applied
+    one must be applied too; a hole means the store went through other code (a
+    branch, a hand edit) and applying the missing file now could run it on a schema
+    it was never written for. A store newer than the code is refused likewise.
+    """
+    newest = max(applied, default=0)
+    if newest > max(bundled, default=0):
+        return (
+            f"its schema (version {newest}) is newer than this program's"
+            f" ({max(bundled, default=0)})",
+            "run the MotCua version that wrote it, or restore a backup made by this one",
+        )
+    skipped = sorted(v for v in bundled if v < newest and v not in applied)
+    if skipped:
+        return (
+            f"its applied migrations skip version {', '.join(f'{v:04d}' for v in skipped)}"
+            f" (applied up to {newest:04d})",
+            "restore a backup made by this MotCua version, or run the version that wrote it",
+        )
+    return None
 
 
 def _statements(sql: str) -> list[str]:

@@ -71,3 +71,8 @@ async def examine(db: Database, quick: bool = False) -> StoreReport:
         report.wal_bytes = wal.stat().st_size if wal.exists() else 0
         report.free_bytes = shutil.disk_usage(path.parent).free
     return report
+
+
+async def ping(db: Database) -> None:
+    """One trivial read: raises when the store cannot answer."""
+    await db.fetchone("SELECT 1")

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.clock import unstamp, utcnow
 from bot.store import Database
+from bot.store.health import ping
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Health:
 
 def store_probe(db: Database) -> Probe:
     async def probe() -> Reading:
-        await db.fetchone("SELECT 1")
+        await ping(db)
         damage = getattr(db, "problem", None)  # damage the store met while running
         return Reading({"reachable": True, "damaged": bool(damage)}, [damage] if damage else [])
 

@@ -24,6 +24,7 @@ from bot.channels.zalo.pages import CALLBACK_PATH
 from bot.channels.zalo.store import ZaloStore
 from bot.clock import utcnow
 from bot.settings import Settings
+from bot.store import zalo as zalo_store
 
 
 def add_parser(sub) -> None:
@@ -128,15 +129,13 @@ async def tokens(store: ZaloStore, args) -> int:
         print(f"forgot {n} stored pair(s); the next start seeds from MOTCUA_ZALO_ACCESS_TOKEN"
               " / MOTCUA_ZALO_REFRESH_TOKEN (or run: motcua zalo connect)")  # fmt: skip
         return 0
-    row = await store.db.fetchone(
-        "SELECT id, source, created_at, expires_at, access_token, refresh_token"
-        " FROM zalo_tokens ORDER BY id DESC LIMIT 1"
-    )
+    row = await zalo_store.newest_pair(store.db)
     if row is None:
         print("no stored pair: the next start seeds one from the settings")
         return 0
-    print(f"pair {row[0]} from {row[1]}, stored {row[2]}; access token {_mask(row[4])}"
-          f" expires {row[3]}; refresh token {_mask(row[5])}")  # fmt: skip
+    print(f"pair {row['id']} from {row['source']}, stored {row['created_at']};"
+          f" access token {_mask(row['access_token'])} expires {row['expires_at']};"
+          f" refresh token {_mask(row['refresh_token'])}")  # fmt: skip
     return 0
 
 

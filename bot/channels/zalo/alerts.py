@@ -17,6 +17,7 @@ from bot.notify import events
 from bot.notify.events import Event
 from bot.settings import Settings
 from bot.store import Database
+from bot.store import zalo as zalo_store
 
 SIGNATURE_RUN = 5  # failed signatures ...
 SIGNATURE_WINDOW = 600.0  # ... within 10 minutes: the OA secret key looks wrong
@@ -107,21 +108,13 @@ class Refusals:
         now = utcnow()
         day = now.date().isoformat()
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO zalo_refusals(code, day, api, last_at) VALUES (?,?,?,?)"
-                " ON CONFLICT(code, day) DO UPDATE SET count = count + 1,"
-                " last_at = excluded.last_at",
-                (code, day, api, stamp(now)),
-            )
+            await zalo_store.count_refusal(conn, code, day, api, stamp(now))
         await alert_leaders(self.settings, self.db, OaRefused(code, api, day))
 
     async def today(self) -> dict[int, tuple[int, bool]]:
         """{code: (times today, seen in the last hour)}: only a recent one is a problem now,
         so /healthz turns healthy again soon after an admin fixed the cause."""
         now = utcnow()
-        rows = await self.db.fetchall(
-            "SELECT code, count, last_at FROM zalo_refusals WHERE day = ?",
-            (now.date().isoformat(),),
-        )
+        rows = await zalo_store.refusals(self.db, now.date().isoformat())
         recent = stamp(now - RECENT)
-        return {int(r[0]): (int(r[1]), r[2] >= recent) for r in rows}
+        return {int(r["code"]): (int(r["count"]), r["last_at"] >= recent) for r in rows}

@@ -7,10 +7,10 @@ refused by a strict platform. Better one clear line at start than silence in use
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.store import zalo as zalo_store
 
 README = "README: Putting it on a Zalo OA"
 # The template parameters the bot sends (bot/notify/zns.py), per template setting.
@@ -61,13 +61,4 @@ def startup_problem(settings: Settings) -> str | None:
 def stored_pair(db_path: Path) -> bool:
     """A token pair in the store (read-only; a store that cannot be read says yes and
     leaves the verdict to the store's own checks at start)."""
-    if not Path(db_path).is_file():
-        return False
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("SELECT COUNT(*) FROM zalo_tokens").fetchone()[0] > 0
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return True
+    return zalo_store.has_pair(db_path)

@@ -12,14 +12,9 @@ import logging
 
 from bot.clock import stamp, utcnow
 from bot.store import Database
+from bot.store import zalo as store
 
 log = logging.getLogger(__name__)
-
-CHUNK = 500  # keys per IN (...) (SQLite's limit on parameters is far above)
-INSERT = (
-    "INSERT INTO zalo_events(event_key, event_name, received_at, payload) VALUES (?,?,?,?)"
-    " ON CONFLICT(event_key) DO NOTHING"
-)
 
 
 class Inbox:
@@ -65,20 +60,14 @@ class Inbox:
         now = stamp(utcnow())
         keys = [key for key, *_ in batch]
         async with self.db.transaction() as conn:
-            seen: set[str] = set()
-            for start in range(0, len(keys), CHUNK):
-                part = keys[start : start + CHUNK]
-                marks = ",".join("?" * len(part))
-                sql = f"SELECT event_key FROM zalo_events WHERE event_key IN ({marks})"
-                async with conn.execute(sql, part) as cur:
-                    seen.update(row[0] for row in await cur.fetchall())
+            seen = await store.seen_events(conn, keys)
             new = []
             for key, *_ in batch:
                 new.append(key not in seen)
                 seen.add(key)  # the same event twice in one batch: the first one counts
             rows = [(k, n, now, p) for (k, n, p, _), fresh in zip(batch, new, strict=True) if fresh]
             if rows:
-                await conn.executemany(INSERT, rows)
+                await store.add_events(conn, rows)
         return new
 
     def handled(self, key: str) -> None:
@@ -91,12 +80,8 @@ class Inbox:
     async def _mark(self) -> None:
         while self._done:
             keys, self._done = self._done, []
-            marks = ",".join("?" * len(keys))
             try:
-                await self.db.execute(
-                    f"UPDATE zalo_events SET handled_at = ? WHERE event_key IN ({marks})",
-                    (stamp(utcnow()), *keys),
-                )
+                await store.mark_handled(self.db, keys, stamp(utcnow()))
             except Exception as exc:  # handled again after a restart: logged, not fatal
                 log.error("Zalo: handled events not marked: %s", exc)
 
@@ -107,8 +92,4 @@ class Inbox:
 
     async def unhandled(self) -> list[tuple[str, str]]:
         """(key, payload) of events stored but never handled (the bot stopped first)."""
-        rows = await self.db.fetchall(
-            "SELECT event_key, payload FROM zalo_events WHERE handled_at IS NULL"
-            " AND payload IS NOT NULL ORDER BY received_at, rowid"
-        )
-        return [(r[0], r[1]) for r in rows]
+        return await store.unhandled_events(self.db)

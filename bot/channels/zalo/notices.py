@@ -6,8 +6,6 @@ an hour of failed posts, and a dead token or an unpaid account stops every messa
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.channels.zalo.alert_events import OaRefused, SignaturesFailing, TokenRenewalRefused
 from bot.channels.zalo.alerts import OA_CODES, ZNS_CODES
 from bot.i18n import translator
@@ -15,6 +13,7 @@ from bot.notify.events import notice
 from bot.notify.outbox import Priority, enqueue
 from bot.reply import Reply, esc
 from bot.settings import Settings
+from bot.store.sql import Conn
 
 
 @notice(SignaturesFailing)
@@ -59,9 +58,7 @@ async def token_refused(conn, e: TokenRenewalRefused, settings: Settings) -> int
     return await _leaders(conn, settings, f"zalo-refresh-failed:{e.token_hash}", lines)
 
 
-async def _leaders(
-    conn: aiosqlite.Connection, settings: Settings, key: str, lines: list[str]
-) -> int:
+async def _leaders(conn: Conn, settings: Settings, key: str, lines: list[str]) -> int:
     """One urgent message to the leaders' chat (once per `key`); 0 if none is set or it was
     queued before."""
     chat = settings.leaders_chat_id
