@@ -254,11 +254,11 @@ async def _no_one_hears(settings) -> str | None:
 
     The terminal trial is exempt: its receipts say no official can read them."""
     from bot.feedback.reach import NETWORK_CHANNELS, live_channels, refusal, route_states
-    from bot.store import open_database
+    from bot.store import open_store
 
     if not live_channels(settings) & set(NETWORK_CHANNELS):
         return None
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         return refusal(await route_states(db, settings))
     finally:

@@ -28,7 +28,7 @@ from bot.questions import Questions
 from bot.ratings.repository import Ratings
 from bot.recent import RecentTopics
 from bot.settings import Settings
-from bot.store import Database, open_database
+from bot.store import Database, open_store
 from bot.users import Users
 from bot.workdays.calendar import WorkCalendar, default_calendar
 
@@ -131,7 +131,7 @@ async def open_core(settings: Settings, db: Database | None = None, *, check: bo
     `check`: refuse (StoreError) a store SQLite's quick check finds damaged (the bot).
     """
     owned = db is None
-    db = db or await open_database(settings.db_path, check=check)
+    db = db or await open_store(settings, check=check)
     try:
         catalog = CatalogRepository(db)
         await seed_default_catalog(db)

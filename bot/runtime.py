@@ -32,7 +32,7 @@ from bot.core import Core, open_core
 from bot.jobs import Jobs
 from bot.notify.drainer import Drainer
 from bot.settings import Settings
-from bot.store import open_database
+from bot.store import open_store
 from bot.store.lease import HEARTBEAT, TTL, LeaseLost, RunnerLease
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Runtime:
         damaged or unusable (nothing is started then)."""
         self._stopping = asyncio.Event()
         # A store that cannot be opened or written, or fails SQLite's quick check: StoreError.
-        db = await open_database(self.settings.db_path, check=True)
+        db = await open_store(self.settings, check=True)
         lease = RunnerLease(db, ttl=self._lease_ttl, heartbeat=self._heartbeat)
         try:
             await lease.acquire()

@@ -63,6 +63,8 @@ class Settings:
     telegram_token: Secret = Secret("")
     telegram_api_base_url: str | None = None
     db_path: Path = Path(DEFAULT_DB)
+    database_url: Secret = Secret("")  # postgresql://…: PostgreSQL instead of the SQLite file
+    db_pool_size: int = 10  # PostgreSQL connections per process
     locale: str = "vi"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     officials_chat_id: int | None = None
@@ -206,10 +208,13 @@ def load_settings(
             f"MOTCUA_PUBLIC_URL: not an https URL (Telegram and Zalo post only to https):"
             f" {public_url!r}"
         )
+    db_path, database_url = _database(get("MOTCUA_DATABASE_URL"), get("MOTCUA_DB"))
     return Settings(
         telegram_token=Secret(token),
         telegram_api_base_url=base_url,
-        db_path=Path(get("MOTCUA_DB") or DEFAULT_DB),
+        db_path=db_path,
+        database_url=Secret(database_url),
+        db_pool_size=_count("MOTCUA_DB_POOL_SIZE", get("MOTCUA_DB_POOL_SIZE"), 10, 1, 1000),
         locale=locale,
         timezone=tz,
         officials_chat_id=officials_chat_id,
@@ -306,6 +311,24 @@ def _zalo(get, public_url: str | None = None) -> ZaloSettings | None:
         zns_development=flags["MOTCUA_ZNS_DEVELOPMENT"] == "1",
         paid_cs=flags["MOTCUA_ZALO_PAID_CS"] == "1",
         verifier_file=Path(verifier) if verifier else None,
+    )
+
+
+def _database(url: str, db: str) -> tuple[Path, str]:
+    """(SQLite file, PostgreSQL URL or ""): MOTCUA_DATABASE_URL wins over MOTCUA_DB.
+
+    Unset: SQLite at MOTCUA_DB (zero set-up); sqlite:///var/x.sqlite3 (relative) or
+    sqlite:////srv/x.sqlite3 (absolute); postgresql://user:pass@host:5432/motcua.
+    """
+    if not url:
+        return Path(db or DEFAULT_DB), ""
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return Path(url[len("sqlite:///") :]), ""
+    if re.match(r"^postgres(ql)?://\S+$", url):
+        return Path(db or DEFAULT_DB), url
+    shown = re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    raise SettingsError(
+        f"MOTCUA_DATABASE_URL: {shown!r} is neither sqlite:///path nor postgresql://…"
     )
 
 

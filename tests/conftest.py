@@ -52,3 +52,81 @@ async def api():
 
     async with FakeBotApi() as server:
         yield server
+
+
+# PostgreSQL (issue 16): `make test-pg` runs the tests marked `pg` on a throwaway cluster.
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server URL (…/postgres) for the session, or a skip that says why."""
+    import os
+
+    from pgcluster import Cluster, binaries
+
+    if url := os.environ.get("MOTCUA_TEST_DATABASE_URL"):
+        yield url
+        return
+    bin_dir = binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; see make test-pg)")
+    cluster = Cluster(bin_dir)
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def _db_url(server: str, name: str) -> str:
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database migrated once per session; each test copies it (CREATE … TEMPLATE)."""
+    import asyncio
+
+    from pgcluster import psql
+
+    from bot.store import open_database
+
+    psql(pg_server, "DROP DATABASE IF EXISTS motcua_tmpl")
+    psql(pg_server, "CREATE DATABASE motcua_tmpl TEMPLATE template0 LOCALE 'C.UTF-8'")
+
+    async def migrate():
+        await (await open_database(_db_url(pg_server, "motcua_tmpl"))).close()
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its own loop: the test's may be running already
+        pool.submit(asyncio.run, migrate()).result()
+    return "motcua_tmpl"
+
+
+_pg_count = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_template):
+    """A fresh, migrated database of its own for one test, dropped after."""
+    import os
+
+    from pgcluster import psql
+
+    name = f"t_{os.getpid()}_{next(_pg_count)}"
+    psql(pg_server, f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield _db_url(pg_server, name)
+    psql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_empty_url(pg_server):
+    """An empty database (C collation), nothing migrated, dropped after."""
+    import os
+
+    from pgcluster import psql
+
+    name = f"e_{os.getpid()}_{next(_pg_count)}"
+    psql(pg_server, f"CREATE DATABASE {name} TEMPLATE template0 LOCALE 'C.UTF-8'")
+    yield _db_url(pg_server, name)
+    psql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

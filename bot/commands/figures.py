@@ -22,14 +22,14 @@ def _period(settings, args):
 
 async def stats(settings, args) -> int:
     from bot.ratings.stats import decision_766, format_table, satisfaction, to_json
-    from bot.store import open_database
+    from bot.store import open_store
 
     agency = settings.agency_code(args.agency) if args.agency else None
     if args.agency and agency is None:
         print(f"motcua: unknown agency code {args.agency!r}", file=sys.stderr)
         return 2
     start, end = _period(settings, args)
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         sat = await satisfaction(db, start, end, agency, settings.timezone)
         d766 = await decision_766(db, start, end, agency, settings.timezone)
@@ -72,7 +72,7 @@ async def stats(settings, args) -> int:
 
 async def report(settings, args) -> int:
     from bot.ratings.report import write_report
-    from bot.store import open_database
+    from bot.store import open_store
 
     if not args.html and not args.csv:
         print("motcua: give --html PATH and/or --csv PATH", file=sys.stderr)
@@ -87,7 +87,7 @@ async def report(settings, args) -> int:
 
     names = {a.code: a.name for a in settings.agencies}
     aliases = {alias: a.code for a in settings.agencies for alias in a.aliases}
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         answers = published_html_section(await published_rows(db, settings, start, end))
         for fmt, path in (("html", args.html), ("csv", args.csv)):
@@ -105,9 +105,9 @@ async def report(settings, args) -> int:
 async def export_feedback(settings, path: Path) -> int:
     """Published answers only (the sender agreed), no personal data."""
     from bot.feedback.export import export_csv
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         count = await export_csv(db, path, settings)
     finally:

@@ -10,9 +10,9 @@ async def import_catalog(settings, kind: str, paths: list[Path]) -> int:
     """Exit 0: every row accepted; 1: a file unreadable or nothing accepted; 2: some rejected."""
     from bot.catalog.importer import import_procedures
     from bot.core import seed_default_catalog
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         await seed_default_catalog(db)  # the curated layer first, so the summary can say so
         report = await import_procedures(db, paths)
@@ -53,9 +53,9 @@ async def import_dossiers(settings, paths: list[Path]) -> int:
     from bot.dossiers.importer import FileRefused, import_dossiers
     from bot.dossiers.notices import DossierNotifier
     from bot.import_files import exit_code
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     notifier = DossierNotifier(settings)
     agencies = AgencyResolver(settings.agencies)
     accepted = rejected = unreadable = 0

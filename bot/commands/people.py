@@ -20,9 +20,9 @@ def _roster_id_problem(channel: str, user_id: str) -> str | None:
 
 async def officials(settings, args) -> int:
     from bot.people.officials import Officials
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     roster = Officials(db)
     try:
         if args.action == "add":
@@ -70,9 +70,9 @@ async def officials(settings, args) -> int:
 async def learned(settings, args) -> int:
     """List or remove what officials taught the search; a running bot notices within a minute."""
     from bot.catalog import learned
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         if args.action == "remove":
             if not await learned.remove(db, args.id):

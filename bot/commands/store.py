@@ -11,15 +11,19 @@ from bot.store.errors import StoreError
 async def check(settings) -> int:
     """SQLite's integrity check and the figures an operator wants; exit 1 when damaged."""
     from bot.feedback.reach import route_states
-    from bot.store import open_database
+    from bot.store import open_database, open_store
     from bot.store.health import examine
 
     path = Path(settings.db_path)
-    if not path.is_file():
+    if settings.database_url:  # PostgreSQL: reachable, collation C, schema version
+        db = await open_store(settings, migrate=False, write=False)
+        path = db.path
+    elif not path.is_file():
         raise StoreError(
             path, "no such file", "check MOTCUA_DB (the bot creates it on first start)"
         )
-    db = await open_database(path, migrate=False)
+    else:
+        db = await open_database(path, migrate=False)
     try:
         report = await examine(db, quick=False)
         routes = await route_states(db, settings) if report.healthy else []
@@ -49,6 +53,13 @@ async def backup(settings, raw: str) -> int:
     from bot.store import open_database
     from bot.store.backup import backup_to
 
+    if settings.database_url:
+        print(
+            "motcua: backup: the store is PostgreSQL; back it up with pg_dump or the"
+            " server's own tools (pgBackRest, base backups)",
+            file=sys.stderr,
+        )
+        return 1
     if not Path(settings.db_path).is_file():
         raise StoreError(settings.db_path, "no such file", "check MOTCUA_DB")
     db = await open_database(settings.db_path, migrate=False, write=False)

@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The bundled migrations as (version, name, sql), in order."""
+def migrations(package: str = "bot.store.migrations") -> list[tuple[int, str, str]]:
+    """The bundled migrations as (version, name, sql), in order (PostgreSQL's: migrations_pg)."""
     found = []
-    for entry in resources.files("bot.store.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         m = _MIGRATION_RE.match(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -42,6 +42,8 @@ def migrations() -> list[tuple[int, str, str]]:
 
 class Database:
     """A thin owner of the connection; services run their SQL through it."""
+
+    dialect = "sqlite"  # PgDatabase (bot/store/postgres.py): "postgresql"
 
     def __init__(self, conn: aiosqlite.Connection, path: Path | str):
         self.conn = conn
@@ -180,15 +182,27 @@ async def _close(conn: aiosqlite.Connection) -> None:
 
 
 async def open_database(
-    path: Path | str, *, check: bool = False, migrate: bool = True, write: bool = True
+    path: Path | str,
+    *,
+    check: bool = False,
+    migrate: bool = True,
+    write: bool = True,
+    pool_size: int = 10,
 ) -> Database:
     """Open (creating if needed) the SQLite file and bring its schema up to date.
+
+    A `postgresql://` URL opens PostgreSQL instead (bot/store/postgres.py, a pool of
+    `pool_size`); `check` is then the start-up check of reachability, collation, version.
 
     Raises StoreError when the file cannot be opened, read or written (`check`:
     or when SQLite's quick check finds damage); the connection is closed then.
     `migrate=False` leaves the schema as it is (`motcua check` looks, never changes);
     `write=False` skips the write-lock probe (a backup only reads).
     """
+    if is_postgres_url(path):
+        from bot.store.postgres import open_postgres
+
+        return await open_postgres(str(path), pool_size=pool_size, migrate=migrate, write=write)
     conn: aiosqlite.Connection | None = None
     if refusal := sqlite_too_old(sqlite3.sqlite_version_info):
         raise StoreError(path, *refusal)
@@ -234,7 +248,11 @@ async def open_database(
 @asynccontextmanager
 async def bulk_settings(db: Database, cache_kib: int, checkpoint_pages: int) -> AsyncIterator[None]:
     """A page cache of `cache_kib` and a WAL checkpoint every `checkpoint_pages` while a
-    bulk load runs, the connection's own values restored after (SQLite's PRAGMAs)."""
+    bulk load runs, the connection's own values restored after (SQLite's PRAGMAs).
+    PostgreSQL: nothing to set (its server's settings are the DBA's)."""
+    if db.dialect != "sqlite":
+        yield
+        return
     cache = (await db.fetchone("PRAGMA cache_size"))[0]
     checkpoint = (await db.fetchone("PRAGMA wal_autocheckpoint"))[0]
     await db.conn.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
@@ -272,7 +290,7 @@ async def _migrate(db: Database) -> None:
         if version <= current:
             continue
         async with db.transaction() as conn:
-            for statement in _statements(sql):
+            for statement in statements(sql):
                 await conn.execute(statement)
             await conn.execute(
                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name)
@@ -320,7 +338,14 @@ def migration_gap(applied: set[int], bundled: list[int]) -> tuple[str, str] | No
     return None
 
 
-def _statements(sql: str) -> list[str]:
+def is_postgres_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def statements(sql: str) -> list[str]:
     """Split a migration into statements (no triggers with inner ';' are used)."""
     lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+_statements = statements  # the name the migration tests import

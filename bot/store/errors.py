@@ -9,9 +9,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-# What the database driver raises (a constraint, a busy lock, damage): code outside
-# bot/store catches this name, never the driver's own.
-DriverError = sqlite3.Error
+import asyncpg
+
+# What the database drivers raise (a constraint, a busy lock, damage): code outside
+# bot/store catches this name, never a driver's own.
+DriverError = (sqlite3.Error, asyncpg.PostgresError)
 
 RESTORE = "restore the latest backup (see README: Backups) or move the file aside to start empty"
 CHECK_RESTORE = "run `motcua check`, then restore the latest backup (see README: Backups)"

@@ -15,7 +15,9 @@ import aiosqlite
 
 from bot.store.db import Database
 
-Conn = aiosqlite.Connection  # the connection `Database.transaction()` yields
+# The connection `Database.transaction()` yields: aiosqlite's, or on PostgreSQL a PgConn
+# (bot/store/postgres.py) that answers the same calls with `?` turned into `$n`.
+Conn = aiosqlite.Connection
 Row = aiosqlite.Row  # columns by name: row["id"]; asyncpg's Record reads the same way
 Source = Database | Conn
 

@@ -46,9 +46,9 @@ async def run(settings: Settings, args) -> int:
     if settings.zalo is None:
         print("motcua: Zalo is not configured (MOTCUA_ZALO_APP_ID ...)", file=sys.stderr)
         return 2
-    from bot.store import open_database
+    from bot.store import open_store
 
-    db = await open_database(settings.db_path)
+    db = await open_store(settings)
     try:
         store = ZaloStore(db)
         async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
