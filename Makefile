@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run chat test test-slow lint locales extract bench clean
+.PHONY: setup run chat test test-slow test-pg lint locales extract bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: setup
 # Crash, restart and failure tests through subprocesses and the fake Bot API (minutes).
 test-slow: setup
 	$(VENV)/bin/pytest -m slow
+
+# The store's tests again on PostgreSQL: a throwaway cluster from /usr/lib/postgresql/*/bin
+# (or MOTCUA_TEST_DATABASE_URL), started and removed by the tests themselves (issue 16).
+test-pg: setup
+	$(VENV)/bin/pytest -m pg -rs
 
 lint: setup
 	$(VENV)/bin/ruff check .
