@@ -31,8 +31,27 @@ def make_settings(tmp_path: Path, **env: str):
     return load_settings(environ=base, dotenv=None)
 
 
+# Every test on the `settings` (and so `core`) fixture runs on PostgreSQL too under
+# `make test-pg`, but these: SQLite's own file and backup API, by design.
+SQLITE_ONLY = {"test_backup"}
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrise `engine` over both engines (the PostgreSQL case marked `pg`)."""
+    if "engine" in metafunc.fixturenames and metafunc.module.__name__ not in SQLITE_ONLY:
+        both = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
+        metafunc.parametrize("engine", both, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path):
+def engine(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def settings(tmp_path, engine, request):
+    if engine == "postgresql":
+        return make_settings(tmp_path, MOTCUA_DATABASE_URL=request.getfixturevalue("pg_url"))
     return make_settings(tmp_path)
 
 

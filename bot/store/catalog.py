@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from bot.store.sql import Conn, Source, one, rows, run
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+# On conflict the row keeps the column's own default as its new time (excluded holds
+# the defaults too): one text for both engines, no SQLite-only strftime('now').
+_NOW = "excluded.updated_at"
 
 
 async def _all(conn: Conn, sql: str, params: tuple) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.store.sql import Conn, Row, Source, new_id, one, rows, run
+from bot.store.sql import Conn, Row, Source, dialect, new_id, one, rows, run
 
 # The record's fields (bot/dossiers/records.FIELDS, in that order), then the store's own two.
 COLUMNS = (
@@ -48,11 +48,17 @@ async def row_by_code(src: Source, code: str) -> tuple | None:
 async def rows_by_code(conn: Conn, codes: list[str]) -> dict[str, tuple]:
     """The stored rows of these codes (absent ones left out), read in chunks."""
     found: dict[str, tuple] = {}
+    postgres = dialect(conn) == "postgresql"  # an array parameter there; JSON on SQLite
     for i in range(0, len(codes), _LOOKUP_CHUNK):
-        chunk = json.dumps(codes[i : i + _LOOKUP_CHUNK])
-        for r in await rows(
-            conn, f"{_SELECT} WHERE code IN (SELECT value FROM json_each(?))", (chunk,)
-        ):
+        chunk = codes[i : i + _LOOKUP_CHUNK]
+        if postgres:
+            text, param = f"{_SELECT} WHERE code = ANY(?::text[])", chunk
+        else:
+            text, param = (
+                f"{_SELECT} WHERE code IN (SELECT value FROM json_each(?))",
+                json.dumps(chunk),
+            )
+        for r in await rows(conn, text, (param,)):
             found[r[0]] = tuple(r)
     return found
 

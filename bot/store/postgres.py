@@ -104,6 +104,8 @@ class _Pending:
 class PgConn:
     """One pooled connection inside a transaction, spoken to like aiosqlite's."""
 
+    dialect = "postgresql"
+
     def __init__(self, raw: asyncpg.Connection):
         self.raw = raw
 

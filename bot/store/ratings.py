@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from bot.store.sql import Conn, Row, Source, one, rows, run
+from bot.store.sql import Conn, Row, Source, dialect, one, rows, run
 
 RATING_COLUMNS = (
     "dossier_code", "channel", "user_id", "level", "first_rated_at", "rated_at",
@@ -106,10 +106,13 @@ async def recent_vote(
     conn: Conn, channel: str, user_id: str, since: str, procedure_code: str, query: str | None
 ) -> int | None:
     """The id of this person's latest 👍/👎 on the same question since `since`."""
+    # `IS ?` (null-safe equality) is SQLite's; PostgreSQL spells it IS NOT DISTINCT FROM,
+    # which SQLite learnt only in 3.39 (the store still opens 3.35).
+    same = "IS NOT DISTINCT FROM" if dialect(conn) == "postgresql" else "IS"
     row = await one(
         conn,
         "SELECT id FROM answer_feedback WHERE channel = ? AND user_id = ? AND at >= ?"
-        " AND procedure_code = ? AND query IS ? ORDER BY id DESC LIMIT 1",
+        f" AND procedure_code = ? AND query {same} ? ORDER BY id DESC LIMIT 1",
         (channel, user_id, since, procedure_code, query),
     )
     return row["id"] if row else None

@@ -22,6 +22,11 @@ Row = aiosqlite.Row  # columns by name: row["id"]; asyncpg's Record reads the sa
 Source = Database | Conn
 
 
+def dialect(src: Source) -> str:
+    """ "sqlite" or "postgresql": for the few statements with a named per-dialect text."""
+    return getattr(src, "dialect", "sqlite")  # aiosqlite's connection has no such name
+
+
 async def one(src: Source, sql: str, params: tuple | dict = ()) -> Row | None:
     """The first row, or None."""
     if isinstance(src, Database):
