@@ -147,3 +147,13 @@ def test_the_command_stops_with_one_line_and_exit_1(tmp_path):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 1 and len(lines) == 1, done.stderr
     assert lines[0].startswith("motcua: store postgresql://m:***@127.0.0.1:1/m: cannot reach")
+
+
+@pytest.mark.pg
+def test_check_looks_at_the_server_and_backup_points_at_pg_dump(tmp_path, pg_url):
+    checked = motcua(tmp_path, "check", MOTCUA_DATABASE_URL=pg_url)
+    assert checked.returncode == 0, checked.stderr
+    assert "schema" in checked.stdout.lower()
+    backup = motcua(tmp_path, "backup", str(tmp_path / "copy"), MOTCUA_DATABASE_URL=pg_url)
+    lines = [line for line in backup.stderr.splitlines() if line.strip()]
+    assert backup.returncode == 1 and len(lines) == 1 and "pg_dump" in lines[0]
