@@ -49,6 +49,14 @@ def engine(request):
 
 
 @pytest.fixture
+def store_target(tmp_path, engine, request):
+    """What a store test opens: a SQLite file, or a fresh migrated PostgreSQL database."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "store.sqlite3"
+
+
+@pytest.fixture
 def settings(tmp_path, engine, request):
     if engine == "postgresql":
         return make_settings(tmp_path, MOTCUA_DATABASE_URL=request.getfixturevalue("pg_url"))

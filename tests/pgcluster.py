@@ -35,9 +35,11 @@ class Cluster:
 
     def __init__(self, bin_dir: Path):
         self.bin = bin_dir
-        self.dir = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
-        self.port = _free_port()
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        # As root the server runs as postgres, who must reach the folder: /tmp, not a
+        # private TMPDIR.
+        self.dir = Path(tempfile.mkdtemp(prefix="motcua-pg-", dir="/tmp" if self.as_user else None))
+        self.port = _free_port()
         if self.as_user:
             shutil.chown(self.dir, "postgres")
         data = self.dir / "data"

@@ -14,8 +14,8 @@ from bot.dossiers.repository import DossierRepository, apply_rows, set_status
 from bot.store import open_database
 
 
-async def test_bulk_event_ids_pair_with_their_dossiers(tmp_path):
-    db = await open_database(tmp_path / "d.sqlite3")
+async def test_bulk_event_ids_pair_with_their_dossiers(store_target):
+    db = await open_database(store_target)
     try:
         records = [parse_row(row(n), TZ) for n in range(1, 4501)]  # three statements' worth
         async with db.transaction() as conn:

@@ -19,8 +19,8 @@ from bot.store.db import _statements, migrations
 from bot.workdays.calendar import default_calendar
 
 
-async def test_a_refused_ticket_gives_its_number_back(tmp_path):
-    db = await open_database(tmp_path / "fb.sqlite3")
+async def test_a_refused_ticket_gives_its_number_back(tmp_path, store_target):
+    db = await open_database(store_target)
     service = FeedbackService(db, make_settings(tmp_path), default_calendar())
     try:
         first = await service.submit(draft(), T0)
