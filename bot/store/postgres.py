@@ -14,6 +14,7 @@ transactions of one process run one at a time, as on SQLite; reads use the pool.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ import asyncpg
 from bot.store.db import Database, migration_gap, migrations, statements
 from bot.store.errors import StoreError
 from bot.store.pg_errors import is_pg_fatal, pg_store_error
+
+log = logging.getLogger(__name__)
 
 # Held while migrating, so workers that start together migrate once (pg_advisory_lock).
 MIGRATION_LOCK = 0x6D6F7463756101  # "motcua" + 1
@@ -143,11 +146,16 @@ class PgDatabase(Database):
         self.pool = pool
 
     def failed(self, exc: BaseException) -> BaseException:
-        """A StoreError when the server is unreachable, full or read-only; else `exc`."""
+        """A StoreError when the server is unreachable, full or read-only; else `exc`.
+
+        Not kept in `problem` (SQLite's lasting damage): a server comes back by itself,
+        and /healthz asks it again each time (`check`).
+        """
         if not is_pg_fatal(exc):
             return exc
         error = pg_store_error(self.path, exc)
-        self.problem = self.problem or error.problem
+        if not self.opening:
+            log.error("store failed: %s", error)
         return error
 
     @asynccontextmanager
@@ -205,6 +213,7 @@ async def open_postgres(
     except Exception as exc:
         raise pg_store_error(shown, exc) from exc
     db = PgDatabase(pool, shown)
+    db.opening = True  # the StoreError raised says it all: no log line
     try:
         row = await db.fetchone(
             "SELECT datcollate, to_jsonb(d) ->> 'datlocprovider' AS provider"
@@ -231,6 +240,7 @@ async def open_postgres(
     except BaseException:
         await pool.close()
         raise
+    db.opening = False
     return db
 
 
