@@ -30,11 +30,11 @@ from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
 from bot.core import Core
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.i18n import translator
 from bot.reply import Reply
 from bot.settings import Settings
 from bot.unsent import queue_rest
+from handlers.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 
 log = logging.getLogger(__name__)
 

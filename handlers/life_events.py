@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from bot.catalog.english import english_name
 from bot.catalog.life_events import LifeEvent, event_by_id
-from bot.dialog.contact import contact_line
-from bot.dialog.context import Turn
-from bot.dialog.incoming import TEXT
-from bot.dialog.menu import back_to_menu
 from bot.reply import Button, Reply, esc
+from handlers.contact import contact_line
+from handlers.context import Turn
+from handlers.incoming import TEXT
+from handlers.menu import back_to_menu
 
 LABEL = 56  # characters of a procedure's name on its button
 CONDOLENCES = frozenset({"death"})
@@ -103,7 +103,7 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
 async def on_action(turn: Turn, action: str) -> list[Reply]:
     """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
     button back to the group. Both replace the message in place, as card sections do."""
-    from bot.dialog.procedures import card_reply, remember  # procedures hooks this module in
+    from handlers.procedures import card_reply, remember  # procedures hooks this module in
 
     _ = turn.t.gettext
     _e, _sep, rest = action.partition(":")

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dialog.cards import display_name
-from bot.dialog.context import Turn
-from bot.dialog.dossier_text import dossier_card
-from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import (
     BAD_DATE,
     BAD_NUMBER,
@@ -27,6 +23,10 @@ from bot.dossiers.phones import normalize_phone
 from bot.dossiers.wording import LATE, RETURNED, CardContext, lateness, status_name, timeliness
 from bot.people.privacy import DOSSIER_TRACKING
 from bot.reply import CONTACT_ACTION, Button, Reply, esc
+from handlers.cards import display_name
+from handlers.context import Turn
+from handlers.dossier_text import dossier_card
+from handlers.menu import back_to_menu
 
 EXAMPLE_CODE = "000.00.06.H56-231027-0361"
 MAX_LISTED = 10
@@ -240,7 +240,7 @@ async def contact(turn: Turn) -> list[Reply]:
     if state and state.flow == SHARE_FLOW:
         await core.conversations.clear(msg.channel, msg.user_id)
     if then.startswith("r:"):  # back to the rating that asked for it
-        from bot.dialog import ratings
+        from handlers import ratings
 
         return [thanks, *await ratings.on_action(turn, "r:o:" + then[2:])]
     return [thanks, *await mine(turn)]
@@ -256,7 +256,7 @@ async def typed_phone(turn: Turn, text: str) -> list[Reply] | None:
     if msg.channel == "terminal":
         from dataclasses import replace
 
-        from bot.dialog.incoming import CONTACT
+        from handlers.incoming import CONTACT
 
         shared = replace(msg, kind=CONTACT, contact_phone=text, contact_user_id=msg.user_id)
         return await contact(Turn(turn.core, shared, turn.t))

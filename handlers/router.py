@@ -12,7 +12,10 @@ from dataclasses import dataclass, replace
 
 from bot.conversations import ENDED
 from bot.core import Core
-from bot.dialog import (
+from bot.i18n import N_, translator
+from bot.reply import Reply, esc
+from bot.text import clean
+from handlers import (
     dossiers,
     everyday,
     feedback,
@@ -25,11 +28,8 @@ from bot.dialog import (
     questions_officials,
     ratings,
 )
-from bot.dialog.context import Turn
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
-from bot.i18n import N_, translator
-from bot.reply import Reply, esc
-from bot.text import clean
+from handlers.context import Turn
+from handlers.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 
 log = logging.getLogger(__name__)
 Feature = Callable[[Turn, str], Awaitable[list[Reply]]]

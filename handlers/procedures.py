@@ -12,19 +12,19 @@ from bot.catalog import variants
 from bot.catalog.english import search_query
 from bot.catalog.life_events import find_event, words_of
 from bot.catalog.model import is_valid_code, normalize_code
-from bot.dialog import intents, life_events, questions
-from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
-from bot.dialog.card_rules import deadline_section, who_section
-from bot.dialog.cards import (
+from bot.reply import Button, Reply, esc
+from handlers import intents, life_events, questions
+from handlers.card_facts import fee_section, online_section, place_section, time_section
+from handlers.card_rules import deadline_section, who_section
+from handlers.cards import (
     code_line,
     documents_section,
     legal_section,
     procedure_card,
     steps_section,
 )
-from bot.dialog.context import Turn
-from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
-from bot.reply import Button, Reply, esc
+from handlers.context import Turn
+from handlers.menu import LANGUAGE_NAMES, back_to_menu
 
 MAX_QUESTION = 1000
 OTHER_MATCHES = 3

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.dialog.contact import contact_line
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
 from bot.ratings.notices import LEVEL_ACTIONS, level_buttons
 from bot.reply import Button, Reply, esc
+from handlers.contact import contact_line
+from handlers.context import Turn
+from handlers.menu import back_to_menu
 
 COMMENT_FLOW = "rating_comment"
 COMMENT_IDLE = timedelta(minutes=30)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.dialog.context import Turn
 from bot.i18n import LOCALES, translator
 from bot.reply import Button, Reply, esc
 from bot.text import fold
+from handlers.context import Turn
 
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
 # What people type after /lang, folded: the code, the name in either language.
@@ -63,7 +63,7 @@ async def menu(turn: Turn) -> list[Reply]:
 
 
 async def help_(turn: Turn) -> list[Reply]:
-    from bot.dialog.router import listed_commands  # the map imports this module
+    from handlers.router import listed_commands  # the map imports this module
 
     _ = turn.t.gettext
     text = "\n".join(
