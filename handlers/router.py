@@ -20,7 +20,6 @@ from handlers import (
     everyday,
     feedback,
     feedback_officials,
-    life_events,
     menu,
     officials,
     procedures,
@@ -67,7 +66,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "huy": Command(lambda turn, _a: cancel(turn), N_("cancel what I am doing")),
     "lang": Command(lambda turn, a: menu.language_command(turn, a), N_("change language")),
-    "help": Command(lambda turn, _a: menu.help_(turn), N_("how to use the bot")),
+    "help": Command(lambda turn, _a: menu.help_(turn, listed_commands()), N_("how to use the bot")),
     "menu": Command(lambda turn, _a: menu.menu(turn)),
     # the officials' commands (refused politely to anyone not on the roster)
     "quahan": Command(
@@ -91,7 +90,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "m": Action(lambda turn, a: MENU.get(a, menu.coming_soon)(turn)),
     "p": Action(procedures.on_action),
-    "e": Action(life_events.on_action),
+    "e": Action(procedures.on_event_action),
     "q": Action(questions_officials.on_action, officials=True),  # under the desk's alert
     "q:send": Action(questions.on_action),  # the citizen sends their question on
     "d": Action(dossiers.on_action),
