@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from bot.catalog.english import is_english
 from bot.conversations import ENDED
 from bot.core import Core
 from bot.i18n import N_, translator
@@ -129,8 +130,6 @@ ENGLISH_WORDS = 3
 
 
 def _written_in_english(text: str) -> bool:
-    from bot.catalog.english import is_english
-
     return len(text.split()) >= ENGLISH_WORDS and not text.startswith("/") and is_english(text)
 
 
