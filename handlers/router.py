@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from bot.catalog.english import is_english
 from bot.conversations import ENDED
@@ -231,8 +232,6 @@ async def staff_text(turn: Turn, text: str) -> list[Reply]:
 
 async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
     """The citizen's message after officials asked for more: attached to the ticket."""
-    from datetime import UTC, datetime
-
     _ = turn.t.gettext
     await turn.core.feedback.add_info(
         ticket.id, turn.msg.channel, turn.msg.user_id, text, datetime.now(UTC)
