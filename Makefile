@@ -24,6 +24,7 @@ chat: setup
 
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 # Crash, restart and failure tests through subprocesses and the fake Bot API (minutes).
@@ -37,6 +38,7 @@ test-pg: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Compile the gettext catalogs (the bot also compiles a stale .po in memory).
 locales: $(STAMP)

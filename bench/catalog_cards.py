@@ -15,10 +15,10 @@ from pathlib import Path
 from bot.catalog.default import load_default_catalog
 from bot.catalog.importer import import_procedures
 from bot.catalog.repository import CatalogRepository, upsert
-from bot.dialog.card_facts import fee_section, place_section, time_section
-from bot.dialog.cards import documents_section, procedure_card
 from bot.i18n import Translator
 from bot.store import open_database
+from handlers.card_facts import fee_section, place_section, time_section
+from handlers.cards import documents_section, procedure_card
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/procedures"
 PORTAL = "https://dichvucong.gov.vn"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot.catalog.default import load_default_catalog  # noqa: E402
 from bot.catalog.english import search_query  # noqa: E402
 from bot.catalog.search import SearchIndex  # noqa: E402
-from bot.dialog.intents import INTENTS, PROCEDURE, classify  # noqa: E402
+from handlers.intents import INTENTS, PROCEDURE, classify  # noqa: E402
 
 TURNS = ROOT / "bench" / "data" / "conversation_turns.jsonl"
 # Written after the classifier, by the same hand, and never tuned on: a blind check.

@@ -57,7 +57,7 @@ class User:
 
     async def _send(self, kind: str, text: str) -> str:
         from bot import dispatch
-        from bot.dialog.incoming import Incoming
+        from handlers.incoming import Incoming
 
         msg = Incoming("terminal", self.user_id, self.user_id, kind=kind, text=text)
         self.replies = await dispatch.handle(self.core, msg)

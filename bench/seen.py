@@ -17,7 +17,7 @@ _CODE_LINE = re.compile(r"(?:Mã|Code): (\d\.\d{6})")
 _CARD_ACTION = re.compile(r"^p:[cdslftwnk]:(\d\.\d{6})")
 _OTHERS_ACTION = re.compile(r"^p:o:([\d.,]+)")
 _EVENT_STEP = re.compile(r"^e:[\w-]+:(\d\.\d{6})")
-# A section's heading opens with its sign (bot/dialog/cards.py, card_facts.py).
+# A section's heading opens with its sign (handlers/cards.py, card_facts.py).
 SECTION_SIGNS = {
     "💰": "fee",
     "⏱": "time",

@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from seen import read  # noqa: E402
 
 from bot import dispatch  # noqa: E402
-from bot.dialog.incoming import TEXT, Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from handlers.incoming import TEXT, Incoming  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 NATIONAL = SHARED / "data" / "procedures" / "national-2026.jsonl.gz"

@@ -15,7 +15,6 @@ from bot.catalog.model import Procedure
 from bot.catalog.repository import CatalogRepository
 from bot.catalog.search import SearchIndex
 from bot.conversations import Conversations
-from bot.dialog.throttle import LookupGuard, NoticeGuard
 from bot.dossiers.notices import DossierNotifier
 from bot.dossiers.repository import DossierRepository
 from bot.feedback import FeedbackService
@@ -29,6 +28,7 @@ from bot.ratings.repository import Ratings
 from bot.recent import RecentTopics
 from bot.settings import Settings
 from bot.store import Database, open_store
+from bot.throttle import LookupGuard, NoticeGuard
 from bot.users import Users
 from bot.workdays.calendar import WorkCalendar, default_calendar
 

@@ -15,11 +15,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.core import Core
-from bot.dialog import router
-from bot.dialog.context import Turn
-from bot.dialog.incoming import Incoming
 from bot.reply import Reply
 from bot.store import StoreError
+from handlers import router
+from handlers.context import Turn
+from handlers.incoming import Incoming
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ every channel that answers in the moment (Telegram, Zalo)."""
 
 from __future__ import annotations
 
-from bot.channels.base import DeliveryError, RetryLater
+from bot.notify.delivery import DeliveryError, RetryLater
 from bot.notify.outbox import Outbox, Priority, enqueue_with_id
 from bot.reply import Reply
 from bot.store import Database

@@ -7,8 +7,8 @@ A `Conversation` talks to the real core as one user on the terminal channel:
 from __future__ import annotations
 
 from bot import dispatch
-from bot.dialog.incoming import ACTION, MEDIA, TEXT, Incoming
 from bot.reply import Reply
+from handlers.incoming import ACTION, MEDIA, TEXT, Incoming
 
 
 class Conversation:

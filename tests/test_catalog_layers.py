@@ -14,11 +14,11 @@ from bot.catalog.importer import import_procedures
 from bot.catalog.model import Document, Filing, Procedure
 from bot.catalog.repository import CatalogRepository, upsert
 from bot.core import seed_default_catalog
-from bot.dialog.card_facts import fee_section, place_section, time_section
-from bot.dialog.cards import documents_section, procedure_card
 from bot.i18n import Translator
 from bot.store import open_database
 from bot.store.db import _statements, migrations
+from handlers.card_facts import fee_section, place_section, time_section
+from handlers.cards import documents_section, procedure_card
 
 LAMDONG = NATIONAL.with_name("lamdong-2025.csv")
 LANGSON = NATIONAL.with_name("langson-2025.csv")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot.catalog.national import parse_national_record
 from bot.catalog.quirks import NO_UNIT, local_agency, place_from_levels
-from bot.dialog.card_facts import fee_section, time_section
-from bot.dialog.cards import documents_section
 from bot.i18n import Translator
+from handlers.card_facts import fee_section, time_section
+from handlers.cards import documents_section
 
 HEAD = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến{n}Miễn phí"
 FILINGS = HEAD + "Dịch vụ bưu chính{n}Miễn phíTrực tiếp{n}Miễn phí"

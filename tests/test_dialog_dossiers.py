@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from conftest import working_day
 from dialog import Conversation
 
-from bot.dialog.incoming import CONTACT, Incoming
 from bot.dossiers.model import Dossier
 from bot.dossiers.repository import apply
 from bot.notify.outbox import Outbox
+from handlers.incoming import CONTACT, Incoming
 
 CODE = "000.00.06.H56-261120-0361"
 PHONE = "0912345623"

@@ -8,8 +8,8 @@ from conftest import make_settings
 from dialog import Conversation
 
 from bot.core import open_core
-from bot.dialog.incoming import ACTION, Incoming
 from bot.feedback import Draft
+from handlers.incoming import ACTION, Incoming
 
 TEXT = "Đường vào thôn bị sạt lở, đề nghị xã sửa chữa sớm."
 

@@ -16,10 +16,10 @@ from dialog import Conversation
 from test_dialog_dossiers import CODE, PHONE, add_dossier, share_contact
 
 from bot.core import open_core
-from bot.dialog.incoming import ACTION, Incoming
 from bot.dossiers.records import parse_record
 from bot.feedback import Draft
 from bot.notify.outbox import Outbox
+from handlers.incoming import ACTION, Incoming
 
 NOTE = "Gọi chị Lan 0987654321 để bổ sung"  # an official's note naming a person and a phone
 TEXT = "Đường vào thôn bị sạt lở, đề nghị xã sửa chữa sớm."

@@ -122,7 +122,7 @@ async def test_cards_kept_rendered_follow_the_locale_and_the_catalog(core):
 
 async def test_forged_button_data_keeps_every_button_within_telegrams_64_bytes(core):
     """Callback data comes back from the client: only real codes ride along to the next card."""
-    from bot.dialog.incoming import ACTION, Incoming
+    from handlers.incoming import ACTION, Incoming
 
     conv = Conversation(core)
     forged = "p:d:1.001193:1.000001,ééééééééé,<b>,1.001193"

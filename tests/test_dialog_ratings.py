@@ -8,9 +8,9 @@ from test_dialog_dossiers import CODE, PHONE, add_dossier
 from test_terminal import talk
 
 from bot.core import open_core
-from bot.dialog.incoming import CONTACT, Incoming
 from bot.dossiers.repository import set_status
 from bot.notify.outbox import Outbox
+from handlers.incoming import CONTACT, Incoming
 
 
 async def verified_owner(core, user_id="owner") -> Conversation:

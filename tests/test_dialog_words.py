@@ -101,8 +101,8 @@ async def test_unsatisfied_alert_names_the_official_by_the_roster(tmp_path):
 async def test_cancel_drops_an_officials_pending_answer_and_names_the_ticket(tmp_path):
     from datetime import UTC, datetime
 
-    from bot.dialog.incoming import ACTION, Incoming
     from bot.feedback import Draft
+    from handlers.incoming import ACTION, Incoming
 
     core = await open_core(make_settings(tmp_path, MOTCUA_OFFICIALS_CHAT_ID="-100700"))
     try:

@@ -8,8 +8,8 @@ from dialog import Conversation
 
 from bot.catalog import learned
 from bot.core import open_core
-from bot.dialog.incoming import ACTION, Incoming
 from bot.notify.outbox import Outbox
+from handlers.incoming import ACTION, Incoming
 
 ASKED = "hàng xóm lấn sang đất nhà tôi thì nhờ ai giải quyết"
 PARAPHRASES = [

@@ -15,8 +15,8 @@ from bot import dispatch
 from bot.channels.telegram import updates
 from bot.channels.telegram.application import build_application, commands
 from bot.channels.telegram.incoming import incoming
-from bot.dialog import router
 from bot.reply import CONTACT_ACTION
+from handlers import router
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_CALLBACKS = {CONTACT_ACTION}  # the reply-keyboard button that shares the phone number
@@ -130,7 +130,7 @@ def test_every_button_the_dialog_makes_has_a_route():
 async def test_the_officials_routes_refuse_a_stranger_in_one_place(core):
     """The roster is checked by the router for a route marked `officials`, not by each
     feature; a stranger hears the private refusal and nothing is done."""
-    from bot.dialog.incoming import ACTION, TEXT, Incoming
+    from handlers.incoming import ACTION, TEXT, Incoming
 
     marked = sorted(name for name, c in router.COMMANDS.items() if c.officials)
     assert marked == ["phananhquahan", "quahan", "thongke", "traloi", "xinloi"]
@@ -145,13 +145,13 @@ async def test_the_officials_routes_refuse_a_stranger_in_one_place(core):
         assert len(replies) == 1 and replies[0].notice and "🔒" in replies[0].text, action
     checks = [
         str(path.relative_to(ROOT))
-        for path in (ROOT / "bot" / "dialog").rglob("*.py")
+        for path in (ROOT / "handlers").rglob("*.py")
         if "officials.get(" in path.read_text(encoding="utf-8")
     ]
     # the router's one check, /hoso CODE STATUS (a citizen's command too) and the text an
     # official's pressed button waits for (a flow, not a route)
     assert sorted(checks) == [
-        "bot/dialog/officials.py",
-        "bot/dialog/questions_officials.py",
-        "bot/dialog/router.py",
+        "handlers/officials.py",
+        "handlers/questions_officials.py",
+        "handlers/router.py",
     ]

@@ -14,6 +14,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# The delivery outcomes belong to the outbox (bot/notify/delivery.py), below the channels;
+# they are named here too, as part of the contract a channel implements.
+from bot.notify.delivery import DeliveryError as DeliveryError
+from bot.notify.delivery import GiveUp as GiveUp
+from bot.notify.delivery import Hold as Hold
+from bot.notify.delivery import RetryLater as RetryLater
 from bot.reply import Reply
 
 if TYPE_CHECKING:
@@ -23,32 +29,6 @@ if TYPE_CHECKING:
 PHONE_CONTACT = "contact"  # Telegram: the user's own contact card (user_id checked)
 PHONE_SHARED_INFO = "shared_info"  # Zalo: request_user_info answered by user_submit_info
 PHONE_TYPED = "typed"  # the terminal trial: typed, trusted (nobody else is there)
-
-
-class DeliveryError(Exception):
-    """A reply could not be delivered now; the subclasses say whether to try again."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RetryLater(DeliveryError):
-    """Try again after `delay` seconds (rate limit, timeout, platform fault); a delay of 0
-    leaves it to the drainer's backoff (growing with the attempts, with jitter)."""
-
-    def __init__(self, reason: str, delay: float):
-        super().__init__(reason)
-        self.delay = delay
-
-
-class GiveUp(DeliveryError):
-    """Retrying will not help (blocked, chat gone, refused payload): record and move on."""
-
-
-class Hold(DeliveryError):
-    """The chat cannot be reached until its user writes again (Zalo's 7-day window with
-    no ZNS possible): keep the message and deliver it at the user's next message."""
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from typing import TextIO
 from bot import dispatch
 from bot.channels.base import PHONE_TYPED, Capabilities, Channel, Hold, PartDone
 from bot.core import Core
-from bot.dialog.incoming import ACTION, CONTACT, TEXT, Incoming
 from bot.notify.outbox import Outbox
 from bot.reply import CONTACT_ACTION, Button, Reply
+from handlers.incoming import ACTION, CONTACT, TEXT, Incoming
 
 QUIT = {"/quit", "/exit", "/thoat"}
 

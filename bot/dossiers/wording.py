@@ -1,6 +1,6 @@
 """How a dossier is told to a citizen: status, dates, timeliness and what to do next.
 
-Shared by lookups (the dialog's card, bot/dialog/dossier_text.py) and notices
+Shared by lookups (the dialog's card, handlers/dossier_text.py) and notices
 (bot/dossiers/notices.py), so a citizen reads the same words either way.
 A late dossier says so plainly: the office's recorded apology with its new date,
 or, when none is recorded, that it is late and what the citizen may expect; with

@@ -60,7 +60,7 @@ def chat_route(settings: Settings, category: str, agency_code: str) -> Route:
     return Route((), "no_chat")
 
 
-# Still read by bot/dialog/questions.py; new code asks bot.store.people.leaders().
+# Still read by handlers/questions.py; new code asks bot.store.people.leaders().
 LEADERS_SQL = (
     "SELECT channel, user_id FROM officials WHERE role = 'leader' ORDER BY channel, user_id"
 )

@@ -27,7 +27,7 @@ import logging
 import random
 
 from bot.backoff import backoff
-from bot.channels.base import Channel, GiveUp, Hold, RetryLater
+from bot.notify.delivery import GiveUp, Hold, RetryLater, Sender
 from bot.notify.gate import DeliveryGate
 from bot.notify.outbox import Outbox, OutboxMessage
 from bot.store import Database, StoreError
@@ -41,7 +41,7 @@ class Drainer:
     def __init__(
         self,
         db: Database,
-        channel: Channel,
+        channel: Sender,
         *,
         idle_seconds: float = 1.0,
         concurrency: int = 8,

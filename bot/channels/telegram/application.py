@@ -15,9 +15,9 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.client import RateLimiter, make_bot
-from bot.dialog import router
 from bot.i18n import translator
 from bot.settings import Settings
+from handlers import router
 
 log = logging.getLogger(__name__)
 # Opt in to python-telegram-bot's next major behaviour (retry_after as a timedelta) now.

@@ -8,7 +8,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
+from handlers.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 
 CHATS = (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
 

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 
 import httpx
 from aiohttp import web
@@ -25,23 +24,24 @@ from bot.channels.zalo.errors import TokenRefreshFailed, ZaloUnavailable
 from bot.channels.zalo.events import FOLLOW, SUBMIT_INFO, UNFOLLOW, ZaloEvent, parse
 from bot.channels.zalo.inbox import Inbox
 from bot.channels.zalo.outgoing import Outgoing, choose_hint, more_label
+from bot.channels.zalo.phones import international_phone as international_phone
+from bot.channels.zalo.phones import local_phone
 from bot.channels.zalo.render import CAPABILITIES, MORE_ACTION, render
 from bot.channels.zalo.store import ZaloStore
 from bot.channels.zalo.tokens import TokenKeeper
 from bot.channels.zalo.webhook import make_handler
 from bot.core import Core
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 from bot.i18n import translator
 from bot.reply import Reply
 from bot.settings import Settings
 from bot.unsent import queue_rest
+from handlers.incoming import ACTION, CONTACT, MEDIA, OTHER, TEXT, Incoming
 
 log = logging.getLogger(__name__)
 
 NAME = "zalo"
 WEBHOOK_PATH = "/zalo/webhook"
 TOKEN_CHECK_SECONDS = 900.0  # how often the pair is checked for a refresh ahead of expiry
-MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relayed
 WORKING = 8  # events handled at once; the rest wait, so webhook acks stay fast under bursts
 
 
@@ -308,16 +308,3 @@ class ZaloChannel(Outgoing, Channel):
                 log.warning("Zalo: reply to %s not delivered: %s", uid, exc)
                 break
         await self.store.remember(uid, actions, choices, folds)
-
-
-def local_phone(phone: str | None) -> str | None:
-    """Zalo gives 84xxxxxxxxx; dossiers keep 0xxxxxxxxx."""
-    if not phone:
-        return phone
-    digits = phone.strip().lstrip("+")
-    return "0" + digits[2:] if digits.startswith("84") and digits.isdigit() else phone
-
-
-def international_phone(phone: str) -> str:
-    """ZNS wants 84… (never 0…)."""
-    return "84" + phone[1:] if phone.startswith("0") else phone

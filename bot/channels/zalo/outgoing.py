@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from datetime import timedelta
 
 from bot.channels.base import GiveUp, Hold, PartDone, RetryLater
 from bot.channels.render import split_paragraphs
 from bot.channels.zalo import errors
 from bot.channels.zalo.errors import TokenRefreshFailed, ZaloError, ZaloUnavailable
+from bot.channels.zalo.phones import international_phone
 from bot.channels.zalo.render import TEXT_LIMIT, render
 from bot.clock import utcnow
 from bot.i18n import translator
@@ -24,6 +26,7 @@ from bot.reply import Reply
 from bot.text import nfc
 
 log = logging.getLogger(__name__)
+MENTION = re.compile(r"\[@[^\]]*\]")  # a mention inside group text: never relayed
 
 FREE = timedelta(hours=48)  # CS replies are free and unlimited this long after a message
 GROUP_PREFIX = "group:"  # outbox chat ids of OA group chats (GMF)
@@ -94,8 +97,6 @@ class Outgoing:
 
     async def _send_group(self, group_id: str, reply: Reply) -> None:
         """An alert copied to the officials' OA group (GMF): text to read, no buttons."""
-        from bot.channels.zalo.channel import MENTION
-
         text = MENTION.sub("", nfc(reply.plain()))
         for part in split_paragraphs(text, TEXT_LIMIT):
             try:
@@ -118,8 +119,6 @@ class Outgoing:
         return (template, notice) if notice.get("params") else ("", notice)
 
     async def _send_zns(self, uid: str, reply: Reply, user) -> None:
-        from bot.channels.zalo.channel import international_phone
-
         template, notice = self._template(reply)
         phone = await self.core.privacy.verified_phone(self.name, uid)
         if not template or not phone:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from bot.catalog import variants
 from bot.catalog.english import search_query
 from bot.catalog.life_events import find_event
-from bot.dialog import dossiers, followups, intents, procedures
-from bot.dialog import feedback as feedback_form
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu, main_menu
 from bot.recent import Recent
 from bot.reply import Button, Reply
 from bot.text import fold
+from handlers import dossiers, followups, intents, procedures
+from handlers import feedback as feedback_form
+from handlers.context import Turn
+from handlers.menu import back_to_menu, main_menu
 
 # Anger at the officials is a complaint not yet written: offer the form, not a calm line.
 _OFFICIALS = ("can bo", "cong chuc", "nhan vien xa", "ubnd", "uy ban", "chinh quyen", "bon xa")

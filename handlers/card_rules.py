@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from bot.catalog.model import Procedure
-from bot.dialog.cards import in_vietnamese, title
 from bot.i18n import Translator
+from handlers.cards import in_vietnamese, title
 
 SHORT = 500
 # A duty with a time limit: "trong 60 ngày kể từ ngày sinh", "chậm nhất 3 ngày làm việc

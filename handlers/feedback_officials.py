@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dialog import questions_officials
-from bot.dialog.context import Turn
-from bot.dialog.officials import refusal
 from bot.feedback import FeedbackRefused
 from bot.feedback.messages import forward_buttons, refusal_text, status_label
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
+from handlers import questions_officials
+from handlers.context import Turn
+from handlers.officials import refusal
 
 PENDING = {"an": "answer", "ni": "need_info", "rj": "reject"}
 

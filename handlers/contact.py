@@ -6,8 +6,8 @@ the agency's phone when it has one, else every agency's phone that is known.
 
 from __future__ import annotations
 
-from bot.dialog.context import Turn
 from bot.reply import esc
+from handlers.context import Turn
 
 MAX_LISTED = 8
 

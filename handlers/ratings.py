@@ -7,15 +7,16 @@ answers is separate: it rates the bot, not the public service.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from bot.dialog.contact import contact_line
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code
+from bot.dossiers.lateness import load_verdict
 from bot.ratings.model import FOLLOW_UPS, RETURNED, RatingRefused
 from bot.ratings.notices import LEVEL_ACTIONS, level_buttons
 from bot.reply import Button, Reply, esc
+from handlers.contact import contact_line
+from handlers.context import Turn
+from handlers.menu import back_to_menu
 
 COMMENT_FLOW = "rating_comment"
 COMMENT_IDLE = timedelta(minutes=30)
@@ -178,10 +179,6 @@ async def _next_question(turn: Turn, code: str, head: str) -> Reply:
 
 
 async def _returned_late(turn: Turn, code: str) -> bool:
-    from datetime import UTC, datetime
-
-    from bot.dossiers.lateness import load_verdict
-
     core = turn.core
     dossier = await core.dossiers.get(code)
     if dossier is None:

@@ -6,12 +6,9 @@ contact after explicit consent, that the dossier's phone number is theirs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.dialog.cards import display_name
-from bot.dialog.context import Turn
-from bot.dialog.dossier_text import dossier_card
-from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import (
     BAD_DATE,
     BAD_NUMBER,
@@ -27,6 +24,12 @@ from bot.dossiers.phones import normalize_phone
 from bot.dossiers.wording import LATE, RETURNED, CardContext, lateness, status_name, timeliness
 from bot.people.privacy import DOSSIER_TRACKING
 from bot.reply import CONTACT_ACTION, Button, Reply, esc
+from handlers import ratings
+from handlers.cards import display_name
+from handlers.context import Turn
+from handlers.dossier_text import dossier_card
+from handlers.incoming import CONTACT
+from handlers.menu import back_to_menu
 
 EXAMPLE_CODE = "000.00.06.H56-231027-0361"
 MAX_LISTED = 10
@@ -240,8 +243,6 @@ async def contact(turn: Turn) -> list[Reply]:
     if state and state.flow == SHARE_FLOW:
         await core.conversations.clear(msg.channel, msg.user_id)
     if then.startswith("r:"):  # back to the rating that asked for it
-        from bot.dialog import ratings
-
         return [thanks, *await ratings.on_action(turn, "r:o:" + then[2:])]
     return [thanks, *await mine(turn)]
 
@@ -254,10 +255,6 @@ async def typed_phone(turn: Turn, text: str) -> list[Reply] | None:
         return None
     msg = turn.msg
     if msg.channel == "terminal":
-        from dataclasses import replace
-
-        from bot.dialog.incoming import CONTACT
-
         shared = replace(msg, kind=CONTACT, contact_phone=text, contact_user_id=msg.user_id)
         return await contact(Turn(turn.core, shared, turn.t))
     text = _(

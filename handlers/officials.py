@@ -10,13 +10,16 @@ import asyncio
 import re
 from datetime import UTC, date, datetime, time
 
-from bot.dialog.context import Turn
 from bot.dossiers.codes import find_dossier_code
 from bot.dossiers.lateness import load_verdict
 from bot.dossiers.wording import status_name, timeliness
 from bot.people.officials import Official
+from bot.ratings.chart import monthly_chart_png
+from bot.ratings.model import percent
+from bot.ratings.stats import MIN_RATINGS, satisfaction
 from bot.reply import Reply, esc
 from bot.text import parse_id
+from handlers.context import Turn
 
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CODE_TAIL = re.compile(r"\d{6}\s*-\s*\d{4}(?!\d)")  # a code ends with yyMMdd-NNNN
@@ -202,10 +205,6 @@ async def stats_command(turn: Turn) -> list[Reply]:
     """/thongke: six months of satisfaction against 90%, a short table and a chart."""
     _ = turn.t.gettext
     official = turn.official  # the route is the officials' (router.Command)
-    from bot.ratings.chart import monthly_chart_png
-    from bot.ratings.model import percent
-    from bot.ratings.stats import MIN_RATINGS, satisfaction
-
     core = turn.core
 
     def pct(value: float | None) -> str:

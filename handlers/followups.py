@@ -8,11 +8,11 @@ to refer to, the citizen is asked which procedure they mean, never shown a guess
 from __future__ import annotations
 
 from bot.catalog.life_events import event_by_id
-from bot.dialog import intents, life_events, procedures
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
 from bot.recent import Recent
 from bot.reply import Button, Reply, esc
+from handlers import intents, life_events, procedures
+from handlers.context import Turn
+from handlers.menu import back_to_menu
 
 
 def section_text(turn: Turn, proc, section: str) -> str:

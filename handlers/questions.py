@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.dialog.contact import contact_line
-from bot.dialog.context import Turn
-from bot.dialog.life_events import procedure_label
-from bot.dialog.menu import back_to_menu
 from bot.feedback.routing import LEADERS_SQL
 from bot.reply import Button, Reply
 from bot.text import parse_id
+from handlers.contact import contact_line
+from handlers.context import Turn
+from handlers.life_events import procedure_label
+from handlers.menu import back_to_menu
 
 
 async def not_found(turn: Turn, question: str, maybe: list | None = None) -> Reply:

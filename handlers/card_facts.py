@@ -7,7 +7,9 @@ card, so the citizen does not have to find it in the whole card again.
 from __future__ import annotations
 
 from bot.catalog.model import ONLINE, ONLINE_FULL, ONLINE_PARTIAL, Procedure
-from bot.dialog.cards import (
+from bot.i18n import Translator
+from bot.reply import esc
+from handlers.cards import (
     channel_name,
     esc_attr,
     fee_text,
@@ -17,8 +19,6 @@ from bot.dialog.cards import (
     time_text,
     title,
 )
-from bot.i18n import Translator
-from bot.reply import esc
 
 SHORT = 600  # an unparsed "Cách thức thực hiện" is cut here
 

@@ -8,12 +8,12 @@ with where to go instead, rather than shown as a wrong card.
 from __future__ import annotations
 
 from bot.catalog.english import english_name
-from bot.catalog.life_events import LifeEvent, event_by_id
-from bot.dialog.contact import contact_line
-from bot.dialog.context import Turn
-from bot.dialog.incoming import TEXT
-from bot.dialog.menu import back_to_menu
+from bot.catalog.life_events import LifeEvent
 from bot.reply import Button, Reply, esc
+from handlers.contact import contact_line
+from handlers.context import Turn
+from handlers.incoming import TEXT
+from handlers.menu import back_to_menu
 
 LABEL = 56  # characters of a procedure's name on its button
 CONDOLENCES = frozenset({"death"})
@@ -99,26 +99,3 @@ async def event_reply(turn: Turn, event: LifeEvent, edit: bool = False) -> Reply
     await turn.core.recent.event_shown(turn.msg.channel, turn.msg.user_id, event.id)
     return Reply("\n".join(lines), rows, edit=edit)
 
-
-async def on_action(turn: Turn, action: str) -> list[Reply]:
-    """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
-    button back to the group. Both replace the message in place, as card sections do."""
-    from bot.dialog.procedures import card_reply, remember  # procedures hooks this module in
-
-    _ = turn.t.gettext
-    _e, _sep, rest = action.partition(":")
-    event_id, _sep, code = rest.partition(":")
-    event = event_by_id(event_id)
-    if event is None:
-        return [Reply(_("That procedure is no longer in the catalog. Please ask again."))]
-    if not code:
-        return [await event_reply(turn, event, edit=True)]
-    proc = await turn.core.procedure(code)
-    if proc is None:
-        text = _("That procedure is no longer in the catalog. Please ask again.")
-        return [Reply(text, [back_to_menu(turn)])]
-    await remember(turn, proc, [])  # the card a follow-up refers to from now on
-    reply = card_reply(turn, proc, [], edit=True)
-    back = Button("↩️ " + event.title.get(turn.t.locale), f"e:{event.id}")
-    reply.buttons[-1:-1] = [[back]]
-    return [reply]

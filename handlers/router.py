@@ -9,15 +9,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
+from bot.catalog.english import is_english
 from bot.conversations import ENDED
 from bot.core import Core
-from bot.dialog import (
+from bot.i18n import N_, translator
+from bot.reply import Reply, esc
+from bot.text import clean
+from handlers import (
     dossiers,
     everyday,
     feedback,
     feedback_officials,
-    life_events,
     menu,
     officials,
     procedures,
@@ -25,11 +29,8 @@ from bot.dialog import (
     questions_officials,
     ratings,
 )
-from bot.dialog.context import Turn
-from bot.dialog.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
-from bot.i18n import N_, translator
-from bot.reply import Reply, esc
-from bot.text import clean
+from handlers.context import Turn
+from handlers.incoming import ACTION, CONTACT, MEDIA, TEXT, Incoming
 
 log = logging.getLogger(__name__)
 Feature = Callable[[Turn, str], Awaitable[list[Reply]]]
@@ -67,7 +68,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "huy": Command(lambda turn, _a: cancel(turn), N_("cancel what I am doing")),
     "lang": Command(lambda turn, a: menu.language_command(turn, a), N_("change language")),
-    "help": Command(lambda turn, _a: menu.help_(turn), N_("how to use the bot")),
+    "help": Command(lambda turn, _a: menu.help_(turn, listed_commands()), N_("how to use the bot")),
     "menu": Command(lambda turn, _a: menu.menu(turn)),
     # the officials' commands (refused politely to anyone not on the roster)
     "quahan": Command(
@@ -91,7 +92,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "m": Action(lambda turn, a: MENU.get(a, menu.coming_soon)(turn)),
     "p": Action(procedures.on_action),
-    "e": Action(life_events.on_action),
+    "e": Action(procedures.on_event_action),
     "q": Action(questions_officials.on_action, officials=True),  # under the desk's alert
     "q:send": Action(questions.on_action),  # the citizen sends their question on
     "d": Action(dossiers.on_action),
@@ -130,8 +131,6 @@ ENGLISH_WORDS = 3
 
 
 def _written_in_english(text: str) -> bool:
-    from bot.catalog.english import is_english
-
     return len(text.split()) >= ENGLISH_WORDS and not text.startswith("/") and is_english(text)
 
 
@@ -233,8 +232,6 @@ async def staff_text(turn: Turn, text: str) -> list[Reply]:
 
 async def feedback_info(turn: Turn, ticket, text: str) -> list[Reply]:
     """The citizen's message after officials asked for more: attached to the ticket."""
-    from datetime import UTC, datetime
-
     _ = turn.t.gettext
     await turn.core.feedback.add_info(
         ticket.id, turn.msg.channel, turn.msg.user_id, text, datetime.now(UTC)

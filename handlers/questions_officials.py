@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.catalog.model import is_valid_code, normalize_code
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
-from bot.dialog.officials import refusal
 from bot.questions import Question, parse_number
 from bot.reply import Button, Reply, esc
 from bot.text import parse_id
+from handlers.context import Turn
+from handlers.menu import back_to_menu
+from handlers.officials import refusal
 
 ANSWER_FLOW = "question_answer"
 LINK_FLOW = "question_link"

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.dialog.context import Turn
-from bot.dialog.menu import back_to_menu
 from bot.dossiers.codes import find_dossier_code, looks_like_dossier_code
 from bot.dossiers.phones import normalize_phone
 from bot.feedback import CATEGORIES, Attachment, Draft, FeedbackRefused
 from bot.feedback.messages import refusal_text, status_label
 from bot.reply import Button, Reply, esc
 from bot.text import fold, parse_id
+from handlers.context import Turn
+from handlers.menu import back_to_menu
 
 FLOW = "feedback"
 IDLE = timedelta(minutes=30)

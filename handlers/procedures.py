@@ -10,21 +10,21 @@ import re
 
 from bot.catalog import variants
 from bot.catalog.english import search_query
-from bot.catalog.life_events import find_event, words_of
+from bot.catalog.life_events import event_by_id, find_event, words_of
 from bot.catalog.model import is_valid_code, normalize_code
-from bot.dialog import intents, life_events, questions
-from bot.dialog.card_facts import fee_section, online_section, place_section, time_section
-from bot.dialog.card_rules import deadline_section, who_section
-from bot.dialog.cards import (
+from bot.reply import Button, Reply, esc
+from handlers import intents, life_events, questions
+from handlers.card_facts import fee_section, online_section, place_section, time_section
+from handlers.card_rules import deadline_section, who_section
+from handlers.cards import (
     code_line,
     documents_section,
     legal_section,
     procedure_card,
     steps_section,
 )
-from bot.dialog.context import Turn
-from bot.dialog.menu import LANGUAGE_NAMES, back_to_menu
-from bot.reply import Button, Reply, esc
+from handlers.context import Turn
+from handlers.menu import LANGUAGE_NAMES, back_to_menu
 
 MAX_QUESTION = 1000
 OTHER_MATCHES = 3
@@ -415,6 +415,28 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     rows = [[Button("↩️ " + _("Back to the procedure"), back)], back_to_menu(turn)]
     text = render(turn.t, proc) if render else fact(turn, proc)
     return [Reply(text, rows, edit=True)]
+
+
+async def on_event_action(turn: Turn, action: str) -> list[Reply]:
+    """e:ID — the event's group (from a card's button); e:ID:CODE — a step's card, with a
+    button back to the group. Both replace the message in place, as card sections do."""
+    _ = turn.t.gettext
+    _e, _sep, rest = action.partition(":")
+    event_id, _sep, code = rest.partition(":")
+    event = event_by_id(event_id)
+    if event is None:
+        return [Reply(_("That procedure is no longer in the catalog. Please ask again."))]
+    if not code:
+        return [await life_events.event_reply(turn, event, edit=True)]
+    proc = await turn.core.procedure(code)
+    if proc is None:
+        text = _("That procedure is no longer in the catalog. Please ask again.")
+        return [Reply(text, [back_to_menu(turn)])]
+    await remember(turn, proc, [])  # the card a follow-up refers to from now on
+    reply = card_reply(turn, proc, [], edit=True)
+    back = Button("↩️ " + event.title.get(turn.t.locale), f"e:{event.id}")
+    reply.buttons[-1:-1] = [[back]]
+    return [reply]
 
 
 async def other_matches(turn: Turn, codes: list[str]) -> list[Reply]:

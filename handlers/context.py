@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import Core
-from bot.dialog.incoming import Incoming
 from bot.i18n import Translator
 from bot.people.officials import Official
+from handlers.incoming import Incoming
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.dialog.context import Turn
 from bot.i18n import LOCALES, translator
 from bot.reply import Button, Reply, esc
 from bot.text import fold
+from handlers.context import Turn
 
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
 # What people type after /lang, folded: the code, the name in either language.
@@ -62,9 +62,9 @@ async def menu(turn: Turn) -> list[Reply]:
     return [Reply("👉 " + _("What would you like to do? Press a button."), main_menu(turn))]
 
 
-async def help_(turn: Turn) -> list[Reply]:
-    from bot.dialog.router import listed_commands  # the map imports this module
-
+async def help_(turn: Turn, commands: list[tuple[str, str]]) -> list[Reply]:
+    """/help; `commands` are (name, description msgid) from the conversation map, which
+    imports this module (so the map hands them in rather than this module reaching up)."""
     _ = turn.t.gettext
     text = "\n".join(
         [
@@ -76,7 +76,7 @@ async def help_(turn: Turn) -> list[Reply]:
             "• " + _("Type your dossier code to see where it stands."),
             "",
             "<b>" + _("Commands") + "</b>",
-            *(f"/{name} — {_(description)}" for name, description in listed_commands()),
+            *(f"/{name} — {_(description)}" for name, description in commands),
             "",
             "🔒 "
             + _(

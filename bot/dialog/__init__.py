@@ -1,1 +1,0 @@
-"""The channel-neutral conversation: incoming messages in, replies (text + buttons) out."""
