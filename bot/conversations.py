@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import stamp, utcnow
 from bot.store import Database
-
-ENDED = ":ended"  # suffix of a flow that is over, kept to explain its stale buttons
+from bot.store import conversations as store
+from bot.store.conversations import ENDED
 
 
 @dataclass
@@ -35,27 +35,19 @@ class Conversations:
         self, channel: str, user_id: str, max_idle: timedelta | None = None
     ) -> State | None:
         """The user's flow, or None; a flow idle longer than `max_idle` counts as ended."""
-        row = await self.db.fetchone(
-            "SELECT flow, data, updated_at FROM conversation_state"
-            " WHERE channel = ? AND user_id = ?",
-            (channel, user_id),
-        )
+        row = await store.state(self.db, channel, user_id)
         if row is None:
             return None
-        updated = datetime.fromisoformat(row[2].replace("Z", "+00:00"))
-        state = State(row[0], json.loads(row[1]), updated)
+        updated = datetime.fromisoformat(row["updated_at"].replace("Z", "+00:00"))
+        state = State(row["flow"], json.loads(row["data"]), updated)
         if max_idle is not None and utcnow() - updated > max_idle:
             return State(state.flow, state.data | {"expired": True}, updated)
         return state
 
     async def set(self, channel: str, user_id: str, flow: str, data: dict) -> None:
         self.forget_idle(channel, user_id)
-        await self.db.execute(
-            "INSERT INTO conversation_state(channel, user_id, flow, data, updated_at)"
-            " VALUES (?,?,?,?,?) ON CONFLICT(channel, user_id) DO UPDATE SET flow = excluded.flow,"
-            " data = excluded.data, updated_at = excluded.updated_at",
-            (channel, user_id, flow, json.dumps(data, ensure_ascii=False), stamp(utcnow())),
-        )
+        text = json.dumps(data, ensure_ascii=False)
+        await store.put(self.db, channel, user_id, flow, text, stamp(utcnow()))
 
     async def end(self, channel: str, user_id: str, flow: str, how: str, **data) -> None:
         """The flow is over: remember how (sent, cancelled, idle) so a button of it pressed
@@ -68,9 +60,7 @@ class Conversations:
         return state.data if state is not None and state.flow == flow + ENDED else None
 
     async def clear(self, channel: str, user_id: str) -> None:
-        await self.db.execute(
-            "DELETE FROM conversation_state WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
+        await store.clear(self.db, channel, user_id)
 
     async def waiting_kinds(self, channel: str, user_id: str) -> set[str]:
         """In one query, what may be waiting for this user's next text: a flow ('flow'), an
@@ -82,16 +72,9 @@ class Conversations:
         key = (channel, user_id)
         if key in self._idle:
             return set()
-        rows = await self.db.fetchall(
-            "SELECT 'flow' FROM conversation_state WHERE channel = ?1 AND user_id = ?2"
-            f" AND flow NOT LIKE '%{ENDED}'"
-            " UNION ALL SELECT 'pending' FROM feedback_pending WHERE channel = ?1 AND user_id = ?2"
-            " UNION ALL SELECT 'need_info' FROM feedback"
-            " WHERE channel = ?1 AND user_id = ?2 AND status = 'need_info'",
-            (channel, user_id),
-        )
-        if not rows:
+        kinds = await store.waiting(self.db, channel, user_id)
+        if not kinds:
             if len(self._idle) >= self.IDLE_CACHE:
                 self._idle.clear()
             self._idle.add(key)
-        return {r[0] for r in rows}
+        return kinds

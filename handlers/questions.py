@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.feedback.routing import LEADERS_SQL
 from bot.reply import Button, Reply
 from bot.text import parse_id
 from handlers.contact import contact_line
@@ -54,8 +53,7 @@ async def on_action(turn: Turn, action: str) -> list[Reply]:
     settings = turn.core.settings
     targets = [(settings.staff_channel, str(settings.officials_chat_id))]
     if settings.officials_chat_id is None:  # no officials' chat: each leader on the roster
-        rows = await turn.core.db.fetchall(LEADERS_SQL)
-        targets = [(channel, str(user_id)) for channel, user_id in rows]
+        targets = await turn.core.officials.leaders()
     if not targets:
         text = _(
             "I cannot pass questions on to officials in the app yet, so your question was not"

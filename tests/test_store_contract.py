@@ -18,10 +18,7 @@ CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "fetchon
 CALLS |= {"fetchmany", "execute_insert"}
 
 # Modules whose SQL has not moved to bot/store yet (issue 15 continues).
-PENDING = {
-    "bot/conversations.py",
-    "handlers/questions.py",
-}
+PENDING: set[str] = set()
 
 
 def offences(path: Path) -> list[str]:

@@ -60,12 +60,6 @@ def chat_route(settings: Settings, category: str, agency_code: str) -> Route:
     return Route((), "no_chat")
 
 
-# Still read by handlers/questions.py; new code asks bot.store.people.leaders().
-LEADERS_SQL = (
-    "SELECT channel, user_id FROM officials WHERE role = 'leader' ORDER BY channel, user_id"
-)
-
-
 def targets(rows) -> tuple[Target, ...]:
     """Roster rows (channel, user_id) as places to send to."""
     return tuple(Target(r["channel"], str(r["user_id"])) for r in rows)

@@ -49,3 +49,7 @@ class Officials:
 
     async def all(self) -> list[Official]:
         return [Official(**dict(r)) for r in await store.officials(self.db)]
+
+    async def leaders(self) -> list[tuple[str, str]]:
+        """(channel, user_id) of each leader on the roster, in a stable order."""
+        return [(r["channel"], str(r["user_id"])) for r in await store.leaders(self.db)]

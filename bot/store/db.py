@@ -181,28 +181,21 @@ async def _close(conn: aiosqlite.Connection) -> None:
         conn.stop()
 
 
-async def open_database(
+async def open_sqlite(
     path: Path | str,
     *,
     check: bool = False,
     migrate: bool = True,
     write: bool = True,
-    pool_size: int = 10,
 ) -> Database:
-    """Open (creating if needed) the SQLite file and bring its schema up to date.
-
-    A `postgresql://` URL opens PostgreSQL instead (bot/store/postgres.py, a pool of
-    `pool_size`); `check` is then the start-up check of reachability, collation, version.
+    """Open (creating if needed) the SQLite file and bring its schema up to date
+    (bot/store/engine.py chooses between this and PostgreSQL).
 
     Raises StoreError when the file cannot be opened, read or written (`check`:
     or when SQLite's quick check finds damage); the connection is closed then.
     `migrate=False` leaves the schema as it is (`motcua check` looks, never changes);
     `write=False` skips the write-lock probe (a backup only reads).
     """
-    if is_postgres_url(path):
-        from bot.store.postgres import open_postgres
-
-        return await open_postgres(str(path), pool_size=pool_size, migrate=migrate, write=write)
     conn: aiosqlite.Connection | None = None
     if refusal := sqlite_too_old(sqlite3.sqlite_version_info):
         raise StoreError(path, *refusal)
