@@ -69,7 +69,8 @@ class DossierNotifier:
                 reply = await self.compose(conn, t, event, verified=verified)
                 if reply is not None:
                     key = f"dossier-event:{event.id}:{sub.channel}:{sub.chat_id}"
-                    notice = dossier_notice(event.dossier, self.tz, _zns_state(event))
+                    state = _zns_state(event) or status_name(translator("vi"), event.dossier.status)
+                    notice = dossier_notice(event.dossier, self.tz, state)
                     await enqueue(conn, sub.channel, sub.chat_id, reply, dedupe_key=key, zns=notice)
             if event.kind == "status" and event.to_status == RETURNED and event.dossier:
                 name = await _procedure_name(conn, event.dossier.procedure_code)

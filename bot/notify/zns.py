@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from bot.i18n import translator
-
 # The status of a ticket as a ZNS template shows it (the templates are Vietnamese).
 FEEDBACK_STATES = {
     "received": "Đã tiếp nhận",
@@ -24,12 +22,10 @@ FEEDBACK_STATES = {
 }
 
 
-def dossier_notice(dossier, tz: tzinfo, state: str | None = None) -> dict:
-    """{ma_ho_so, trang_thai, ngay_hen} for MOTCUA_ZNS_TEMPLATE_DOSSIER."""
-    from bot.dossiers.wording import status_name
-
+def dossier_notice(dossier, tz: tzinfo, status: str) -> dict:
+    """{ma_ho_so, trang_thai, ngay_hen} for MOTCUA_ZNS_TEMPLATE_DOSSIER; `status` is the
+    caller's words (the dossiers' notices know them; this layer knows no feature)."""
     due = dossier.due_at.astimezone(tz).strftime("%d/%m/%Y") if dossier.due_at else "Chưa có"
-    status = state or status_name(translator("vi"), dossier.status)
     return {
         "kind": "dossier",
         "params": {"ma_ho_so": dossier.code[:30], "trang_thai": status[:30], "ngay_hen": due},

@@ -53,15 +53,15 @@ def _size(n: int) -> str:
 
 async def examine(db: Database, quick: bool = False) -> StoreReport:
     """Check the store; a damaged one still reports what could be read."""
-    from bot.notify.outbox import Outbox
     from bot.store.errors import StoreError
+    from bot.store.outbox import count_pending
 
     path = Path(str(db.path))
     report = StoreReport(str(db.path), latest_version=max((m[0] for m in migrations()), default=0))
     report.problems = await db.check(quick=quick)
     try:
         report.schema_version = await db.schema_version()
-        report.outbox_pending = await Outbox(db).pending_count()
+        report.outbox_pending = await count_pending(db, None)
     except StoreError as exc:
         if not report.problems:
             report.problems = [exc.problem]
