@@ -323,6 +323,17 @@ def _holds_on(words: list[Token], end: int, vocabulary: dict[str, int]) -> bool:
     return vocabulary.get(bigram(words[end - 1].folded, words[end].folded), 0) >= NAME_PAIR
 
 
+def _initials_at(
+    word: Token, initials: dict[str, tuple[str, ...]], vocabulary: dict[str, int]
+) -> tuple[int, tuple[str, ...]] | None:
+    """Initials the catalog does not have as a word ("dkkh") read as an everyday phrase is:
+    both it and what it stands for ("dang ki ket hon") are searched."""
+    run = initials.get(word.folded)
+    if run is None or word.folded in vocabulary:
+        return None
+    return 1, (" ".join(run),)
+
+
 def analyse(
     text: str,
     asking: PhraseBook,
@@ -349,7 +360,7 @@ def analyse(
         ask = asking.match(words, i)
         if ask and _holds_on(words, i + ask[0], vocabulary):
             ask = None  # "ở xã" asks where, but in "nhà ở xã hội" it is part of a name
-        alt = alternatives.match(words, i)
+        alt = alternatives.match(words, i) or _initials_at(words[i], initials, vocabulary)
         if alt and (not ask or alt[0] > ask[0]):
             length, meant = alt
             typed = tuple(t.folded for t in words[i : i + length])
@@ -363,13 +374,6 @@ def analyse(
         elif ask:
             sequence.extend((t.folded, t.phrase, True, -1) for t in words[i : i + ask[0]])
             i += ask[0]
-        elif words[i].folded in initials and words[i].folded not in vocabulary:
-            typed = (words[i].folded,)  # "dkkh": both it and "đăng ký kết hôn" are searched
-            wordings = [typed, initials[typed[0]]]
-            slots.append(Slot(wordings))
-            sequence.append((typed[0], words[i].phrase, False, len(groups)))
-            groups.append(_wording_terms(wordings, idf))
-            i += 1
         else:
             read = correct(words[i].folded, vocabulary)
             marks = (marked_form(words[i]),) if words[i].marked and len(read) == 1 else None
