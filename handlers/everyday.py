@@ -54,7 +54,7 @@ async def answer(turn: Turn, text: str) -> list[Reply] | None:
         recent = await turn.core.recent.get(turn.msg.channel, turn.msg.user_id)
         in_context = bool(recent.procedure_code or recent.event or recent.dossier_code)
     if age is not None and recent.procedure_code and len(text.split()) <= AGE_WORDS:
-        replies = await procedures.for_age(turn, recent.procedure_code, age, text)
+        replies = await procedures.for_age(turn, recent.procedure_code, age, text, _finds(turn))
         if replies is not None:  # "thế còn đứa lớn 16 tuổi?" after the under-14 card
             return replies
     intent = intents.classify(text, _finds(turn), reading, in_context)

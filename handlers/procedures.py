@@ -7,6 +7,7 @@ wrong procedure.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.catalog import variants
 from bot.catalog.english import search_query
@@ -300,15 +301,18 @@ def which_age(turn: Turn, ages: list, aspect: str | None) -> Reply:
     return Reply(text, rows)
 
 
-async def for_age(turn: Turn, code: str, age: int, said: str) -> list[Reply] | None:
+async def for_age(
+    turn: Turn, code: str, age: int, said: str, finds: Callable[[str], list[str]]
+) -> list[Reply] | None:
     """A short message giving an age after a card that exists for several ages ("thế còn
-    đứa lớn 16 tuổi thì sao", "15 tuổi"): that age's version; None when it has no versions."""
+    đứa lớn 16 tuổi thì sao", "15 tuổi"): that age's version; None when it has no versions
+    or names something else. `finds`: the codes search answers a message with."""
     ages = turn.core.index.age_siblings(code)
     fitting = [p for p, v in ages if v.fits_age(age)]
     if not fitting:
         return None
-    named = turn.core.index.search(search_query(said)[0], limit=1)
-    if not named.abstained and named.matches[0].code[:8] not in {p.code8 for p, _ in ages}:
+    found = finds(said)
+    if found and found[0] not in {p.code8 for p, _ in ages}:
         return None  # "mẹ tôi 82 tuổi có được trợ cấp không" asks about something else
     proc = fitting[0]
     await remember(turn, proc, [])
